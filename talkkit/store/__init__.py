@@ -1,0 +1,71 @@
+"""Where the groups' answers are kept: one interface, two backends chosen by URL.
+
+Example::
+
+    store = open_store()  # the embedded SQLite file in talkkit.paths.data_dir()
+    session = store.create_session("boundaries", "da", group_name="Bord 3")
+    result = store.save_answer(session.id, "talk.p1", "Vi tog med ...", base_revision=None)
+    assert (result.revision, result.conflict) == (1, False)
+
+URLs: ``None`` or ``""`` (the default file), ``sqlite:///abs/path.sqlite3``,
+``postgresql://user:password@host:5432/db``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from talkkit.paths import data_dir
+from talkkit.store.base import Store
+from talkkit.store.types import (
+    Answer,
+    SaveResult,
+    Session,
+    SessionNotFound,
+    StoreError,
+    StoreUnavailable,
+)
+
+__all__ = [
+    "DEFAULT_FILENAME",
+    "Answer",
+    "SaveResult",
+    "Session",
+    "SessionNotFound",
+    "Store",
+    "StoreError",
+    "StoreUnavailable",
+    "default_url",
+    "open_store",
+]
+
+#: The embedded store's file name inside :func:`talkkit.paths.data_dir`.
+DEFAULT_FILENAME = "talkkit.sqlite3"
+
+
+def default_url() -> str:
+    """``sqlite:///<data_dir>/talkkit.sqlite3``."""
+    return f"sqlite://{data_dir() / DEFAULT_FILENAME}"
+
+
+def open_store(url: str | None = None) -> Store:
+    """Open (and, if needed, create and upgrade) the store at ``url``.
+
+    Raises :class:`ValueError` for a URL of an unknown kind and :class:`StoreError` (or
+    :class:`StoreUnavailable`) when the database cannot be opened.
+    """
+    if not url:
+        url = default_url()
+    if url.startswith("sqlite://"):
+        from talkkit.store.sqlite import SQLiteStore
+
+        path = url.removeprefix("sqlite://")
+        if not path or path in ("/", ":memory:", "/:memory:"):
+            raise ValueError("a sqlite store URL needs a file path: sqlite:///abs/path.sqlite3")
+        return SQLiteStore(Path(path))
+    if url.startswith(("postgresql://", "postgres://")):
+        from talkkit.store.postgres import PostgresStore
+
+        return PostgresStore(url)
+    scheme = url.split(":", 1)[0][:20]
+    raise ValueError(f"unknown store URL scheme {scheme!r}: use sqlite:/// or postgresql://")

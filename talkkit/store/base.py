@@ -1,0 +1,237 @@
+"""The store interface and the rules both backends share (ids, revisions, value encoding)."""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import unicodedata
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from talkkit.answers import AnswerError, is_identifier
+from talkkit.store.types import Answer, SaveResult, Session
+
+__all__ = [
+    "MAX_LABEL_CHARS",
+    "Decision",
+    "Store",
+    "check_base_revision",
+    "check_id",
+    "clean_label",
+    "decide",
+    "decode_value",
+    "encode_value",
+    "new_session_id",
+    "utc",
+    "utcnow",
+    "valid_session_id",
+]
+
+#: Most characters in a group name or a municipality.
+MAX_LABEL_CHARS = 200
+
+_EVENT_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_LANGUAGE = re.compile(r"^[a-z]{2}$")
+
+
+def new_session_id() -> str:
+    """A fresh unguessable session id (128 random bits, URL-safe)."""
+    return secrets.token_urlsafe(16)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def utc(value: datetime) -> datetime:
+    """``value`` in UTC; a naive datetime is taken as local time."""
+    if not isinstance(value, datetime):
+        raise TypeError("expected a datetime")
+    return value.astimezone(UTC)
+
+
+def encode_value(value: Any) -> str:
+    """The stored form of a clean answer: compact JSON, ASCII only.
+
+    ``ensure_ascii=True`` turns every non-ASCII character into a ``\\uXXXX`` escape, so a lone
+    surrogate (which UTF-8 cannot hold) round-trips exactly, and NUL becomes ``\\u0000``, which
+    PostgreSQL's ``text`` type accepts.
+    """
+    return json.dumps(value, ensure_ascii=True, allow_nan=False, separators=(",", ":"))
+
+
+def decode_value(text: str) -> Any:
+    return json.loads(text)
+
+
+def clean_label(value: object, field: str) -> str:
+    """A group name or municipality: a string of at most :data:`MAX_LABEL_CHARS`.
+
+    Labels are metadata, not answers: surrounding space is stripped and control characters and
+    lone surrogates are replaced by U+FFFD, so every backend and export can hold them.
+    """
+    if value is None:
+        return ""
+    if type(value) is not str:
+        raise AnswerError("bad_type", field)
+    if len(value) > MAX_LABEL_CHARS:
+        raise AnswerError("too_long", field, limit=MAX_LABEL_CHARS, actual=len(value))
+    return "".join(
+        "\ufffd" if unicodedata.category(c) in ("Cc", "Cs") else c for c in value.strip()
+    )
+
+
+def check_id(value: object, what: str, pattern: re.Pattern[str] | None = None) -> str:
+    ok = (
+        type(value) is str and bool(pattern.match(value))
+        if pattern is not None
+        else is_identifier(value)
+    )
+    if not ok:
+        raise ValueError(f"invalid {what}: {str(value)[:80]!r}")
+    assert isinstance(value, str)
+    return value
+
+
+def valid_session_id(value: object) -> bool:
+    return type(value) is str and bool(_SESSION_ID.match(value))
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What to do with a save: ``write`` at ``revision``, or report ``same``/``conflict``."""
+
+    action: Literal["write", "same", "conflict"]
+    revision: int
+    current: Any = None
+
+
+def decide(stored: tuple[int, str] | None, base_revision: int | None, encoded: str) -> Decision:
+    """The optimistic-concurrency rule, identical in every backend.
+
+    ``stored`` is ``(revision, encoded value)`` or ``None``; ``base_revision`` is the revision
+    the caller last saw (``None``: never saw this key). Saving the value that is already stored
+    is never a conflict and writes nothing (so a retried save is harmless); otherwise a write
+    happens only when the caller saw the stored revision.
+    """
+    check_base_revision(base_revision)
+    have = stored[0] if stored else 0
+    if stored is not None and stored[1] == encoded:
+        return Decision("same", have)
+    if (base_revision or 0) == have:
+        return Decision("write", have + 1)
+    return Decision("conflict", have, decode_value(stored[1]) if stored else None)
+
+
+def check_base_revision(base_revision: object) -> None:
+    """``None`` or a non-negative int, else :class:`AnswerError` (``bad_type``)."""
+    if base_revision is not None and (type(base_revision) is not int or base_revision < 0):
+        raise AnswerError("bad_type", "base_revision")
+
+
+class Store(ABC):
+    """Sessions and their answers. Thread-safe; one object per kernel.
+
+    Errors surface as :class:`~talkkit.store.types.StoreError` (its subclass
+    :class:`~talkkit.store.types.StoreUnavailable` means "retry later") and, for values that
+    fail :func:`talkkit.answers.validate_answer`, :class:`~talkkit.answers.AnswerError`.
+    """
+
+    #: The URL the store was opened with, password removed.
+    url: str
+
+    @abstractmethod
+    def create_session(
+        self,
+        kit_id: str,
+        language: str,
+        event_id: str | None = None,
+        group_name: str = "",
+        municipality: str = "",
+    ) -> Session:
+        """Start a group's working copy of a kit."""
+
+    @abstractmethod
+    def get_session(self, session_id: str) -> Session | None:
+        """The session, or ``None`` if there is none with this id."""
+
+    @abstractmethod
+    def set_phase(self, session_id: str, phase_id: str | None) -> None:
+        """Remember where the group is in the agenda."""
+
+    @abstractmethod
+    def list_sessions(
+        self, kit_id: str | None = None, event_id: str | None = None
+    ) -> list[Session]:
+        """Sessions, oldest first, optionally only of one kit and/or one event."""
+
+    @abstractmethod
+    def save_answer(
+        self, session_id: str, key: str, value: Any, base_revision: int | None
+    ) -> SaveResult:
+        """Validate and store one answer unless it changed since ``base_revision``."""
+
+    @abstractmethod
+    def load_answers(self, session_id: str) -> dict[str, Answer]:
+        """Every stored answer of a session (empty if the session does not exist)."""
+
+    @abstractmethod
+    def purge(
+        self,
+        event_id: str | None = None,
+        before: datetime | None = None,
+        session_id: str | None = None,
+    ) -> int:
+        """Delete the sessions matching *all* given filters, with their answers.
+
+        ``before`` matches sessions last changed before that moment. At least one filter is
+        required. Returns the number of sessions deleted.
+        """
+
+    @abstractmethod
+    def schema_version(self) -> int:
+        """The schema version of the open database."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release the connection(s). The object cannot be used afterwards."""
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- shared argument checks ---------------------------------------------------------------
+
+    @staticmethod
+    def _session_fields(
+        kit_id: object,
+        language: object,
+        event_id: object,
+        group_name: object,
+        municipality: object,
+    ) -> tuple[str, str, str | None, str, str]:
+        return (
+            check_id(kit_id, "kit id"),
+            check_id(language, "language", _LANGUAGE),
+            None if event_id is None else check_id(event_id, "event id", _EVENT_ID),
+            clean_label(group_name, "group_name"),
+            clean_label(municipality, "municipality"),
+        )
+
+    @staticmethod
+    def _purge_filters(
+        event_id: object, before: object, session_id: object
+    ) -> tuple[str | None, datetime | None, str | None]:
+        if event_id is None and before is None and session_id is None:
+            raise ValueError("purge needs an event, a date or a session (refusing to delete all)")
+        return (
+            None if event_id is None else check_id(event_id, "event id", _EVENT_ID),
+            None if before is None else utc(before),  # type: ignore[arg-type]
+            None if session_id is None else check_id(session_id, "session id", _SESSION_ID),
+        )

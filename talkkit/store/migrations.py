@@ -1,0 +1,99 @@
+"""Schema migrations: an ordered list per backend, applied on open.
+
+To change the schema (issue #5 adds events), append a :class:`Migration` with the next version
+to *both* lists. Never edit a migration that has shipped. Each backend applies every pending
+migration inside one transaction while holding a lock (``BEGIN IMMEDIATE`` on SQLite, a
+transaction-level advisory lock on PostgreSQL), so kernels opening a fresh database at the same
+moment cannot both migrate, and a failed migration leaves the old schema untouched.
+
+The ``schema_version`` table (one row per applied version) is created by the runner, not by a
+migration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["POSTGRES", "SQLITE", "Migration", "latest"]
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    statements: tuple[str, ...]
+
+
+SQLITE: list[Migration] = [
+    Migration(
+        1,
+        "sessions and answers",
+        (
+            """CREATE TABLE sessions (
+                id TEXT PRIMARY KEY,
+                kit_id TEXT NOT NULL,
+                language TEXT NOT NULL,
+                event_id TEXT,
+                group_name TEXT NOT NULL DEFAULT '',
+                municipality TEXT NOT NULL DEFAULT '',
+                phase TEXT,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            )""",
+            "CREATE INDEX sessions_event ON sessions (event_id)",
+            "CREATE INDEX sessions_kit ON sessions (kit_id)",
+            "CREATE INDEX sessions_updated ON sessions (updated_at)",
+            """CREATE TABLE answers (
+                session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+                key TEXT NOT NULL,
+                value TEXT NOT NULL,
+                revision INTEGER NOT NULL,
+                updated_at TEXT NOT NULL,
+                PRIMARY KEY (session_id, key)
+            ) WITHOUT ROWID""",
+        ),
+    ),
+]
+
+POSTGRES: list[Migration] = [
+    Migration(
+        1,
+        "sessions and answers",
+        (
+            """CREATE TABLE sessions (
+                id TEXT PRIMARY KEY,
+                kit_id TEXT NOT NULL,
+                language TEXT NOT NULL,
+                event_id TEXT,
+                group_name TEXT NOT NULL DEFAULT '',
+                municipality TEXT NOT NULL DEFAULT '',
+                phase TEXT,
+                created_at TIMESTAMPTZ NOT NULL,
+                updated_at TIMESTAMPTZ NOT NULL
+            )""",
+            "CREATE INDEX sessions_event ON sessions (event_id)",
+            "CREATE INDEX sessions_kit ON sessions (kit_id)",
+            "CREATE INDEX sessions_updated ON sessions (updated_at)",
+            """CREATE TABLE answers (
+                session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+                key TEXT NOT NULL,
+                value TEXT NOT NULL,
+                revision INTEGER NOT NULL,
+                updated_at TIMESTAMPTZ NOT NULL,
+                PRIMARY KEY (session_id, key)
+            )""",
+        ),
+    ),
+]
+
+
+def latest(migrations: list[Migration]) -> int:
+    """The version a database has once every migration in the list is applied."""
+    return max((m.version for m in migrations), default=0)
+
+
+def check_order(migrations: list[Migration]) -> None:
+    """Versions must be 1, 2, 3, ... in order (a gap or a duplicate is a programming error)."""
+    versions = [m.version for m in migrations]
+    if versions != list(range(1, len(versions) + 1)):
+        raise RuntimeError(f"migration versions must be 1..n in order, got {versions}")
