@@ -1,0 +1,5 @@
+import sys
+
+from talkkit.cli import main
+
+sys.exit(main())

@@ -1,0 +1,40 @@
+"""``talkkit new TOPIC --template hybrid-seminar --language da``: start a new kit."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from talkkit.check import check_kit
+from talkkit.new import NewKitError, available_templates, new_kit
+from talkkit.paths import kits_dir
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("new", help="make a new kit folder from a workshop template")
+    p.add_argument("topic", help="the kit's folder name, e.g. tidlig-opsporing")
+    p.add_argument(
+        "--template",
+        default="hybrid-seminar",
+        help=f"workshop template ({', '.join(available_templates()) or 'none found'})",
+    )
+    p.add_argument("--language", default="da", help="the kit's language: da, sv or en")
+    p.add_argument("--kits-dir", type=Path, default=None, help="where kits live (default: kits/)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        folder = new_kit(
+            args.topic,
+            template=args.template,
+            language=args.language,
+            kits_root=args.kits_dir or kits_dir(),
+        )
+    except NewKitError as exc:
+        print(f"talkkit new: {exc}")
+        return 1
+    print(f"Made {folder}. What is still to do (from `talkkit check`):")
+    for problem in check_kit(folder, probe_media=False):
+        print(f"  - {problem}")
+    return 0

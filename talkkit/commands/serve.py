@@ -1,0 +1,46 @@
+"""``talkkit serve``: serve the kits as Voilà apps with a gallery at the address it prints."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from talkkit.paths import data_dir, kits_dir
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("serve", help="serve the kits (a gallery, each kit a Voilà app)")
+    p.add_argument("--kits-dir", type=Path, default=None, help="folder of kits (default: kits/)")
+    p.add_argument("--port", type=int, default=8866, help="port to listen on (default 8866)")
+    p.add_argument(
+        "--ip",
+        default="127.0.0.1",
+        help="address to listen on; 0.0.0.0 serves other machines (default: this machine only)",
+    )
+    p.add_argument("--max-kernels", type=int, default=80, help="most open kits at once")
+    p.add_argument(
+        "--cull-idle", type=int, default=900, help="seconds before an abandoned kit is closed"
+    )
+    p.add_argument(
+        "--preheat", type=int, default=0, help="kernels kept ready per kit (0: start on demand)"
+    )
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from talkkit.server import serve  # imported here: Voilà is heavy and only serve needs it
+
+    root = (args.kits_dir or kits_dir()).resolve()
+    host = "localhost" if args.ip in ("127.0.0.1", "localhost") else args.ip
+    print(f"Serving the kits in {root}")
+    print(f"Answers are kept in {data_dir()} (outside the served folder)")
+    print(f"Open http://{host}:{args.port}/ in a browser. Stop with Ctrl+C.", flush=True)
+    serve(
+        root,
+        port=args.port,
+        ip=args.ip,
+        max_kernels=args.max_kernels,
+        cull_idle_seconds=args.cull_idle,
+        preheat=args.preheat,
+    )
+    return 0

@@ -1,0 +1,141 @@
+"""The landing page: a gallery of kit cards, rendered on the server as static HTML.
+
+It is not a notebook: opening the gallery starts no kernel, so 30 groups arriving at once cost
+nothing until each opens its kit. Everything shown is HTML-escaped by Jinja's autoescape; the
+small filter script is inline (no third-party host is ever asked for anything).
+
+A kit that fails ``talkkit check`` is shown as unavailable, with the reasons, instead of
+taking the gallery down. Check results are cached per kit until a file in its folder changes.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+import jinja2
+
+from talkkit.check import Problem, check_kit
+from talkkit.i18n import LANGUAGE_NAMES, normalise_language, translator
+from talkkit.kit import NOTEBOOK_FILE, Kit, KitLoadError, find_kits, load_kit, localize
+
+__all__ = ["GalleryEntry", "gallery_entries", "render_gallery"]
+
+
+@dataclass
+class GalleryEntry:
+    folder: Path
+    kit: Kit | None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def available(self) -> bool:
+        return self.kit is not None and not self.problems
+
+
+_cache: dict[Path, tuple[float, GalleryEntry]] = {}
+_lock = threading.Lock()
+
+
+def _signature(folder: Path) -> float:
+    """The newest modification time of anything in a kit folder (cheap: a few stat calls)."""
+    latest = folder.stat().st_mtime
+    for path in folder.rglob("*"):
+        try:
+            latest = max(latest, path.stat().st_mtime)
+        except OSError:
+            continue
+    return latest
+
+
+def gallery_entry(folder: Path) -> GalleryEntry:
+    folder = folder.resolve()
+    signature = _signature(folder)
+    with _lock:
+        cached = _cache.get(folder)
+        if cached and cached[0] == signature:
+            return cached[1]
+    problems = check_kit(folder)
+    try:
+        kit = load_kit(folder)
+    except KitLoadError:
+        kit = None
+    entry = GalleryEntry(folder, kit, problems)
+    with _lock:
+        _cache[folder] = (signature, entry)
+    return entry
+
+
+def gallery_entries(root: Path) -> list[GalleryEntry]:
+    return [gallery_entry(folder) for folder in find_kits(root)]
+
+
+_ENV = jinja2.Environment(
+    loader=jinja2.PackageLoader("talkkit", "templates"),
+    autoescape=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def _card(entry: GalleryEntry, language: str, render_prefix: str, files_prefix: str) -> dict:
+    rel = quote(entry.folder.name)
+    if entry.kit is None:
+        return {
+            "available": False,
+            "title": entry.folder.name,
+            "problems": [str(p) for p in entry.problems],
+            "topic": entry.folder.name,
+            "languages": [],
+            "search": entry.folder.name,
+        }
+    kit = entry.kit
+    lang = kit.content_language(language)
+    title = localize(kit.title, lang, kit.languages)
+    summary = localize(kit.summary, lang, kit.languages)
+    speakers = [f"{t.speaker} ({localize(t.role, lang, kit.languages)})" for t in kit.talks]
+    return {
+        "available": entry.available,
+        "problems": [str(p) for p in entry.problems],
+        "title": title,
+        "summary": summary,
+        "topic": kit.topic,
+        "format": kit.format,
+        "languages": list(kit.languages),
+        "language_names": [LANGUAGE_NAMES.get(code, code) for code in kit.languages],
+        "minutes": kit.duration_minutes or kit.total_minutes,
+        "speakers": speakers,
+        "poster": f"{files_prefix}{rel}/{quote(kit.poster)}" if kit.poster else None,
+        "href": f"{render_prefix}{rel}/{NOTEBOOK_FILE}?lang={lang}",
+        "search": f"{title} {summary} {' '.join(speakers)} {kit.topic}".lower(),
+    }
+
+
+def render_gallery(
+    root: Path,
+    *,
+    language: str = "da",
+    render_prefix: str = "voila/render/",
+    files_prefix: str = "voila/files/",
+) -> str:
+    """The gallery page for the kits under ``root``.
+
+    ``render_prefix``/``files_prefix`` are where Voilà serves a kit folder's notebook and media
+    (relative to the gallery page): standalone Voilà serves ``kits/`` as its root, the Jupyter
+    server extension (Binder) serves the repository root.
+    """
+    language = normalise_language(language)
+    _ = translator(language, "gallery")
+    cards = [_card(e, language, render_prefix, files_prefix) for e in gallery_entries(root)]
+    topics = sorted({c["topic"] for c in cards})
+    languages = sorted({code for c in cards for code in c["languages"]})
+    return _ENV.get_template("gallery.html.j2").render(
+        _=_,
+        lang=language,
+        cards=cards,
+        topics=topics,
+        languages=[(code, LANGUAGE_NAMES.get(code, code)) for code in languages],
+        ui_languages=list(LANGUAGE_NAMES.items()),
+    )

@@ -1,0 +1,81 @@
+"""Interface languages: Danish, Swedish and English, from gettext message catalogues.
+
+Catalogues are ordinary gettext ``.po`` files under ``<package>/locale/<lang>/LC_MESSAGES/``,
+one *domain* per package (``talkkit`` for the core: exports, privacy and validation messages;
+``widgets`` for the kit interface). They are read with Babel (a well-kept gettext
+implementation) straight from the ``.po`` files, so there is no compiled ``.mo`` file to forget
+to rebuild. English is the source language: a message missing from a catalogue falls back to
+its English msgid, never to an error.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+#: Interface languages, in the order they are offered.
+LANGUAGES: tuple[str, ...] = ("da", "sv", "en")
+DEFAULT_LANGUAGE = "da"
+
+#: The name of each language in itself (for language pickers).
+LANGUAGE_NAMES: dict[str, str] = {"da": "Dansk", "sv": "Svenska", "en": "English"}
+
+_LOCALE_DIRS: dict[str, Path] = {
+    "talkkit": Path(__file__).resolve().parent / "locale",
+    "widgets": Path(__file__).resolve().parent.parent / "widgets" / "locale",
+}
+
+
+def normalise_language(value: object, default: str = DEFAULT_LANGUAGE) -> str:
+    """A supported language code from anything a URL or a parameter may hold.
+
+    ``"sv-SE"``, ``"SV"`` and ``" sv "`` become ``"sv"``; anything else becomes ``default``.
+    """
+    if not isinstance(value, str):
+        return default
+    code = value.strip().lower().replace("_", "-").split("-", 1)[0]
+    return code if code in LANGUAGES else default
+
+
+def register_domain(domain: str, locale_dir: Path) -> None:
+    """Make another catalogue domain known (for packages outside ``talkkit``)."""
+    _LOCALE_DIRS[domain] = Path(locale_dir)
+    _catalogue.cache_clear()
+
+
+@functools.cache
+def _catalogue(domain: str, language: str) -> dict[str, str]:
+    # Domains without a registered folder (``gallery``, ...) live beside ``talkkit``'s.
+    base = _LOCALE_DIRS.get(domain, _LOCALE_DIRS["talkkit"])
+    path = base / language / "LC_MESSAGES" / f"{domain}.po"
+    if not path.exists():
+        return {}
+    with path.open("rb") as fh:
+        catalog = read_po(fh, locale=language)
+    messages: dict[str, str] = {}
+    for message in catalog:
+        if message.id and isinstance(message.id, str) and message.string and not message.fuzzy:
+            messages[message.id] = str(message.string)
+    return messages
+
+
+def translator(language: str, domain: str = "talkkit") -> Callable[..., str]:
+    """A ``_()`` function for one language: ``_("Saved")`` or ``_("{n} left", n=3)``.
+
+    Placeholders use ``str.format`` names, so translators can reorder them.
+    """
+    messages = _catalogue(domain, normalise_language(language))
+
+    def _(msgid: str, /, **kwargs: object) -> str:
+        text = messages.get(msgid, msgid)
+        return text.format(**kwargs) if kwargs else text
+
+    return _
+
+
+def catalogue_ids(domain: str, language: str) -> set[str]:
+    """The msgids a catalogue translates (used by the tests that keep catalogues complete)."""
+    return set(_catalogue(domain, language))

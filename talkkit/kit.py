@@ -1,0 +1,330 @@
+"""The kit model: one ``kit.yaml`` per kit folder is the single source of truth for its metadata.
+
+A kit folder ``kits/<topic>/`` holds ``kit.yaml`` (validated against
+``talkkit/schemas/kit.schema.json``), the kit notebook ``kit.ipynb``, its media (talk video,
+WebVTT captions per language, a poster) and background material. Texts in ``kit.yaml`` are
+either one plain string or a mapping from language code to text; :func:`localize` picks the
+right one with a clear fallback (asked language, then the kit's main language, then English,
+then any).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+__all__ = [
+    "KIT_FILE",
+    "NOTEBOOK_FILE",
+    "STANDARD_EVALUATION",
+    "Chapter",
+    "Kit",
+    "KitLoadError",
+    "Phase",
+    "Prompt",
+    "Question",
+    "Talk",
+    "find_kits",
+    "load_kit",
+    "localize",
+]
+
+KIT_FILE = "kit.yaml"
+NOTEBOOK_FILE = "kit.ipynb"
+
+Text = str | dict[str, str]
+
+
+class KitLoadError(Exception):
+    """A kit folder that cannot be read at all (no kit.yaml, or YAML that does not parse)."""
+
+    def __init__(self, path: Path, message: str) -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = path
+        self.reason = message
+
+
+def localize(text: Text | None, language: str, fallback: tuple[str, ...] = ()) -> str:
+    """The text in ``language``, else in the first of ``fallback`` that exists, else English,
+    else the first text given. A plain string is the same in every language."""
+    if text is None:
+        return ""
+    if isinstance(text, str):
+        return text
+    for code in (language, *fallback, "en"):
+        value = text.get(code)
+        if value:
+            return value
+    return next((v for v in text.values() if v), "")
+
+
+@dataclass(frozen=True)
+class Prompt:
+    id: str
+    text: Text
+    help: Text | None = None
+
+
+@dataclass(frozen=True)
+class Question:
+    """An evaluation question: ``rating`` (1-5) or ``text`` (an open field)."""
+
+    id: str
+    kind: str
+    text: Text
+
+
+@dataclass(frozen=True)
+class Phase:
+    id: str
+    kind: str
+    title: Text
+    minutes: int
+    intro: Text | None = None
+    prompts: tuple[Prompt, ...] = ()
+    facilitator: Text | None = None
+
+
+@dataclass(frozen=True)
+class Chapter:
+    start: float
+    title: Text
+
+
+@dataclass(frozen=True)
+class Talk:
+    id: str
+    title: Text
+    speaker: str
+    role: Text
+    duration_seconds: float | None = None
+    video: str | None = None
+    poster: str | None = None
+    captions: dict[str, str] = field(default_factory=dict)
+    chapters: tuple[Chapter, ...] = ()
+    external: dict[str, str] | None = None
+    generate: dict[str, Any] | None = None
+
+
+#: The evaluation every kit asks, before its own questions (the last 5 minutes of a seminar).
+STANDARD_EVALUATION: tuple[Question, ...] = (
+    Question(
+        "useful",
+        "rating",
+        {
+            "da": "Hvor brugbart var oplægget for jeres praksis?",
+            "sv": "Hur användbar var presentationen för er praktik?",
+            "en": "How useful was the talk for your practice?",
+        },
+    ),
+    Question(
+        "conversation",
+        "rating",
+        {
+            "da": "Hvor godt fungerede samtalerne i gruppen?",
+            "sv": "Hur väl fungerade samtalen i gruppen?",
+            "en": "How well did the conversations work in your group?",
+        },
+    ),
+    Question(
+        "voices",
+        "rating",
+        {
+            "da": "Kom alle i gruppen til orde?",
+            "sv": "Fick alla i gruppen komma till tals?",
+            "en": "Did everyone in the group get to speak?",
+        },
+    ),
+    Question(
+        "take-home",
+        "text",
+        {
+            "da": "Hvad tager I med hjem i jeres praksis?",
+            "sv": "Vad tar ni med er till er praktik?",
+            "en": "What will you take into your practice?",
+        },
+    ),
+    Question(
+        "improve",
+        "text",
+        {
+            "da": "Hvad kunne have været bedre?",
+            "sv": "Vad kunde ha varit bättre?",
+            "en": "What could have been better?",
+        },
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Kit:
+    """A learning kit as declared in its ``kit.yaml``."""
+
+    folder: Path
+    id: str
+    title: Text
+    topic: str
+    summary: Text
+    languages: tuple[str, ...]
+    format: str
+    talks: tuple[Talk, ...]
+    agenda: tuple[Phase, ...]
+    duration_minutes: int | None = None
+    poster: str | None = None
+    audience: Text | None = None
+    evaluation: tuple[Question, ...] = ()
+    background: dict[str, Any] = field(default_factory=dict)
+    todo: tuple[str, ...] = ()
+    raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def main_language(self) -> str:
+        return self.languages[0]
+
+    def text(self, value: Text | None, language: str) -> str:
+        """Localise a kit text for ``language`` with the kit's own fallback order."""
+        return localize(value, language, self.languages)
+
+    def content_language(self, language: str) -> str:
+        """The language the kit's content is shown in when the interface is in ``language``."""
+        return language if language in self.languages else self.main_language
+
+    @property
+    def total_minutes(self) -> int:
+        return sum(p.minutes for p in self.agenda)
+
+    def phase(self, phase_id: str) -> Phase | None:
+        return next((p for p in self.agenda if p.id == phase_id), None)
+
+    def evaluation_questions(self) -> list[Question]:
+        """The standard evaluation questions followed by the kit's own."""
+        return [*STANDARD_EVALUATION, *self.evaluation]
+
+    @property
+    def notebook(self) -> Path:
+        return self.folder / NOTEBOOK_FILE
+
+    def media_path(self, relpath: str) -> Path:
+        return self.folder / relpath
+
+    def talk_poster(self, talk: Talk) -> str | None:
+        """The talk's poster: declared, or the still ``talkkit media`` made for a generated talk."""
+        if talk.poster:
+            return talk.poster
+        if talk.video and talk.generate:
+            return str(Path(talk.video).with_suffix(".png"))
+        return self.poster
+
+    def talk_chapters_track(self, talk: Talk) -> str | None:
+        """A WebVTT chapters track made by ``talkkit media`` for a generated talk, if any."""
+        if talk.video and talk.generate:
+            return str(Path(talk.video).with_suffix(".chapters.vtt"))
+        return None
+
+
+@functools.cache
+def schema() -> dict[str, Any]:
+    path = Path(__file__).resolve().parent / "schemas" / "kit.schema.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def read_raw(folder: Path) -> dict[str, Any]:
+    """The parsed ``kit.yaml`` of a folder, or :class:`KitLoadError`."""
+    path = Path(folder) / KIT_FILE
+    if not path.is_file():
+        raise KitLoadError(path, "no kit.yaml in this folder")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        raise KitLoadError(path, f"kit.yaml is not valid YAML{where}: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise KitLoadError(path, "kit.yaml is not UTF-8 text") from exc
+    if not isinstance(data, dict):
+        raise KitLoadError(path, "kit.yaml must be a mapping of fields (title:, talks:, ...)")
+    return data
+
+
+def _prompts(items: Any) -> tuple[Prompt, ...]:
+    return tuple(Prompt(p["id"], p["text"], p.get("help")) for p in items or ())
+
+
+def from_raw(folder: Path, data: dict[str, Any]) -> Kit:
+    """Build a :class:`Kit` from schema-valid data (see :mod:`talkkit.check`)."""
+    talks = tuple(
+        Talk(
+            id=t["id"],
+            title=t["title"],
+            speaker=t["speaker"],
+            role=t["role"],
+            duration_seconds=t.get("duration_seconds"),
+            video=t.get("video"),
+            poster=t.get("poster"),
+            captions=dict(t.get("captions") or {}),
+            chapters=tuple(Chapter(c["start"], c["title"]) for c in t.get("chapters") or ()),
+            external=t.get("external"),
+            generate=t.get("generate"),
+        )
+        for t in data["talks"]
+    )
+    agenda = tuple(
+        Phase(
+            id=p["id"],
+            kind=p["kind"],
+            title=p["title"],
+            minutes=p["minutes"],
+            intro=p.get("intro"),
+            prompts=_prompts(p.get("prompts")),
+            facilitator=p.get("facilitator"),
+        )
+        for p in data["agenda"]
+    )
+    return Kit(
+        folder=Path(folder).resolve(),
+        id=data["id"],
+        title=data["title"],
+        topic=data["topic"],
+        summary=data["summary"],
+        languages=tuple(data["languages"]),
+        format=data["format"],
+        talks=talks,
+        agenda=agenda,
+        duration_minutes=data.get("duration_minutes"),
+        poster=data.get("poster"),
+        audience=data.get("audience"),
+        evaluation=tuple(
+            Question(q["id"], q["kind"], q["text"]) for q in data.get("evaluation") or ()
+        ),
+        background=dict(data.get("background") or {}),
+        todo=tuple(data.get("todo") or ()),
+        raw=data,
+    )
+
+
+def load_kit(folder: str | Path) -> Kit:
+    """Load and validate a kit; raises :class:`KitLoadError` naming the first problem.
+
+    Use :func:`talkkit.check.check_kit` to get *every* problem of a kit instead.
+    """
+    from talkkit.check import schema_problems  # local import: check imports this module
+
+    folder = Path(folder)
+    data = read_raw(folder)
+    problems = schema_problems(folder, data)
+    if problems:
+        raise KitLoadError(folder / KIT_FILE, problems[0].message)
+    return from_raw(folder, data)
+
+
+def find_kits(root: str | Path) -> list[Path]:
+    """Every kit folder (a folder holding kit.yaml) directly below ``root``, sorted."""
+    root = Path(root)
+    if not root.is_dir():
+        return []
+    return sorted(p.parent for p in root.glob(f"*/{KIT_FILE}"))

@@ -1,0 +1,217 @@
+"""Serving the kits: standalone Voilà with a gallery and safe defaults, or a Jupyter server
+extension (what Binder uses) that adds the same gallery under ``<base>/talkkit/``.
+
+Safe by default (see ``../shared/stack-notes.md`` for why each is needed):
+
+- tracebacks hidden and sources stripped (Voilà's defaults, set explicitly);
+- only the media types kits need are served as static files, by extension;
+- the store and exports live in the data folder outside the served kits folder;
+- idle kernels are culled, and the number of kernels is bounded (:class:`BoundedKernelManager`):
+  every page load costs a kernel, and a closed tab does not shut its kernel down;
+- a Content-Security-Policy keeps pages from requesting anything from another host, and the
+  ``talkkit`` page template drops the CDN links of Voilà's ``lab`` template;
+- ``KernelManager.transport=ipc`` avoids the ZMQ port race of many simultaneous kernel starts.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+from tornado import web
+from traitlets import Int
+from traitlets.config import Config
+from voila.app import Voila
+
+from talkkit.gallery import render_gallery
+from talkkit.paths import PACKAGE_DIR, kits_dir
+
+__all__ = ["BoundedKernelManager", "TalkkitVoila", "serve_config"]
+
+#: Static files Voilà may hand out: kit media only (never notebooks, YAML, databases).
+MEDIA_ALLOWLIST = [r".*\.(png|jpe?g|gif|svg|webp|webm|mp4|ogg|vtt)$"]
+
+#: No page may load anything from another host. YouTube/Vimeo frames are allowed as frames only,
+#: and the player creates them only after the group has clicked to allow the external video.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        # Vue templates of ipyvuetify are compiled in the browser (eval), widgets inline styles
+        "script-src 'self' 'unsafe-inline' 'unsafe-eval' blob:",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self' data:",
+        "media-src 'self' blob:",
+        "connect-src 'self' ws: wss: blob:",  # jupyter-vue loads Vue templates from blob URLs
+        "frame-src https://www.youtube-nocookie.com https://player.vimeo.com",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+    ]
+)
+
+#: JupyterLab front-end extensions a kit page does not need.
+LAB_ONLY_EXTENSIONS = ["@voila-dashboards/jupyterlab-preview", "jupyterlab_pygments"]
+
+TEMPLATE_ROOT = PACKAGE_DIR / "share" / "jupyter"
+
+
+def use_talkkit_template() -> None:
+    """Make the ``talkkit`` Voilà template findable (Jupyter looks in ``$JUPYTER_PATH``)."""
+    current = os.environ.get("JUPYTER_PATH", "")
+    parts = [p for p in current.split(os.pathsep) if p]
+    if str(TEMPLATE_ROOT) not in parts:
+        os.environ["JUPYTER_PATH"] = os.pathsep.join([str(TEMPLATE_ROOT), *parts])
+
+
+class BoundedKernelManager(AsyncMappingKernelManager):
+    """A kernel manager that refuses to start more than ``max_kernels`` kernels.
+
+    A server with 2 cores and a few GB holds a bounded number of ~60 MB kernels; past the bound
+    a new visitor gets a clear "try again in a moment" page instead of a server that swaps.
+    """
+
+    max_kernels = Int(
+        80,
+        config=True,
+        help="The most kernels (open kit pages) at once; more get HTTP 503 until some are culled.",
+    )
+
+    async def start_kernel(self, *args: Any, **kwargs: Any) -> str:
+        if len(self.list_kernel_ids()) >= self.max_kernels:
+            raise web.HTTPError(
+                503,
+                reason="Too many open kits on this server right now; try again in a minute.",
+            )
+        return await super().start_kernel(*args, **kwargs)
+
+
+class GalleryHandler(web.RequestHandler):
+    """Serves the gallery page (static HTML, no kernel)."""
+
+    def initialize(self, root: Path, render_prefix: str, files_prefix: str) -> None:
+        self.root = root
+        self.render_prefix = render_prefix
+        self.files_prefix = files_prefix
+
+    def set_default_headers(self) -> None:
+        self.set_header("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        self.set_header("X-Content-Type-Options", "nosniff")
+        self.set_header("Referrer-Policy", "no-referrer")
+        self.set_header("Cache-Control", "no-cache")
+
+    def get(self) -> None:
+        language = self.get_query_argument("lang", "da")
+        html = render_gallery(
+            self.root,
+            language=language,
+            render_prefix=self.render_prefix,
+            files_prefix=self.files_prefix,
+        )
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.finish(html)
+
+
+class TalkkitVoila(Voila):
+    """Voilà serving a kits folder, with the gallery at ``/`` instead of a bare file list."""
+
+    name = "talkkit-voila"
+
+    def init_handlers(self) -> list:
+        handlers = super().init_handlers()
+        base = self.server_url.rstrip("/")
+        gallery = (
+            GalleryHandler,
+            {
+                "root": Path(self.root_dir),
+                "render_prefix": "voila/render/",
+                "files_prefix": "voila/files/",
+            },
+        )
+        return [(rf"{base}/", *gallery), (rf"{base}/gallery", *gallery), *handlers]
+
+
+def serve_config(
+    *,
+    port: int = 8866,
+    ip: str = "127.0.0.1",
+    max_kernels: int = 80,
+    cull_idle_seconds: int = 900,
+    preheat: int = 0,
+) -> Config:
+    """The Voilà configuration ``talkkit serve`` uses (one place, documented above)."""
+    c = Config()
+    c.Voila.port = port
+    c.Voila.ip = ip
+    c.Voila.port_retries = 0  # fail loudly instead of silently moving to another port
+    c.Voila.open_browser = False
+    c.Voila.tornado_settings = {
+        "headers": {
+            "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+            "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": "no-referrer",
+        }
+    }
+    c.VoilaConfiguration.template = "talkkit"
+    c.VoilaConfiguration.show_tracebacks = False
+    c.VoilaConfiguration.strip_sources = True
+    c.VoilaConfiguration.file_allowlist = MEDIA_ALLOWLIST
+    c.VoilaConfiguration.multi_kernel_manager_class = "talkkit.server.BoundedKernelManager"
+    c.VoilaConfiguration.http_header_envs = []
+    # Skip JupyterLab-only front-end extensions (the Voilà preview button, pygments themes):
+    # less JavaScript per page, and none built against another JupyterLab than Voilà's.
+    c.VoilaConfiguration.extension_denylist = LAB_ONLY_EXTENSIONS
+    if preheat:
+        c.VoilaConfiguration.preheat_kernel = True
+        c.VoilaConfiguration.default_pool_size = preheat
+    c.BoundedKernelManager.max_kernels = max_kernels
+    c.MappingKernelManager.cull_idle_timeout = cull_idle_seconds
+    c.MappingKernelManager.cull_interval = 60
+    c.MappingKernelManager.cull_connected = False
+    c.KernelManager.transport = "ipc"
+    return c
+
+
+def serve(root: Path | None = None, **options: Any) -> None:
+    """Start standalone Voilà on the kits folder (blocks until stopped)."""
+    use_talkkit_template()
+    root = Path(root or kits_dir()).resolve()
+    app = TalkkitVoila(config=serve_config(**options))
+    app.initialize([str(root)])
+    app.start()
+
+
+# --- Jupyter server extension (Binder, JupyterLab) ------------------------------------------
+
+
+def _jupyter_server_extension_points() -> list[dict[str, str]]:
+    return [{"module": "talkkit.server"}]
+
+
+def _load_jupyter_server_extension(serverapp: Any) -> None:
+    """Add the gallery at ``<base>/talkkit/`` linking to Voilà's server-extension pages."""
+    use_talkkit_template()
+    web_app = serverapp.web_app
+    base = web_app.settings["base_url"].rstrip("/")
+    root = Path(serverapp.root_dir).resolve()
+    kits = kits_dir()
+    prefix = (
+        os.path.relpath(kits, root).replace(os.sep, "/") if kits.is_relative_to(root) else "kits"
+    )
+    web_app.add_handlers(
+        ".*$",
+        [
+            (
+                rf"{base}/talkkit/?",
+                GalleryHandler,
+                {
+                    "root": kits,
+                    "render_prefix": f"{base}/voila/render/{prefix}/",
+                    "files_prefix": f"{base}/voila/files/{prefix}/",
+                },
+            )
+        ],
+    )
+    serverapp.log.info("talkkit gallery at %s/talkkit/", base)

@@ -1,0 +1,12 @@
+"""The kit interface (ipyvuetify/ipywidgets), built on the ``talkkit`` core.
+
+A kit notebook only does::
+
+    from widgets import show_kit
+    app = show_kit(".", language=language, event=event, group=group, store=store,
+                   facilitator=facilitator)
+"""
+
+from widgets.app import KitApp, show_kit
+
+__all__ = ["KitApp", "show_kit"]
