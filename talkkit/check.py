@@ -80,6 +80,9 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
         return "must be a text, or a text per language (da: ..., sv: ..., en: ...)"
     if validator == "type":
         return f"must be of type {error.validator_value}, not {type(error.instance).__name__}"
+    if validator in ("exclusiveMinimum", "minimum"):
+        op = "more than" if validator == "exclusiveMinimum" else "at least"
+        return f"must be {op} {error.validator_value}, not {error.instance!r}"
     if validator == "const":
         return f"must be {error.validator_value!r}"
     return error.message
@@ -142,6 +145,16 @@ def _language_problems(kit: Kit) -> list[Problem]:
                     )
         elif isinstance(value, str) and not value.strip():
             problems.append(Problem(KIT_FILE, _field_path(path), "is empty"))
+        elif isinstance(value, str) and len(kit.languages) > 1:
+            names = ", ".join(f"{code}: ..." for code in kit.languages)
+            problems.append(
+                Problem(
+                    KIT_FILE,
+                    _field_path(path),
+                    f"one text for a kit in {len(kit.languages)} languages; "
+                    f"write it per language ({names})",
+                )
+            )
     return problems
 
 
@@ -246,7 +259,9 @@ def _talk_problems(kit: Kit, probe: bool) -> list[Problem]:
                     problems.append(Problem(talk.video, "", f"cannot read the video: {exc}"))
                 else:
                     declared = talk.duration_seconds
-                    if declared is None:
+                    if declared is None and talk.generate:
+                        pass  # a generated talk is as long as its speech; nothing to declare
+                    elif declared is None:
                         problems.append(
                             Problem(
                                 KIT_FILE,

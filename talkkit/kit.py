@@ -220,11 +220,14 @@ class Kit:
             return str(Path(talk.video).with_suffix(".png"))
         return self.poster
 
-    def talk_chapters_track(self, talk: Talk) -> str | None:
-        """A WebVTT chapters track made by ``talkkit media`` for a generated talk, if any."""
-        if talk.video and talk.generate:
-            return str(Path(talk.video).with_suffix(".chapters.vtt"))
-        return None
+    def talk_chapters_track(self, talk: Talk, language: str | None = None) -> str | None:
+        """A WebVTT chapters track made by ``talkkit media`` for a generated talk, if any:
+        in ``language`` when the talk has a translated script in it, else in its spoken one."""
+        if not (talk.video and talk.generate):
+            return None
+        if language and language in (talk.generate.get("translations") or {}):
+            return str(Path(talk.video).with_suffix(f".chapters.{language}.vtt"))
+        return str(Path(talk.video).with_suffix(".chapters.vtt"))
 
 
 @functools.cache

@@ -21,6 +21,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import textwrap
 import wave
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,8 +37,10 @@ __all__ = [
     "duration_seconds",
     "make_poster",
     "make_talk_media",
+    "make_title_card",
     "read_captions",
     "read_chapters",
+    "translation_problem",
 ]
 
 #: Silence between sentences and around chapters, in seconds.
@@ -145,8 +148,31 @@ def caption_path(video: str, language: str) -> str:
     return str(Path(video).with_suffix(f".{language}.vtt"))
 
 
-def chapters_path(video: str) -> str:
-    return str(Path(video).with_suffix(".chapters.vtt"))
+def chapters_path(video: str, language: str | None = None) -> str:
+    """The chapters track of a generated talk: one per language when it has translations."""
+    suffix = f".chapters.{language}.vtt" if language else ".chapters.vtt"
+    return str(Path(video).with_suffix(suffix))
+
+
+def _structure(sections: list[tuple[str | None, list[str]]]) -> list[tuple[bool, int]]:
+    return [(title is not None, len(sentences)) for title, sentences in sections]
+
+
+def translation_problem(original: str, translation: str) -> str | None:
+    """Why a translated script cannot share the original's cue timings, or None if it can.
+
+    A translation must have the same chapters and the same number of sentences in each, so
+    that sentence N of the translation is shown while sentence N of the original is spoken.
+    """
+    a, b = parse_script(original), parse_script(translation)
+    if _structure(a) == _structure(b):
+        return None
+    counts_a = [n for _, n in _structure(a)]
+    counts_b = [n for _, n in _structure(b)]
+    return (
+        f"sentences per chapter differ from the spoken script: {counts_b} instead of {counts_a} "
+        "(every sentence of the translation is shown while the same sentence is spoken)"
+    )
 
 
 def read_chapters(path: str | Path) -> list[Cue]:
@@ -155,7 +181,26 @@ def read_chapters(path: str | Path) -> list[Cue]:
     return read_captions(path) if path.is_file() else []
 
 
-_SENTENCE = re.compile(r"(?<=[.!?…])\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"“”«»(\[]?[A-ZÆØÅÄÖÉÜ0-9])")
+#: Abbreviations after which a full stop does not end a sentence (da, sv, en).
+_ABBREVIATIONS = {
+    "fx", "f.eks", "bl.a", "dvs", "ca", "kl", "mv", "osv", "evt", "jf", "nr", "pga", "mht",
+    "t.ex", "s.k", "d.v.s", "m.m", "o.s.v", "resp", "e.g", "i.e", "etc", "dr", "mr", "mrs",
+}  # fmt: skip
+
+
+def split_sentences(line: str) -> list[str]:
+    """Sentences of a line; "3. klasse", "fx. hjemme" and "kl. 8" do not end a sentence."""
+    parts = _SENTENCE_END.split(line.strip())
+    sentences: list[str] = []
+    for part in parts:
+        if sentences:
+            last_word = sentences[-1].rsplit(" ", 1)[-1].rstrip(".").lower()
+            if last_word.isdigit() or last_word in _ABBREVIATIONS:
+                sentences[-1] = f"{sentences[-1]} {part}"
+                continue
+        sentences.append(part)
+    return [s for s in sentences if s.strip()]
 
 
 def parse_script(text: str) -> list[tuple[str | None, list[str]]]:
@@ -166,7 +211,7 @@ def parse_script(text: str) -> list[tuple[str | None, list[str]]]:
         if line.startswith("## "):
             sections.append((line[3:].strip(), []))
         elif line and not line.startswith("#"):
-            sections[-1][1].extend(s for s in _SENTENCE.split(line) if s.strip())
+            sections[-1][1].extend(split_sentences(line))
     return [s for s in sections if s[1]]
 
 
@@ -194,16 +239,26 @@ def _ffmpeg(args: list[str]) -> None:
         raise MediaError(f"ffmpeg failed: {proc.stderr.strip()[-500:]}")
 
 
+def make_title_card(out: Path, title: str, subtitle: str) -> None:
+    """A 1280x720 title card PNG (the kit's poster in the gallery)."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="talkkit-card-") as tmp:
+        _title_card(out, title, subtitle, Path(tmp))
+
+
 def _title_card(out: Path, title: str, subtitle: str, work: Path) -> None:
     """A 1280x720 title card; text goes through files, so no quoting of user text is needed."""
-    (work / "title.txt").write_text(title, encoding="utf-8")
-    (work / "subtitle.txt").write_text(subtitle, encoding="utf-8")
+    title_lines = textwrap.wrap(title, 34) or [""]
+    subtitle_lines = textwrap.wrap(subtitle, 60) or [""]
+    (work / "title.txt").write_text("\n".join(title_lines), encoding="utf-8")
+    (work / "subtitle.txt").write_text("\n".join(subtitle_lines), encoding="utf-8")
+    title_top = 360 - 70 * len(title_lines) - 10
     font = f"fontfile={_FONT}:" if Path(_FONT).exists() else ""
     draw = (
         f"drawtext={font}textfile={work / 'title.txt'}:fontcolor=white:fontsize=54:"
-        "x=(w-text_w)/2:y=h/2-90,"
+        f"x=(w-text_w)/2:y={title_top}:line_spacing=14,"
         f"drawtext={font}textfile={work / 'subtitle.txt'}:fontcolor=0xffd166:fontsize=34:"
-        "x=(w-text_w)/2:y=h/2+20"
+        "x=(w-text_w)/2:y=400:line_spacing=10"
     )
     _ffmpeg(
         [
@@ -237,12 +292,25 @@ def make_talk_media(
     poster: str | None = None,
     voice: str | None = None,
     speed: int = 165,
+    translations: dict[str, str] | None = None,
 ) -> TalkMedia:
-    """Make a talk's video, captions, chapters and poster from its script, offline."""
+    """Make a talk's video, captions, chapters and poster from its script, offline.
+
+    ``translations`` maps a language to a translated script with the same chapters and
+    sentences: its captions and chapters get the spoken script's timings.
+    """
     folder = Path(folder)
-    sections = parse_script((folder / script).read_text(encoding="utf-8"))
+    original = (folder / script).read_text(encoding="utf-8")
+    sections = parse_script(original)
     if not sections:
         raise MediaError(f"{script} has no sentences to speak")
+    translated: dict[str, list[tuple[str | None, list[str]]]] = {}
+    for lang, path in (translations or {}).items():
+        text = (folder / path).read_text(encoding="utf-8")
+        problem = translation_problem(original, text)
+        if problem:
+            raise MediaError(f"{path}: {problem}")
+        translated[lang] = parse_script(text)
     voice = voice or _ESPEAK_VOICES.get(language, language)
     video_path = folder / video
     video_path.parent.mkdir(parents=True, exist_ok=True)
@@ -289,7 +357,7 @@ def make_talk_media(
             [
                 "-loop", "1", "-framerate", "2", "-i", str(card), "-i", str(speech),
                 "-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "150k",
-                "-pix_fmt", "yuv420p", "-c:a", "libopus", "-b:a", "32k", "-shortest",
+                "-pix_fmt", "yuv420p", "-c:a", "libopus", "-b:a", "32k", "-t", f"{t:.3f}",
                 str(video_path),
             ]
         )  # fmt: skip
@@ -297,6 +365,17 @@ def make_talk_media(
     write_vtt(captions, cues)
     chapters_file = folder / chapters_path(video)
     write_vtt(chapters_file, chapters)
+    for lang, lang_sections in translated.items():
+        texts = [sentence for _, sentences in lang_sections for sentence in sentences]
+        write_vtt(
+            folder / caption_path(video, lang),
+            [Cue(c.start, c.end, text) for c, text in zip(cues, texts, strict=True)],
+        )
+        titles = [title for title, _ in lang_sections if title]
+        write_vtt(
+            folder / chapters_path(video, lang),
+            [Cue(c.start, c.end, title) for c, title in zip(chapters, titles, strict=True)],
+        )
     poster_path = folder / (poster or str(Path(video).with_suffix(".png")))
     make_poster(video_path, poster_path)
     return TalkMedia(video_path, captions, chapters_file, poster_path, duration_seconds(video_path))

@@ -46,15 +46,27 @@ def available_templates(root: Path | None = None) -> list[str]:
     return sorted(p.parent.name for p in root.glob(f"*/{KIT_FILE}"))
 
 
-def _keep_language(node: Any, language: str) -> Any:
+def _keep_languages(node: Any, languages: list[str]) -> Any:
+    """Keep the template's texts in the kit's languages: one language gives plain texts, several
+    give a text per language (a TODO where the template has no text in that language)."""
     if isinstance(node, dict):
         keys = set(node)
         if keys and keys <= set(LANGUAGES):
-            return node.get(language) or node.get("en") or next(iter(node.values()))
-        # captions map languages to files, they are not a text to translate
-        return {k: v if k == "captions" else _keep_language(v, language) for k, v in node.items()}
+            texts = {
+                lang: node.get(lang)
+                or f"TODO: translate: {node.get('en') or next(iter(node.values()))}"
+                for lang in languages
+            }
+            return texts[languages[0]] if len(languages) == 1 else texts
+        # captions and the media generator map languages to files: not texts to translate
+        return {
+            k: v if k in ("captions", "generate") else _keep_languages(v, languages)
+            for k, v in node.items()
+        }
     if isinstance(node, list):
-        return [_keep_language(v, language) for v in node]
+        return [_keep_languages(v, languages) for v in node]
+    if isinstance(node, str) and node.startswith("TODO") and len(languages) > 1:
+        return {lang: node for lang in languages}
     return node
 
 
@@ -62,18 +74,27 @@ def new_kit(
     topic: str,
     *,
     template: str = "hybrid-seminar",
-    language: str = "da",
+    language: str | list[str] = "da",
     kits_root: Path,
     templates_root: Path | None = None,
 ) -> Path:
-    """Make ``kits_root/topic`` from a template and return its folder."""
+    """Make ``kits_root/topic`` from a template and return its folder.
+
+    ``language`` is the kit's language, or a list of them: the first is the one the talks are
+    spoken in; each further one gets captions from a translated script.
+    """
+    languages = [language] if isinstance(language, str) else list(dict.fromkeys(language))
+    if not languages:
+        raise NewKitError("give at least one language")
+    for code in languages:
+        if code not in LANGUAGES:
+            raise NewKitError(f"unknown language {code!r}: choose one of {', '.join(LANGUAGES)}")
+    language = languages[0]
     if not _SLUG.match(topic):
         raise NewKitError(
             f"{topic!r} is not a usable kit name: use lower-case letters, digits and '-' "
             "(for example tidlig-opsporing)"
         )
-    if language not in LANGUAGES:
-        raise NewKitError(f"unknown language {language!r}: choose one of {', '.join(LANGUAGES)}")
     source = (templates_root or templates_dir()) / template
     if not (source / KIT_FILE).is_file():
         names = ", ".join(available_templates(templates_root)) or "none"
@@ -86,16 +107,27 @@ def new_kit(
     values = {**_TODO, "id": topic, "topic": topic, "language": language}
     for key, value in values.items():
         text = text.replace("{" + key + "}", value)
-    data = _keep_language(yaml.safe_load(text), language)
+    data = _keep_languages(yaml.safe_load(text), languages)
+    data["languages"] = languages
+    for talk in data["talks"]:
+        spoken = talk["generate"]["script"]
+        extra = {lang: spoken.replace(f".{language}.txt", f".{lang}.txt") for lang in languages[1:]}
+        if extra:
+            talk["generate"]["translations"] = extra
+            for lang in extra:
+                talk["captions"][lang] = talk["captions"][language].replace(
+                    f".{language}.", f".{lang}."
+                )
 
     target.mkdir(parents=True)
     try:
         media = target / "media"
         media.mkdir()
         for talk in data["talks"]:
-            script = talk.get("generate", {}).get("script")
-            if script:
-                shutil.copyfile(source / "media" / "talk.txt", target / script)
+            generate = talk.get("generate", {})
+            for script in [generate.get("script"), *(generate.get("translations") or {}).values()]:
+                if script:
+                    shutil.copyfile(source / "media" / "talk.txt", target / script)
         header = (
             f"# Learning kit '{topic}', made from the '{template}' template.\n"
             "# Fill in every TODO, then run `talkkit media` and `talkkit check` on this folder.\n"

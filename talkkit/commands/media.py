@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 from pathlib import Path
 
-from talkkit.kit import KitLoadError, find_kits, load_kit, localize
-from talkkit.media import MediaError, make_poster, make_talk_media
+from talkkit.kit import Kit, KitLoadError, find_kits, load_kit, localize
+from talkkit.media import MediaError, make_talk_media, make_title_card
 from talkkit.paths import kits_dir
 
 
@@ -17,36 +19,64 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
+def _fingerprint(kit: Kit, inputs: dict) -> str:
+    """What a generated file is made from: when any of it changes, the file is made again."""
+    files = [inputs["script"], *sorted((inputs.get("translations") or {}).values())]
+    digest = hashlib.sha256(json.dumps(inputs, sort_keys=True).encode())
+    for rel in files:
+        digest.update(kit.media_path(rel).read_bytes())
+    return digest.hexdigest()
+
+
+def _up_to_date(stamp: Path, fingerprint: str, *outputs: Path) -> bool:
+    return all(p.exists() for p in outputs) and stamp.exists() and stamp.read_text() == fingerprint
+
+
 def build_kit_media(folder: Path, force: bool = False) -> list[str]:
-    """Make every generated talk of a kit whose media is missing or older than its script."""
+    """Make every generated talk (and the kit's poster) whose inputs changed since last time."""
     kit = load_kit(folder)
     done = []
     for talk in kit.talks:
         if not talk.generate or not talk.video:
             continue
-        video = kit.media_path(talk.video)
-        script = kit.media_path(talk.generate["script"])
-        if video.exists() and not force and video.stat().st_mtime >= script.stat().st_mtime:
-            continue
         lang = talk.generate["language"]
+        inputs = {
+            "script": talk.generate["script"],
+            "language": lang,
+            "title": localize(talk.title, lang, kit.languages),
+            "subtitle": f"{talk.speaker} · {localize(talk.role, lang, kit.languages)}",
+            "voice": talk.generate.get("voice"),
+            "speed": talk.generate.get("speed", 165),
+            "translations": talk.generate.get("translations") or {},
+        }
+        video = kit.media_path(talk.video)
+        stamp = video.with_suffix(".stamp")
+        fingerprint = _fingerprint(kit, inputs)
+        if not force and _up_to_date(stamp, fingerprint, video):
+            continue
         result = make_talk_media(
             kit.folder,
-            script=talk.generate["script"],
+            script=inputs["script"],
             language=lang,
             video=talk.video,
-            title=localize(talk.title, lang, kit.languages),
-            subtitle=f"{talk.speaker} · {localize(talk.role, lang, kit.languages)}",
+            title=inputs["title"],
+            subtitle=inputs["subtitle"],
             poster=talk.poster,
-            voice=talk.generate.get("voice"),
-            speed=talk.generate.get("speed", 165),
+            voice=inputs["voice"],
+            speed=inputs["speed"],
+            translations=inputs["translations"],
         )
+        stamp.write_text(fingerprint)
         done.append(f"{talk.video}: {result.duration:.1f} s")
-    first = kit.talks[0]
-    poster = kit.media_path(kit.poster) if kit.poster else None
-    if poster and (force or not poster.exists()) and first.video:
-        video = kit.media_path(first.video)
-        if video.exists():
-            make_poster(video, poster)
+    if kit.poster:
+        lang = kit.main_language
+        title = localize(kit.title, lang, kit.languages)
+        poster = kit.media_path(kit.poster)
+        stamp = poster.with_suffix(".stamp")
+        fingerprint = hashlib.sha256(f"{title}|Social Talks".encode()).hexdigest()
+        if force or not _up_to_date(stamp, fingerprint, poster):
+            make_title_card(poster, title, "Social Talks")
+            stamp.write_text(fingerprint)
             done.append(f"{kit.poster}: poster")
     return done
 

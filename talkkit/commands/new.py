@@ -18,7 +18,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         default="hybrid-seminar",
         help=f"workshop template ({', '.join(available_templates()) or 'none found'})",
     )
-    p.add_argument("--language", default="da", help="the kit's language: da, sv or en")
+    p.add_argument(
+        "--language",
+        action="append",
+        help="the kit's language (da, sv or en); repeat for captions in more languages, "
+        "the first is the one spoken (default: da)",
+    )
     p.add_argument("--kits-dir", type=Path, default=None, help="where kits live (default: kits/)")
     p.set_defaults(func=run)
 
@@ -28,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
         folder = new_kit(
             args.topic,
             template=args.template,
-            language=args.language,
+            language=args.language or ["da"],
             kits_root=args.kits_dir or kits_dir(),
         )
     except NewKitError as exc:
