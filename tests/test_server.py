@@ -1,0 +1,105 @@
+"""Does `talkkit serve` serve the gallery and the kits safely, in a real browser?"""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.request
+
+import pytest
+from conftest import KITS, start_server, stop_server
+from playwright.sync_api import expect
+
+
+def status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 (loopback)
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("voila/files/tidlig-opsporing/media/talk1.webm", 200),
+        ("voila/files/tidlig-opsporing/media/talk1.da.vtt", 200),
+        ("voila/files/tidlig-opsporing/media/poster.png", 200),
+        ("voila/files/tidlig-opsporing/kit.yaml", "refused"),
+        ("voila/files/tidlig-opsporing/kit.ipynb", "refused"),
+        ("voila/files/tidlig-opsporing/media/talk1.da.txt", "refused"),
+        ("voila/files/../pyproject.toml", "refused"),
+        ("voila/files/%2E%2E/pyproject.toml", "refused"),
+        ("voila/files/tidlig-opsporing/..%2F..%2Fpyproject.toml", "refused"),
+        ("voila/files/tidlig-opsporing/../../pyproject.toml", "refused"),
+    ],
+)
+def test_only_media_is_served_as_files(kit_server, path, expected):
+    """Are kit media served, and notebooks, YAML, scripts and anything outside kits/ refused?"""
+    code = status(kit_server.url + path)
+    if expected == "refused":
+        assert code in (403, 404)
+    else:
+        assert code == expected
+
+
+def test_store_lives_outside_the_served_folder(kit_server):
+    assert not kit_server.data_dir.is_relative_to(kit_server.kits_dir)
+    assert status(kit_server.url + "voila/files/talkkit.sqlite3") in (403, 404)
+
+
+def test_pages_forbid_other_hosts(kit_server):
+    with urllib.request.urlopen(kit_server.url, timeout=30) as response:  # noqa: S310
+        csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "object-src 'none'" in csp
+
+
+@pytest.mark.browser
+def test_gallery_click_opens_a_rendered_kit(kit_server, page):
+    """Does a click on a card open the kit, rendered, with no console error and no other host?"""
+    pg, log = page
+    pg.goto(kit_server.url + "?lang=en")
+    expect(pg.get_by_role("heading", name="Social Talks learning kits")).to_be_visible()
+    card = pg.locator("li.card", has_text="Tidlig opsporing: at se barnet i tide")
+    card.get_by_role("link", name="Open the kit").click()
+    pg.wait_for_url("**/voila/render/tidlig-opsporing/kit.ipynb*")
+    expect(pg.locator("video").first).to_be_visible(timeout=60_000)
+    expect(pg.get_by_text("Tidlig opsporing: at se barnet i tide").first).to_be_visible()
+    assert pg.locator("text=There was an error when executing").count() == 0
+    assert log.console_errors == []
+    assert log.external_requests(kit_server.url.rstrip("/")) == []
+
+
+@pytest.mark.browser
+def test_gallery_filters_by_language_and_search(kit_server, page):
+    pg, _ = page
+    pg.goto(kit_server.url + "?lang=en")
+    cards = pg.locator("#kits > li:visible")
+    total = cards.count()
+    assert total >= 2
+    pg.get_by_label("Language of the kit").select_option("sv")
+    expect(pg.locator("#kits > li:visible").first).to_be_visible()
+    swedish = pg.locator("#kits > li:visible").count()
+    assert 0 < swedish < total
+    pg.get_by_label("Language of the kit").select_option("")
+    pg.get_by_label("Search").fill("Mette Holm")
+    expect(pg.locator("#kits > li:visible")).to_have_count(1)
+    expect(pg.locator("#count")).to_have_text("1 kits")
+
+
+def test_kernels_are_bounded(tmp_path):
+    """Past --max-kernels, does a new page get refused instead of another kernel?"""
+    server = start_server(KITS, tmp_path / "data", tmp_path / "serve.log", "--max-kernels", "1")
+    try:
+        url = server.url + "voila/render/tidlig-opsporing/kit.ipynb"
+        with urllib.request.urlopen(url, timeout=60) as first:  # noqa: S310
+            first.read()
+        second = urllib.request.urlopen(url, timeout=60)  # noqa: S310
+        body = second.read().decode()
+        assert "Kernel started" in server.log()
+        assert server.log().count("Kernel started") == 1
+        assert "Too many open kits" in body or second.status == 503
+    except urllib.error.HTTPError as exc:
+        assert exc.code == 503
+        assert server.log().count("Kernel started") == 1
+    finally:
+        stop_server(server)
