@@ -25,9 +25,11 @@ well as a rating, so an evaluation phase may use the id ``evaluation``.
 
 Text is stored exactly as typed: no stripping, no Unicode normalisation, any code point
 (æøå, åäö, emoji, right-to-left text, control characters). Lone surrogates, which a browser can
-send but UTF-8 cannot hold, are kept too: the store writes JSON with ``ensure_ascii=True``, so
-they travel as ``\\udXXX`` escapes and round-trip exactly. Text over a limit is *refused*, never
-cut: the group decides what to shorten.
+send but UTF-8 cannot hold, are kept too: the store writes them as ``\\udXXX`` JSON escapes and
+reads them back exactly (see :func:`talkkit.store.base.encode_value`). Exports that must be
+valid UTF-8 (CSV, Markdown) or XML (XLSX, DOCX) show a lone surrogate as U+FFFD; JSON exports
+keep the escape. Length limits count code points (``len(text)``). Text over a limit is
+*refused*, never cut: the group decides what to shorten.
 """
 
 from __future__ import annotations
@@ -149,7 +151,7 @@ def answer_key(*parts: str) -> str:
 
 def validate_key(key: object) -> str:
     """``key`` if it is a well-formed answer key of a known family, else :class:`AnswerError`."""
-    if type(key) is not str or not KEY_PATTERN.match(key):
+    if type(key) is not str or not KEY_PATTERN.fullmatch(key):
         raise AnswerError("bad_key", key)
     parts = key.split(".")
     if len(parts) == 1 and key not in ("takeaways", "questions"):
@@ -218,4 +220,4 @@ def _takeaway(key: str, value: object, index: int) -> dict[str, str]:
 
 def is_identifier(value: object) -> bool:
     """Whether ``value`` is a kit, phase, prompt or question id (one key part)."""
-    return type(value) is str and bool(_ID.match(value))
+    return type(value) is str and bool(_ID.fullmatch(value))
