@@ -7,6 +7,7 @@ Every test runs against both backends (the PostgreSQL ones start a real server, 
 from __future__ import annotations
 
 import contextlib
+import re
 import sqlite3
 import subprocess
 import sys
@@ -186,6 +187,16 @@ def test_sessions_are_listed_and_remember_their_phase(store) -> None:
         store.set_phase("nope", "learning")
 
 
+def test_session_ids_are_random_and_never_look_like_an_option() -> None:
+    """Are session ids unguessable, URL-safe and never starting with '-' (which a command
+    line would take for an option)?"""
+    from talkkit.store.base import new_session_id
+
+    ids = [new_session_id() for _ in range(3000)]
+    assert len(set(ids)) == len(ids)
+    assert all(re.fullmatch(r"[A-Za-z0-9_-]{22}", i) and not i.startswith("-") for i in ids)
+
+
 def test_session_fields_are_checked(store) -> None:
     """Are malformed kit ids, languages and event ids refused, and labels cleaned?"""
     with pytest.raises(ValueError):
@@ -194,6 +205,10 @@ def test_session_fields_are_checked(store) -> None:
         store.create_session("kit", "danish")
     with pytest.raises(ValueError):
         store.create_session("kit", "da", event_id="a/b")
+    with pytest.raises(ValueError):
+        store.create_session("kit\n", "da", event_id="ev")
+    with pytest.raises(ValueError):
+        store.create_session("kit", "da", event_id="ev\n")
     with pytest.raises(AnswerError):
         store.create_session("kit", "da", group_name="x" * 201)
     s = store.create_session("kit", "da", group_name="  Bord\x00 7\ud800 ")
@@ -453,3 +468,81 @@ def test_postgres_pool_stays_small(pg_fresh_url: str) -> None:
         )[0][0]
         assert count <= 2
         assert len(store.load_answers(session.id)) == 40
+
+
+# -- the purge command ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def filled(tmp_path: Path) -> tuple[str, list[str]]:
+    url = f"sqlite://{tmp_path / 'cli.sqlite3'}"
+    with open_store(url) as store:
+        ids = [
+            store.create_session("kit", "da", event_id=event).id for event in ("ev1", "ev1", "ev2")
+        ]
+        for i in ids:
+            store.save_answer(i, "talk.p1", "tekst", None)
+    return url, ids
+
+
+def _purge(argv: list[str]) -> int:
+    from talkkit.cli import main
+
+    return main(["purge", *argv])
+
+
+def test_purge_command_asks_first_and_respects_no(filled, monkeypatch, capsys) -> None:
+    """Does `talkkit purge` ask before deleting, and delete nothing when the answer is no?"""
+    url, _ids = filled
+    asked = []
+    monkeypatch.setattr("builtins.input", lambda prompt: asked.append(prompt) or "n")
+    assert _purge(["--event", "ev1", "--store", url, "--lang", "en"]) == 1
+    assert "Delete 2 session(s)" in asked[0]
+    assert "Nothing was deleted." in capsys.readouterr().out
+    with open_store(url) as store:
+        assert len(store.list_sessions()) == 3
+
+
+def test_purge_command_deletes_after_a_danish_yes(filled, monkeypatch, capsys) -> None:
+    """Does answering 'ja' delete the event's sessions and print how many?"""
+    url, ids = filled
+    monkeypatch.setattr("builtins.input", lambda prompt: "ja")
+    assert _purge(["--event", "ev1", "--store", url, "--lang", "da"]) == 0
+    assert "2 session(er) er slettet." in capsys.readouterr().out
+    with open_store(url) as store:
+        assert [s.id for s in store.list_sessions()] == [ids[2]]
+
+
+def test_purge_command_with_yes_by_session_and_by_date(filled, capsys) -> None:
+    """Do --session and --before with --yes delete without asking, and only what matches?"""
+    url, ids = filled
+    assert _purge(["--session", ids[2], "--store", url, "--yes", "--lang", "en"]) == 0
+    assert "Deleted 1 session(s)." in capsys.readouterr().out
+    assert _purge(["--before", "2000-01-01", "--store", url, "--yes", "--lang", "en"]) == 0
+    assert "No sessions match." in capsys.readouterr().out
+    assert _purge(["--before", "2999-01-01", "--store", url, "--yes", "--lang", "en"]) == 0
+    assert "Deleted 2 session(s)." in capsys.readouterr().out
+    with open_store(url) as store:
+        assert store.list_sessions() == []
+
+
+def test_purge_command_without_a_terminal_deletes_nothing(filled, monkeypatch) -> None:
+    """When no one can answer the question (no stdin), is nothing deleted?"""
+    url, _ = filled
+
+    def no_stdin(prompt: str) -> str:
+        raise EOFError
+
+    monkeypatch.setattr("builtins.input", no_stdin)
+    assert _purge(["--event", "ev1", "--store", url]) == 1
+    with open_store(url) as store:
+        assert len(store.list_sessions()) == 3
+
+
+def test_purge_command_needs_exactly_one_filter(filled) -> None:
+    """Is `talkkit purge` without a filter (or with a malformed date) a usage error?"""
+    url, _ = filled
+    for argv in (["--store", url], ["--before", "1. maj", "--store", url]):
+        with pytest.raises(SystemExit) as info:
+            _purge(argv)
+        assert info.value.code == 2

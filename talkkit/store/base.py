@@ -24,6 +24,7 @@ __all__ = [
     "decide",
     "decode_value",
     "encode_value",
+    "escape_surrogates",
     "new_session_id",
     "utc",
     "utcnow",
@@ -39,8 +40,15 @@ _LANGUAGE = re.compile(r"^[a-z]{2}$")
 
 
 def new_session_id() -> str:
-    """A fresh unguessable session id (128 random bits, URL-safe)."""
-    return secrets.token_urlsafe(16)
+    """A fresh unguessable session id: ``secrets.token_urlsafe(16)`` (128 random bits).
+
+    An id starting with ``-`` is drawn again, so it can be given to a command line option
+    (``--session ID``) without being taken for an option itself.
+    """
+    while True:
+        token = secrets.token_urlsafe(16)
+        if not token.startswith("-"):
+            return token
 
 
 def utcnow() -> datetime:
@@ -54,17 +62,35 @@ def utc(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
-def encode_value(value: Any) -> str:
-    """The stored form of a clean answer: compact JSON, ASCII only.
+_RAW_SURROGATE = re.compile("[\ud800-\udfff]")
+# A \\udXXX escape that starts at an escape position (preceded by an even number of backslashes).
+_ESCAPED_SURROGATE = re.compile(r"(?<!\\)((?:\\\\)*)\\u(d[89a-f][0-9a-f]{2})")
 
-    ``ensure_ascii=True`` turns every non-ASCII character into a ``\\uXXXX`` escape, so a lone
-    surrogate (which UTF-8 cannot hold) round-trips exactly, and NUL becomes ``\\u0000``, which
-    PostgreSQL's ``text`` type accepts.
+
+def encode_value(value: Any) -> str:
+    """The stored form of a clean answer: compact JSON text that every backend can hold.
+
+    Characters are kept as they are (readable UTF-8 in the database), except lone surrogates,
+    which UTF-8 cannot hold: they become ``\\udXXX`` escapes. A real astral character (an
+    emoji) is never escaped, so an escape in the stored text always means a lone surrogate, and
+    :func:`decode_value` restores it without pairing it with a neighbour; plain
+    ``json.dumps(ensure_ascii=True)`` would turn a lone high and a lone low surrogate that
+    happen to be adjacent into one emoji. NUL is escaped by JSON (``\\u0000``), which
+    PostgreSQL's ``text`` type needs.
     """
-    return json.dumps(value, ensure_ascii=True, allow_nan=False, separators=(",", ":"))
+    text = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return escape_surrogates(text)
+
+
+def escape_surrogates(json_text: str) -> str:
+    """JSON text (from ``json.dumps(ensure_ascii=False)``) with lone surrogates as escapes."""
+    return _RAW_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", json_text)
 
 
 def decode_value(text: str) -> Any:
+    """The value :func:`encode_value` stored, exactly."""
+    if "\\ud" in text:
+        text = _ESCAPED_SURROGATE.sub(lambda m: m.group(1) + chr(int(m.group(2), 16)), text)
     return json.loads(text)
 
 
@@ -87,7 +113,7 @@ def clean_label(value: object, field: str) -> str:
 
 def check_id(value: object, what: str, pattern: re.Pattern[str] | None = None) -> str:
     ok = (
-        type(value) is str and bool(pattern.match(value))
+        type(value) is str and bool(pattern.fullmatch(value))
         if pattern is not None
         else is_identifier(value)
     )
@@ -98,7 +124,7 @@ def check_id(value: object, what: str, pattern: re.Pattern[str] | None = None) -
 
 
 def valid_session_id(value: object) -> bool:
-    return type(value) is str and bool(_SESSION_ID.match(value))
+    return type(value) is str and bool(_SESSION_ID.fullmatch(value))
 
 
 @dataclass(frozen=True)

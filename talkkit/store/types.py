@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from talkkit.i18n import translator
+
 __all__ = [
     "Answer",
     "SaveResult",
@@ -19,13 +21,26 @@ __all__ = [
 class StoreError(Exception):
     """The store could not do what was asked (the interface shows "saving failed")."""
 
+    def message(self, lang: str) -> str:
+        """What to tell the group, in ``lang``."""
+        _ = translator(lang)
+        return _("Saving failed. Please tell the organiser.")
+
 
 class StoreUnavailable(StoreError):
     """The store is busy or unreachable right now: keep the text and retry later."""
 
+    def message(self, lang: str) -> str:
+        _ = translator(lang)
+        return _("Saving failed just now. Your text is still here, and saving is tried again.")
+
 
 class SessionNotFound(StoreError):
     """No session with this id (never created, or purged)."""
+
+    def message(self, lang: str) -> str:
+        _ = translator(lang)
+        return _("Your group's answers can no longer be found. They may have been deleted.")
 
 
 @dataclass(frozen=True)

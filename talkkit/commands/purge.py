@@ -1,0 +1,79 @@
+"""``talkkit purge``: delete the groups' answers of an event, of one group, or before a date.
+
+``talkkit purge (--event ID | --session ID | --before YYYY-MM-DD) [--store URL] [--yes]``
+
+Asks for confirmation unless ``--yes``; prints how many sessions were deleted. ``--before``
+deletes sessions last changed before local midnight of that day.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime
+
+from talkkit.commands.export import cli_language, store_url
+from talkkit.i18n import translator
+from talkkit.store import Store, StoreError, open_store
+from talkkit.store.base import utc
+
+__all__ = ["parse_day", "register", "run"]
+
+_YES = {"y", "yes", "j", "ja"}
+
+
+def parse_day(text: str) -> datetime:
+    """``YYYY-MM-DD`` as local midnight (an argparse type)."""
+    try:
+        return datetime.strptime(text, "%Y-%m-%d")
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from exc
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("purge", help="delete answers of an event, a group or before a date")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--event", help="every group of this event")
+    which.add_argument("--session", help="one group's session id")
+    which.add_argument("--before", type=parse_day, help="sessions last changed before this day")
+    p.add_argument("--store", help="store URL (default: $TALKKIT_STORE or the local file)")
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    p.add_argument("--lang", help="language of messages: da, sv or en")
+    p.set_defaults(func=run)
+
+
+def _matching(store: Store, args: argparse.Namespace) -> int:
+    if args.session:
+        return 1 if store.get_session(args.session) else 0
+    if args.event:
+        return len(store.list_sessions(event_id=args.event))
+    cutoff = utc(args.before)
+    return sum(1 for s in store.list_sessions() if s.updated_at < cutoff)
+
+
+def run(args: argparse.Namespace) -> int:
+    _ = translator(cli_language(args.lang))
+    try:
+        with open_store(store_url(args.store)) as store:
+            count = _matching(store, args)
+            if count == 0:
+                print(_("No sessions match."))
+                return 0
+            if not args.yes:
+                question = _(
+                    "Delete {n} session(s) and all their answers? This cannot be undone. [y/N] ",
+                    n=count,
+                )
+                try:
+                    reply = input(question)
+                except EOFError:
+                    reply = ""
+                if reply.strip().lower() not in _YES:
+                    print(_("Nothing was deleted."))
+                    return 1
+            deleted = store.purge(event_id=args.event, before=args.before, session_id=args.session)
+    except StoreError as exc:
+        print(_("The store could not be read: {error}", error=str(exc)), file=sys.stderr)
+        return 1
+    print(_("Deleted {n} session(s).", n=deleted))
+    return 0
