@@ -1,0 +1,276 @@
+"""The neutral export document: what a group answered, with the kit's texts, ready to render.
+
+:func:`build_export_doc` reads the stored answers *tolerantly*: whatever a value turned out to
+be (``None``, a number, a nested list, a lone surrogate, a megabyte of text) it becomes text, so
+one odd answer never makes an export fail. Nothing is dropped: answers whose key the kit no
+longer knows go to an "Other answers" section. The only key left out is ``speaking.names`` (the
+speaking order: names of people, needed only during the conversation).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from talkkit.i18n import normalise_language, translator
+from talkkit.store.types import Answer, Session
+
+__all__ = [
+    "ExportDoc",
+    "Record",
+    "Row",
+    "Section",
+    "Takeaway",
+    "as_docs",
+    "as_text",
+    "build_export_doc",
+    "records",
+]
+
+#: Keys never exported.
+PRIVATE_KEYS = frozenset({"speaking.names"})
+_MAX_DEPTH = 4
+
+
+@dataclass(frozen=True)
+class Row:
+    """One prompt (or question) and the group's answer to it."""
+
+    prompt: str
+    answer: str
+    views: str = ""
+    key: str = ""
+
+
+@dataclass(frozen=True)
+class Section:
+    """One phase of the agenda (``kind`` is the phase kind, ``"other"`` for unknown keys)."""
+
+    title: str
+    rows: list[Row]
+    id: str = ""
+    kind: str = ""
+
+
+@dataclass(frozen=True)
+class Takeaway:
+    what: str
+    who: str = ""
+    when: str = ""
+
+
+@dataclass(frozen=True)
+class ExportDoc:
+    """One group's answers to one kit, in one language."""
+
+    kit_title: str
+    kit_id: str
+    language: str
+    session_id: str
+    group_name: str
+    municipality: str
+    generated_at: datetime
+    sections: list[Section] = field(default_factory=list)
+    takeaways: list[Takeaway] = field(default_factory=list)
+    questions: list[str] = field(default_factory=list)
+    evaluation: list[Row] = field(default_factory=list)
+    facilitator_notes: str = ""
+    event_id: str | None = None
+
+
+def as_text(value: Any, _depth: int = 0) -> str:
+    """Any stored value as text; never raises."""
+    try:
+        if value is None:
+            return ""
+        if isinstance(value, str):
+            return str.__str__(value)
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, int):
+            return int.__repr__(value) if abs(value) < 10**100 else "(a very large number)"
+        if isinstance(value, float):
+            return float.__repr__(value)
+        if _depth >= _MAX_DEPTH:
+            return "…"
+        if isinstance(value, list | tuple):
+            return "\n".join(as_text(v, _depth + 1) for v in value[:1000])
+        if isinstance(value, dict):
+            items = list(value.items())[:1000]
+            return "\n".join(
+                f"{as_text(k, _depth + 1)}: {as_text(v, _depth + 1)}" for k, v in items
+            )
+        return json.dumps(value)  # other JSON types; anything else lands in the except
+    except Exception:  # an export must never fail on one value
+        return "(unreadable value)"
+
+
+def _unwrap(answer: Any) -> Any:
+    return answer.value if isinstance(answer, Answer) else answer
+
+
+def _takeaways(value: Any) -> list[Takeaway]:
+    items = value if isinstance(value, list | tuple) else [value] if value else []
+    result = []
+    for item in items[:1000]:
+        if isinstance(item, dict):
+            t = Takeaway(*(as_text(item.get(f)) for f in ("what", "who", "when")))
+        else:
+            t = Takeaway(as_text(item))
+        if t.what or t.who or t.when:
+            result.append(t)
+    return result
+
+
+def _texts(value: Any) -> list[str]:
+    items = value if isinstance(value, list | tuple) else [value] if value else []
+    return [t for t in (as_text(v) for v in items[:1000]) if t]
+
+
+def build_export_doc(
+    kit: Any,
+    session: Session,
+    answers: Mapping[str, Answer | Any],
+    language: str,
+    *,
+    generated_at: datetime | None = None,
+) -> ExportDoc:
+    """The export document of one session.
+
+    ``kit`` is a :class:`talkkit.kit.Kit`; ``answers`` maps keys to :class:`Answer` objects (as
+    :meth:`Store.load_answers` returns them) or to bare values. Labels are in ``language``; the
+    kit's texts in that language when the kit has it, else in the kit's main language.
+    """
+    language = normalise_language(language)
+    _ = translator(language)
+    lang = kit.content_language(language)
+    values = {k: _unwrap(a) for k, a in answers.items() if isinstance(k, str)}
+    used: set[str] = set(PRIVATE_KEYS)
+
+    sections = []
+    for phase in kit.agenda:
+        if not phase.prompts:
+            continue
+        rows = []
+        for prompt in phase.prompts:
+            key = f"{phase.id}.{prompt.id}"
+            used.update((key, f"{key}.views"))
+            rows.append(
+                Row(
+                    prompt=kit.text(prompt.text, lang),
+                    answer=as_text(values.get(key)),
+                    views=as_text(values.get(f"{key}.views")),
+                    key=key,
+                )
+            )
+        sections.append(Section(kit.text(phase.title, lang), rows, id=phase.id, kind=phase.kind))
+
+    evaluation = []
+    for question in kit.evaluation_questions():
+        key = f"evaluation.{question.id}"
+        used.add(key)
+        evaluation.append(Row(kit.text(question.text, lang), as_text(values.get(key)), key=key))
+
+    used.update(("takeaways", "questions", "facilitator.notes"))
+    other = [
+        Row(prompt=key, answer=as_text(value), key=key)
+        for key, value in sorted(values.items())
+        if key not in used
+    ]
+    if other:
+        sections.append(Section(_("Other answers"), other, id="other", kind="other"))
+
+    return ExportDoc(
+        kit_title=kit.text(kit.title, lang),
+        kit_id=kit.id,
+        language=language,
+        session_id=session.id,
+        group_name=session.group_name,
+        municipality=session.municipality,
+        generated_at=(generated_at or datetime.now(UTC)),
+        sections=sections,
+        takeaways=_takeaways(values.get("takeaways")),
+        questions=_texts(values.get("questions")),
+        evaluation=evaluation,
+        facilitator_notes=as_text(values.get("facilitator.notes")),
+        event_id=session.event_id,
+    )
+
+
+def as_docs(docs: ExportDoc | Sequence[ExportDoc]) -> list[ExportDoc]:
+    """One document or several, as a list (exporters take either)."""
+    return [docs] if isinstance(docs, ExportDoc) else list(docs)
+
+
+@dataclass(frozen=True)
+class Record:
+    """One answer as one row of a table (CSV, XLSX): which group, where, what."""
+
+    doc: ExportDoc
+    section: str
+    key: str
+    prompt: str
+    answer: str
+    views: str = ""
+    who: str = ""
+    when: str = ""
+
+
+def record_header(language: str) -> list[str]:
+    """The column titles of :func:`records`, in ``language``."""
+    _ = translator(language)
+    return [
+        _("Kit"),
+        _("Group"),
+        _("Municipality"),
+        _("Session"),
+        _("Section"),
+        _("Key"),
+        _("Question"),
+        _("Answer"),
+        _("Other views"),
+        _("Who"),
+        _("When"),
+    ]
+
+
+def record_cells(record: Record) -> list[str]:
+    d = record.doc
+    return [
+        d.kit_title,
+        d.group_name,
+        d.municipality,
+        d.session_id,
+        record.section,
+        record.key,
+        record.prompt,
+        record.answer,
+        record.views,
+        record.who,
+        record.when,
+    ]
+
+
+def records(doc: ExportDoc, language: str) -> Iterator[Record]:
+    """Every answer of a document as a table row (unanswered prompts are left out)."""
+    _ = translator(language)
+    for section in doc.sections:
+        for row in section.rows:
+            if row.answer or row.views:
+                yield Record(doc, section.title, row.key, row.prompt, row.answer, row.views)
+    for n, t in enumerate(doc.takeaways, 1):
+        yield Record(
+            doc, _("Take-aways"), "takeaways", _("Take-away {n}", n=n), t.what, "", t.who, t.when
+        )
+    for n, question in enumerate(doc.questions, 1):
+        yield Record(
+            doc, _("Questions for the presenters"), "questions", _("Question {n}", n=n), question
+        )
+    for row in doc.evaluation:
+        if row.answer:
+            yield Record(doc, _("Evaluation"), row.key, row.prompt, row.answer)
+    if doc.facilitator_notes:
+        yield Record(doc, _("Facilitator notes"), "facilitator.notes", "", doc.facilitator_notes)

@@ -1,0 +1,83 @@
+"""Markdown: a readable report of one group (or of every group of an event).
+
+All user text goes through :func:`~talkkit.export.text.escape_markdown`, so an answer can never
+make a heading, a link, an image, HTML, a table or a list of its own. Unanswered prompts are
+left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from talkkit.export.doc import ExportDoc, as_docs
+from talkkit.export.text import escape_markdown
+from talkkit.i18n import translator
+
+__all__ = ["to_markdown"]
+
+
+def _e(text: str) -> str:
+    return escape_markdown(text)
+
+
+def _h(text: str) -> str:
+    return escape_markdown(text, inline=True)
+
+
+def _doc(doc: ExportDoc) -> list[str]:
+    _ = translator(doc.language)
+    title = _h(doc.kit_title)
+    if doc.group_name:
+        title += " — " + _h(doc.group_name)
+    out = [f"# {title}", ""]
+    meta = [f"**{_('Kit')}:** {_h(doc.kit_id)}"]
+    if doc.group_name:
+        meta.append(f"**{_('Group')}:** {_h(doc.group_name)}")
+    if doc.municipality:
+        meta.append(f"**{_('Municipality')}:** {_h(doc.municipality)}")
+    meta.append(f"**{_('Session')}:** {_h(doc.session_id)}")
+    meta.append(f"**{_('Generated')}:** {doc.generated_at:%Y-%m-%d %H:%M} UTC")
+    out += [" · ".join(meta), ""]
+    for section in doc.sections:
+        rows = [r for r in section.rows if r.answer or r.views]
+        if not rows:
+            continue
+        out += [f"## {_h(section.title)}", ""]
+        for row in rows:
+            out += [f"### {_h(row.prompt)}", ""]
+            if row.answer:
+                out += [_e(row.answer), ""]
+            if row.views:
+                out += [f"*{_('Other views')}:* {_e(row.views)}", ""]
+    if doc.takeaways:
+        out += [f"## {_('Take-aways')}", ""]
+        for t in doc.takeaways:
+            parts = [f"**{_('What')}:** {_e(t.what)}"]
+            if t.who:
+                parts.append(f"**{_('Who')}:** {_e(t.who)}")
+            if t.when:
+                parts.append(f"**{_('When')}:** {_e(t.when)}")
+            out.append("- " + " · ".join(parts))
+        out.append("")
+    if doc.questions:
+        out += [f"## {_('Questions for the presenters')}", ""]
+        out += [f"- {_e(q)}" for q in doc.questions]
+        out.append("")
+    answered = [r for r in doc.evaluation if r.answer]
+    if answered:
+        out += [f"## {_('Evaluation')}", ""]
+        out += [f"- **{_h(r.prompt)}** {_e(r.answer)}" for r in answered]
+        out.append("")
+    if doc.facilitator_notes:
+        out += [f"## {_('Facilitator notes')}", "", _e(doc.facilitator_notes), ""]
+    return out
+
+
+def to_markdown(docs: ExportDoc | Sequence[ExportDoc]) -> bytes:
+    """A Markdown report of one group or of many (a whole event), UTF-8."""
+    lines: list[str] = []
+    for n, doc in enumerate(as_docs(docs)):
+        if n:
+            lines += ["---", ""]
+        lines += _doc(doc)
+    return "\n".join(lines).encode("utf-8")
