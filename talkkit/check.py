@@ -158,10 +158,22 @@ def _language_problems(kit: Kit) -> list[Problem]:
     return problems
 
 
+#: Phase ids the answer keys reserve for their own use (see talkkit/answers.py).
+RESERVED_PHASE_IDS = {"takeaways", "questions", "facilitator", "speaking", "evaluation-own"}
+
+
 def _unique_ids(kit: Kit) -> list[Problem]:
     problems = []
     seen: set[str] = set()
     for i, phase in enumerate(kit.agenda):
+        if phase.id in RESERVED_PHASE_IDS:
+            problems.append(
+                Problem(
+                    KIT_FILE,
+                    f"agenda[{i}].id",
+                    f"{phase.id!r} is reserved for the group's answers; choose another id",
+                )
+            )
         if phase.id in seen:
             problems.append(
                 Problem(KIT_FILE, f"agenda[{i}].id", f"the phase id {phase.id!r} is used twice")

@@ -119,3 +119,23 @@ def test_cli_fails_when_it_finds_no_kit(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("TALKKIT_KITS", str(tmp_path))
     assert main(["check"]) == 1
     assert "No kits found" in capsys.readouterr().out
+
+
+def test_phase_id_reserved_by_answer_keys(tmp_path):
+    kit = copy_kit(tmp_path)
+    edit_yaml(kit, lambda d: d["agenda"][1].update(id="questions"))
+    assert (
+        "kit.yaml: agenda[1].id: 'questions' is reserved for the group's answers; choose another id"
+        in messages(kit)
+    )
+
+
+def test_store_url_from_environment(tmp_path, monkeypatch):
+    """Does `talkkit serve --store URL` (via $TALKKIT_STORE) decide every kit's store?"""
+    from talkkit.store import default_url
+
+    monkeypatch.setenv("TALKKIT_DATA", str(tmp_path))
+    monkeypatch.delenv("TALKKIT_STORE", raising=False)
+    assert default_url() == f"sqlite://{tmp_path / 'talkkit.sqlite3'}"
+    monkeypatch.setenv("TALKKIT_STORE", "postgresql://u@localhost/db")
+    assert default_url() == "postgresql://u@localhost/db"

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 from talkkit.paths import data_dir, kits_dir
+from talkkit.store.postgres import redact
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -24,6 +26,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--preheat", type=int, default=0, help="kernels kept ready per kit (0: start on demand)"
     )
+    p.add_argument(
+        "--store",
+        default=None,
+        help="answer store for every kit: a postgresql:// URL for seminars with many groups "
+        "(default: $TALKKIT_STORE, else the embedded SQLite file in the data folder)",
+    )
     p.set_defaults(func=run)
 
 
@@ -31,9 +39,13 @@ def run(args: argparse.Namespace) -> int:
     from talkkit.server import serve  # imported here: Voilà is heavy and only serve needs it
 
     root = (args.kits_dir or kits_dir()).resolve()
+    if args.store:
+        os.environ["TALKKIT_STORE"] = args.store  # kernels inherit it (talkkit.store.default_url)
     host = "localhost" if args.ip in ("127.0.0.1", "localhost") else args.ip
     print(f"Serving the kits in {root}")
-    print(f"Answers are kept in {data_dir()} (outside the served folder)")
+    store = os.environ.get("TALKKIT_STORE")
+    where = redact(store) if store else f"{data_dir()} (outside the served folder)"
+    print(f"Answers are kept in {where}")
     print(f"Open http://{host}:{args.port}/ in a browser. Stop with Ctrl+C.", flush=True)
     serve(
         root,

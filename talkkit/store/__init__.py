@@ -13,6 +13,7 @@ URLs: ``None`` or ``""`` (the default file), ``sqlite:///abs/path.sqlite3``,
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from talkkit.paths import data_dir
@@ -44,8 +45,9 @@ DEFAULT_FILENAME = "talkkit.sqlite3"
 
 
 def default_url() -> str:
-    """``sqlite:///<data_dir>/talkkit.sqlite3``."""
-    return f"sqlite://{data_dir() / DEFAULT_FILENAME}"
+    """The server's store: ``$TALKKIT_STORE`` (e.g. a ``postgresql://`` URL set by
+    ``talkkit serve --store``), else the embedded ``sqlite:///<data_dir>/talkkit.sqlite3``."""
+    return os.environ.get("TALKKIT_STORE") or f"sqlite://{data_dir() / DEFAULT_FILENAME}"
 
 
 def open_store(url: str | None = None) -> Store:
