@@ -1,4 +1,4 @@
-"""The kit interface (ipyvuetify/ipywidgets), built on the ``talkkit`` core.
+"""The kit interface (ipyvuetify), built on the ``talkkit`` core.
 
 A kit notebook only does::
 
@@ -7,6 +7,7 @@ A kit notebook only does::
                    facilitator=facilitator)
 """
 
+from widgets import _i18n  # noqa: F401 - registers the "widgets" message catalogues
 from widgets.app import KitApp, show_kit
 
 __all__ = ["KitApp", "show_kit"]

@@ -1,57 +1,199 @@
-"""The kit app: header, talk players and agenda for one kit page."""
+"""The kit app: builds the models and views of one kit page and connects them to the store.
+
+Models (state, validation; tested from Python): :class:`~widgets.book.AnswerBook`,
+:class:`~widgets.agenda.AgendaModel`, :class:`~widgets.speaking.SpeakingModel`.
+Views (ipyvuetify templates): the page frame and one component per file. Exports read the
+answer book, never a view.
+"""
 
 from __future__ import annotations
 
+import logging
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-import ipyvuetify as v
 from IPython.display import display
 
 from talkkit.i18n import normalise_language
 from talkkit.kit import Kit, load_kit
 from talkkit.request import RequestContext, from_environment
-from widgets.player import TalkPlayer
+from talkkit.store import Session, Store
+from widgets.agenda import AgendaModel
+from widgets.book import AnswerBook, Scheduler, answer_keys, default_scheduler
+from widgets.conversation import ConversationView
+from widgets.evaluation import EvaluationView
+from widgets.fields import register_components
+from widgets.page import PageView
+from widgets.player import PlayerView
+from widgets.questions import QuestionsView
+from widgets.session import find_session, open_session, open_store_for
+from widgets.speaking import SpeakingModel, SpeakingView
+from widgets.takeaways import TakeawaysView
+from widgets.theme import apply_theme, set_dark
+
+__all__ = ["KitApp", "show_kit"]
+
+log = logging.getLogger("talkkit.widgets")
 
 
 class KitApp:
-    """One kit page. Holds the kit and the request; builds the view from them."""
+    """One kit page: the kit, the request, the models, the views and the session."""
 
-    def __init__(self, kit: Kit, *, language: str, facilitator: bool, context: RequestContext):
+    def __init__(
+        self,
+        kit: Kit,
+        *,
+        language: str,
+        facilitator: bool,
+        context: RequestContext,
+        store: str | Store = "",
+        group: str = "",
+        event: str = "",
+        schedule: Scheduler = default_scheduler,
+    ) -> None:
         self.kit = kit
         self.language = language
         self.content_language = kit.content_language(language)
         self.facilitator = facilitator
         self.context = context
+        self.event = context.event_code or event or None
+        self._store_spec = store
+        self._store: Store | None = store if not isinstance(store, str) else None
+        self._address_ids = [context.session_id, group or None]
+
+        self.book = AnswerBook(
+            kit,
+            language=language,
+            keys=answer_keys(kit, facilitator=facilitator),
+            schedule=schedule,
+        )
+        self.agenda = AgendaModel(kit)
+        self.speaking_model = SpeakingModel()
+
+        register_components()
+        apply_theme()
+        set_dark({"dark": True, "light": False}.get(context.theme or ""))
         self.players = [
-            TalkPlayer(kit, talk, language=self.content_language, media_base=context.media_base)
+            PlayerView(kit, talk, language=language, media_base=context.media_base)
             for talk in kit.talks
         ]
-        self.view = self._build()
+        self_study = kit.format == "self-study"
+        self.conversation = ConversationView(
+            kit, self.book, language=language, self_study=self_study
+        )
+        self.speaking = SpeakingView(self.speaking_model, self.book, language=language)
+        self.questions = QuestionsView(self.book, language=language)
+        self.takeaways = TakeawaysView(self.book, language=language)
+        self.evaluation = EvaluationView(kit, self.book, language=language)
+        self.page = PageView(
+            kit,
+            self.agenda,
+            self.book,
+            language=language,
+            facilitator=facilitator,
+            exporter=self.export,
+            on_hello=self.hello,
+            players=self.players,
+            conversation=self.conversation,
+            speaking=self.speaking,
+            questions=self.questions,
+            takeaways=self.takeaways,
+            evaluation=self.evaluation,
+        )
+        self.view = self.page
+        for view in (self.conversation, self.questions):
+            view.kind = self.agenda.phase.kind
+        self.conversation.phase = self.agenda.current
+        self.agenda.observe(self._phase_changed, "current")
+        self.book.observe(self._session_opened, "session_id")
 
-    def _text(self, value) -> str:
-        return self.kit.text(value, self.content_language)
+        # A session named in the address (or the group parameter) opens right away; otherwise
+        # the page asks the browser for its own last session first (see hello()).
+        if self._address_ids_exist():
+            self.open([])
 
-    def _build(self) -> v.Html:
-        kit = self.kit
-        header = v.Html(
-            tag="header",
-            children=[
-                v.Html(tag="h1", children=[self._text(kit.title)]),
-                v.Html(tag="p", children=[self._text(kit.summary)]),
-            ],
+    # -- the session ----------------------------------------------------------------------------
+
+    def _get_store(self) -> Store:
+        if self._store is None:
+            self._store = open_store_for(
+                self._store_spec if isinstance(self._store_spec, str) else ""
+            )
+        return self._store
+
+    def _address_ids_exist(self) -> bool:
+        if not any(self._address_ids):
+            return False
+        try:
+            return find_session(self._get_store(), self.kit, self._address_ids) is not None
+        except Exception as exc:
+            log.warning("store not reachable at start: %s", exc)
+            return False
+
+    def open(self, browser_ids: list[object]) -> bool:
+        """Open the session: the address's, else the browser's, else a new one."""
+
+        def opener() -> tuple[Store, Session]:
+            store = self._get_store()
+            session = open_session(
+                store,
+                self.kit,
+                language=self.language,
+                candidates=[*self._address_ids, *browser_ids],
+                event=self.event,
+            )
+            return store, session
+
+        return self.book.connect(opener)
+
+    def hello(self, stored: object) -> None:
+        """The browser is up and sent the session id it stored for this kit (untrusted)."""
+        if self.book.session is None and not self.book.connecting:
+            self.open([stored] if isinstance(stored, str) else [])
+
+    def _session_opened(self, change: dict) -> None:
+        session = self.book.session
+        if session is not None and session.phase and session.phase in self.agenda.ids:
+            self.agenda.go(session.phase)
+
+    def _phase_changed(self, change: dict) -> None:
+        phase = self.agenda.phase
+        self.conversation.phase = phase.id
+        self.conversation.kind = phase.kind
+        self.questions.kind = phase.kind
+        self.book.set_phase(phase.id)
+
+    # -- exports --------------------------------------------------------------------------------
+
+    def export_values(self) -> dict[str, Any]:
+        """The answers to export: the stored ones, and the newer ones still waiting to be."""
+        values = dict(self.book.values)
+        values.update(self.book.waiting_values())
+        return values
+
+    def export(self, fmt: str) -> tuple[str, str, bytes] | None:
+        """``(file name, MIME type, bytes)`` of this group's answers in format ``fmt``."""
+        from talkkit.export import EXPORTERS, build_export_doc  # heavy: only on a download
+
+        exporter = EXPORTERS.get(fmt)
+        if exporter is None:
+            return None
+        now = datetime.now(UTC)
+        session = self.book.session or Session(
+            id="local",
+            kit_id=self.kit.id,
+            language=self.language,
+            event_id=None,
+            group_name="",
+            municipality="",
+            phase=None,
+            created_at=now,
+            updated_at=now,
         )
-        agenda = v.Html(
-            tag="ol",
-            children=[
-                v.Html(tag="li", children=[f"{self._text(p.title)} ({p.minutes} min)"])
-                for p in kit.agenda
-            ],
-        )
-        return v.Html(
-            tag="main",
-            attributes={"lang": self.content_language},
-            children=[header, *[p.view for p in self.players], agenda],
-        )
+        doc = build_export_doc(self.kit, session, self.export_values(), self.language)
+        name = f"{self.kit.id}-{now:%Y-%m-%d}{exporter.extension}"
+        return name, exporter.mime_type, exporter.export([doc])
 
 
 def show_kit(
@@ -63,12 +205,22 @@ def show_kit(
     store: str = "",
     facilitator: bool = False,
 ) -> KitApp:
-    """Load the kit in ``folder`` and display it; the page address may override parameters."""
+    """Load the kit in ``folder`` and display it; the page address may override parameters.
+
+    ``?lang=`` wins over ``language``, ``?facilitator=1`` turns facilitator mode on,
+    ``?session=`` resumes a session (as ``group`` does), ``?event=`` joins an event.
+    """
     context = from_environment()
     kit = load_kit(folder)
     lang = context.language or normalise_language(language)
     app = KitApp(
-        kit, language=lang, facilitator=facilitator or context.facilitator, context=context
+        kit,
+        language=lang,
+        facilitator=bool(facilitator) or context.facilitator,
+        context=context,
+        store=store,
+        group=group,
+        event=event,
     )
     display(app.view)
     return app

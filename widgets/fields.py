@@ -1,0 +1,43 @@
+"""Browser components shared by every answer view, and the texts they show.
+
+``tk-autosave`` sends a field's value after a second without typing (and on every flush) and
+shows what the kernel answered: saved, saving, retrying, refused (why), a privacy warning, or
+a conflict with the other version to choose from. ``tk-answer`` is a text field with it.
+They are registered once per kernel as global Vue components (one widget model each).
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import ipyvue
+
+from widgets._i18n import gettext
+
+__all__ = ["register_components", "status_texts"]
+
+_HERE = Path(__file__).resolve().parent
+
+
+@functools.cache
+def register_components() -> None:
+    """Make ``<tk-autosave>`` and ``<tk-answer>`` known to every template (once)."""
+    ipyvue.register_component_from_file("tk-autosave", str(_HERE / "autosave.vue"))
+    ipyvue.register_component_from_file("tk-answer", str(_HERE / "answer_field.vue"))
+
+
+def status_texts(language: str) -> dict[str, str]:
+    """The texts of ``tk-autosave`` in ``language``."""
+    _ = gettext(language)
+    return {
+        "saving": _("Saving…"),
+        "saved": _("Saved"),
+        "retrying": _("Saving failed, retrying"),
+        "kept": _("Your text is kept in the field; it is not saved yet."),
+        "found": _("Found"),
+        "not_personal": _("It is not a personal identity number: save it"),
+        "their_version": _("The other version:"),
+        "keep_ours": _("Keep our version"),
+        "use_theirs": _("Use the other version"),
+    }

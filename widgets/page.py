@@ -1,0 +1,246 @@
+"""The page frame: the app bar, the agenda with its timers, and the current phase.
+
+It shows the other components (players, conversation, speaking round, questions, take-aways,
+evaluation) inside the phase they belong to. It also carries what concerns the whole page:
+the save status, the resume link, downloads, the language and the theme. In facilitator mode
+it shows each phase's guidance and the facilitator's notes; for participants the guidance is
+never sent to the browser.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+from typing import Any
+
+import ipyvuetify as v
+from ipywidgets import widget_serialization
+from traitlets import Bool, Dict, Float, Instance, List, Unicode, dlink
+
+from talkkit.i18n import LANGUAGE_NAMES, LANGUAGES
+from talkkit.kit import Kit
+from widgets._base import AnswerView
+from widgets._i18n import gettext
+from widgets.agenda import AgendaModel
+from widgets.book import AnswerBook
+from widgets.fields import status_texts
+
+__all__ = ["EXPORT_FORMATS", "PageView"]
+
+#: Download formats in the order offered: (exporter name, label).
+EXPORT_FORMATS = (
+    ("csv", "CSV"),
+    ("xlsx", "Excel (XLSX)"),
+    ("md", "Markdown"),
+    ("docx", "Word (DOCX)"),
+    ("json", "JSON"),
+)
+
+_widgets = widget_serialization
+
+
+class PageView(AnswerView):
+    template_file = (__file__, "page.vue")
+
+    lang = Unicode().tag(sync=True)
+    content_lang = Unicode().tag(sync=True)
+    kit_id = Unicode().tag(sync=True)
+    title = Unicode().tag(sync=True)
+    summary = Unicode().tag(sync=True)
+    fallback_note = Unicode().tag(sync=True)
+    self_study = Bool(False).tag(sync=True)
+    facilitator = Bool(False).tag(sync=True)
+    phases = List(help="[{id, kind, title, minutes, intro, prompts}]").tag(sync=True)
+    guidance = Dict(help="phase id -> facilitator guidance (facilitator mode only)").tag(sync=True)
+    has_gathering = Bool(False).tag(sync=True)
+    languages = List().tag(sync=True)
+    formats = List().tag(sync=True)
+
+    current = Unicode().tag(sync=True)
+    timers = Dict().tag(sync=True)
+    clock = Float(help="the kernel's clock (ms) when timers last changed").tag(sync=True)
+    overall = Unicode("idle").tag(sync=True)
+    session_id = Unicode().tag(sync=True)
+    dark = Bool(False).tag(sync=True)
+    download = Dict(help="{n, name, mime, data}: a file for the browser to save").tag(sync=True)
+    reload = Dict(help="{n, lang}: the browser reloads the page in this language").tag(sync=True)
+
+    players = List(Instance(v.VuetifyTemplate)).tag(sync=True, **_widgets)
+    conversation = Instance(v.VuetifyTemplate, allow_none=True).tag(sync=True, **_widgets)
+    speaking = Instance(v.VuetifyTemplate, allow_none=True).tag(sync=True, **_widgets)
+    questions = Instance(v.VuetifyTemplate, allow_none=True).tag(sync=True, **_widgets)
+    takeaways = Instance(v.VuetifyTemplate, allow_none=True).tag(sync=True, **_widgets)
+    evaluation = Instance(v.VuetifyTemplate, allow_none=True).tag(sync=True, **_widgets)
+
+    def __init__(
+        self,
+        kit: Kit,
+        agenda: AgendaModel,
+        book: AnswerBook,
+        *,
+        language: str,
+        facilitator: bool,
+        exporter: Callable[[str], tuple[str, str, bytes] | None],
+        on_hello: Callable[[object], None],
+        **components: Any,
+    ) -> None:
+        _ = gettext(language)
+        content = kit.content_language(language)
+        self_study = kit.format == "self-study"
+        fallback = ""
+        if content != language:
+            fallback = _(
+                "This kit is not available in {language}. Its content is shown in {kit_language}.",
+                language=LANGUAGE_NAMES.get(language, language),
+                kit_language=LANGUAGE_NAMES.get(content, content),
+            )
+        phases = [
+            {
+                "id": p.id,
+                "kind": p.kind,
+                "title": kit.text(p.title, content),
+                "minutes": p.minutes,
+                "intro": kit.text(p.intro, content),
+                "prompts": len(p.prompts),
+            }
+            for p in kit.agenda
+        ]
+        guidance = (
+            {p.id: kit.text(p.facilitator, content) for p in kit.agenda if p.facilitator}
+            if facilitator
+            else {}
+        )
+        super().__init__(
+            lang=language,
+            content_lang=content,
+            kit_id=kit.id,
+            title=kit.text(kit.title, content),
+            summary=kit.text(kit.summary, content),
+            fallback_note=fallback,
+            self_study=self_study,
+            facilitator=facilitator,
+            phases=phases,
+            guidance=guidance,
+            has_gathering=any(p.kind == "joint-gathering" for p in kit.agenda),
+            languages=[{"code": c, "name": LANGUAGE_NAMES[c]} for c in LANGUAGES],
+            formats=[{"id": f, "label": label} for f, label in EXPORT_FORMATS],
+            dark=bool(v.theme.dark),
+            t=self.texts(language, self_study),
+            **components,
+        )
+        self.agenda = agenda
+        self._exporter = exporter
+        self._on_hello = on_hello
+        self._downloads = 0
+        self._reloads = 0
+        dlink((agenda, "current"), (self, "current"))
+        dlink((agenda, "timers"), (self, "timers"))
+        agenda.observe(lambda _c: setattr(self, "clock", agenda.now()), "timers")
+        self.clock = agenda.now()
+        dlink((book, "overall"), (self, "overall"))
+        dlink((book, "session_id"), (self, "session_id"))
+        self.bind(book, (lambda k: k == "facilitator.notes") if facilitator else (lambda k: False))
+
+    @staticmethod
+    def texts(language: str, self_study: bool) -> dict[str, str]:
+        _ = gettext(language)
+        return {
+            **status_texts(language),
+            "skip": _("Skip to the current step"),
+            "agenda": _("Agenda"),
+            "minutes": _("{n} min"),
+            "about_minutes": _("About {n} min"),
+            "hours_minutes": _("{h} h {m} min"),
+            "time_left": _("Time left"),
+            "time_up": _("Time is up"),
+            "time_up_hint": _("Finish the thought you are on, then move on when you are ready."),
+            "start": _("Start"),
+            "pause": _("Pause"),
+            "resume": _("Continue"),
+            "add_minute": _("+1 min"),
+            "add_minute_label": _("Add one minute"),
+            "reset": _("Reset the timer"),
+            "sound": _("Sound when the time is up"),
+            "session_left": _("Time left in the session"),
+            "session_total": _("Suggested time in all"),
+            "step_nav": _("Previous and next step"),
+            "previous": _("Previous"),
+            "next": _("Next"),
+            "step_of": _("Step {n} of {total}"),
+            "facilitator": _("For the facilitator"),
+            "notes": _("Facilitator notes"),
+            "break": _("Take a break. The page keeps your answers."),
+            "status_idle": _("Answers are saved automatically"),
+            "status_opening": _("Opening your group's answers…"),
+            "status_saving": _("Saving…"),
+            "status_saved": _("All answers saved"),
+            "status_retrying": _("Saving failed, retrying"),
+            "status_attention": _("An answer needs your attention"),
+            "download": _("Download answers"),
+            "download_title": _("Download your group's answers"),
+            "resume_link": _("Link to continue later"),
+            "resume_title": _("Continue later with this link"),
+            "resume_hint": _(
+                "Open this address to come back to your group's answers, on this or another "
+                "computer. Anyone with the link can read and change them: share it only "
+                "within the group."
+            ),
+            "resume_address": _("Address of your group's answers"),
+            "copy": _("Copy"),
+            "copied": _("Copied"),
+            "close": _("Close"),
+            "language": _("Language"),
+            "dark": _("Dark theme"),
+            "light": _("Light theme"),
+        }
+
+    # -- events from the browser ------------------------------------------------------------------
+
+    def vue_hello(self, data: object) -> None:
+        """The page is up: it sends the session id this browser stored for this kit (or null)."""
+        self.clock = self.agenda.now()
+        stored = data.get("session") if isinstance(data, dict) else None
+        self._on_hello(stored)
+
+    def vue_go(self, data: object) -> None:
+        self.agenda.go(data)
+
+    def vue_step(self, data: object) -> None:
+        if data in (1, -1):
+            self.agenda.step(data)  # type: ignore[arg-type]
+
+    def vue_timer_action(self, data: object) -> None:
+        actions = {
+            "start": self.agenda.start,
+            "pause": self.agenda.pause,
+            "add_minute": self.agenda.add_minute,
+            "reset": self.agenda.reset,
+        }
+        if type(data) is str and data in actions:
+            actions[data]()
+            self.clock = self.agenda.now()
+
+    def vue_theme(self, data: object) -> None:
+        if type(data) is bool:
+            v.theme.dark = data
+            self.dark = data
+
+    def vue_language(self, data: object) -> None:
+        if type(data) is str and data in LANGUAGES:
+            self._reloads += 1
+            self.reload = {"n": self._reloads, "lang": data}
+
+    def vue_make_download(self, data: object) -> None:
+        if type(data) is not str or data not in dict(EXPORT_FORMATS):
+            return
+        made = self._exporter(data)
+        if made is None:
+            return
+        name, mime, content = made
+        self._downloads += 1
+        self.download = {
+            "n": self._downloads,
+            "name": name,
+            "mime": mime,
+            "data": base64.b64encode(content).decode("ascii"),
+        }

@@ -1,0 +1,39 @@
+"""Questions for the presenters: a list the group adds to during the talks and conversations,
+shown large in the joint gathering, ready to read out."""
+
+from __future__ import annotations
+
+from traitlets import Unicode
+
+from widgets._base import AnswerView
+from widgets._i18n import gettext
+from widgets.book import AnswerBook
+from widgets.fields import status_texts
+
+__all__ = ["QuestionsView"]
+
+
+class QuestionsView(AnswerView):
+    template_file = (__file__, "questions.vue")
+
+    kind = Unicode(help="the current phase kind: joint-gathering shows the read-out view").tag(
+        sync=True
+    )
+
+    def __init__(self, book: AnswerBook, *, language: str) -> None:
+        _ = gettext(language)
+        super().__init__(
+            t={
+                **status_texts(language),
+                "title": _("Questions for the presenters"),
+                "intro": _(
+                    "Write down questions as they come up; you can ask them at the joint gathering."
+                ),
+                "read_out": _("Read these questions out at the joint gathering."),
+                "new": _("New question"),
+                "add": _("Add question"),
+                "remove": _("Remove question {n}"),
+                "none": _("No questions yet."),
+            }
+        )
+        self.bind(book, lambda k: k == "questions")

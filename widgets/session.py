@@ -1,0 +1,54 @@
+"""Which session a kit page works in: the one in the address, this browser's own, or a new one.
+
+Order (issue #4): ``?session=<id>`` (or the notebook's ``group`` parameter) if that session
+exists and belongs to this kit; else the id this browser stored for this kit (sent by the page
+from ``localStorage``, untrusted); else a new session.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from talkkit.kit import Kit
+from talkkit.store import Session, Store, open_store
+from talkkit.store.base import valid_session_id
+
+__all__ = ["find_session", "open_session", "open_store_for"]
+
+log = logging.getLogger("talkkit.widgets")
+
+
+def open_store_for(url: str) -> Store:
+    """The store at ``url`` (``""``: the embedded default)."""
+    return open_store(url or None)
+
+
+def find_session(store: Store, kit: Kit, candidates: Iterable[object]) -> Session | None:
+    """The first candidate id naming an existing session of this kit."""
+    for candidate in candidates:
+        if not valid_session_id(candidate):
+            continue
+        session = store.get_session(candidate)  # type: ignore[arg-type]
+        if session is not None and session.kit_id == kit.id:
+            return session
+    return None
+
+
+def open_session(
+    store: Store,
+    kit: Kit,
+    *,
+    language: str,
+    candidates: Iterable[object],
+    event: str | None = None,
+) -> Session:
+    """Resume the first valid candidate session, or create one (with ``event`` if it is valid)."""
+    session = find_session(store, kit, candidates)
+    if session is not None:
+        return session
+    try:
+        return store.create_session(kit.id, language, event_id=event or None)
+    except ValueError:
+        log.warning("event code not accepted; starting the session without it")
+        return store.create_session(kit.id, language)

@@ -1,0 +1,31 @@
+"""Take-aways of the practice conversation: what we do, who does it, and by when."""
+
+from __future__ import annotations
+
+from widgets._base import AnswerView
+from widgets._i18n import gettext
+from widgets.book import AnswerBook
+from widgets.fields import status_texts
+
+__all__ = ["TakeawaysView"]
+
+
+class TakeawaysView(AnswerView):
+    template_file = (__file__, "takeaways.vue")
+
+    def __init__(self, book: AnswerBook, *, language: str) -> None:
+        _ = gettext(language)
+        super().__init__(
+            t={
+                **status_texts(language),
+                "title": _("Our take-aways"),
+                "intro": _("Concrete agreements: what, who and by when."),
+                "what": _("What"),
+                "who": _("Who"),
+                "when": _("By when"),
+                "row": _("Take-away {n}"),
+                "add": _("Add a take-away"),
+                "remove": _("Remove take-away {n}"),
+            }
+        )
+        self.bind(book, lambda k: k == "takeaways")
