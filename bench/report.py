@@ -1,0 +1,381 @@
+"""Turning raw measurements into a summary, a targets table and the results files."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+from bench.config import TARGETS
+
+__all__ = ["percentile", "render_markdown", "stats", "summarize", "targets_table", "write_results"]
+
+
+def percentile(values: list[float], q: float) -> float | None:
+    """The ``q``-th percentile (0-100), linear between the closest ranks (numpy's default).
+
+    With 5 values the p95 lies between the two slowest; read it as "about the slowest".
+    """
+    data = sorted(v for v in values if v is not None and not math.isnan(v))
+    if not data:
+        return None
+    if len(data) == 1:
+        return data[0]
+    pos = (len(data) - 1) * q / 100
+    low = math.floor(pos)
+    high = min(low + 1, len(data) - 1)
+    return data[low] + (data[high] - data[low]) * (pos - low)
+
+
+def stats(values: list[float]) -> dict[str, Any]:
+    data = [v for v in values if v is not None]
+    return {
+        "n": len(data),
+        "median": percentile(data, 50),
+        "p95": percentile(data, 95),
+        "p99": percentile(data, 99),
+        "min": min(data) if data else None,
+        "max": max(data) if data else None,
+    }
+
+
+def _milestones(loads: list[dict]) -> dict[str, Any]:
+    out = {}
+    for name in ("html", "widget", "field", "interactive", "wall"):
+        out[name] = percentile([x[name] for x in loads if x.get(name) is not None], 50)
+    return out
+
+
+def _load_summary(loads: list[dict]) -> dict[str, Any]:
+    tti = [x["interactive"] for x in loads if x.get("interactive") is not None]
+    failures: dict[str, int] = {}
+    for x in loads:
+        if x.get("failure"):
+            failures[x["failure"]] = failures.get(x["failure"], 0) + 1
+    summary = {**stats(tti), "milestones_median": _milestones(loads), "failure_kinds": failures}
+    summary["requests_median"] = percentile([x.get("requests", 0) for x in loads], 50)
+    return summary
+
+
+def _level_summary(level: dict[str, Any]) -> dict[str, Any]:
+    s = _load_summary(level["loads"])
+    s["failures"] = sum(s["failure_kinds"].values())
+    s["groups"] = level["groups"]
+    s["store"] = level.get("store", "sqlite")
+    s["server_errors"] = level.get("server_error_count", 0)
+    s["memory"] = {
+        k: v for k, v in level["memory"].items() if k not in ("kernel_rss_mb", "kernel_uss_mb")
+    }
+    e2e = level.get("e2e")
+    if e2e:
+        s["e2e_save"] = {**stats(e2e["latencies_ms"]), "lost": e2e["lost"]}
+    return s
+
+
+def summarize(raw: dict[str, Any]) -> dict[str, Any]:
+    """The numbers the targets and tables read, from the raw results of every phase."""
+    summary: dict[str, Any] = {}
+    tti = raw.get("tti")
+    if tti:
+        summary["tti"] = {}
+        for target, by_state in tti["loads"].items():
+            summary["tti"][target] = {
+                state: _load_summary(loads) for state, loads in by_state.items()
+            }
+        t = summary["tti"]
+
+        def ratio(a: str, b: str, state: str) -> float | None:
+            x = t.get(a, {}).get(state, {}).get("median")
+            y = t.get(b, {}).get(state, {}).get("median")
+            return x / y if x and y else None
+
+        for state in ("cold", "warm"):
+            summary["tti"][f"ratio_kit_trivial_{state}"] = ratio("kit", "trivial", state)
+            summary["tti"][f"ratio_kit_static_{state}"] = ratio("kit", "static", state)
+    groups = raw.get("groups")
+    if groups:
+        summary["groups"] = {str(lv["groups"]): _level_summary(lv) for lv in groups["levels"]}
+        pg = groups.get("postgres")
+        if pg:
+            summary["groups_postgres"] = (
+                {"skipped": pg["skipped"]} if "skipped" in pg else _level_summary(pg)
+            )
+    saves = raw.get("saves")
+    if saves:
+        summary["saves"] = {}
+        for store, result in saves.items():
+            if "skipped" in result:
+                summary["saves"][store] = {"skipped": result["skipped"]}
+                continue
+            summary["saves"][store] = {
+                **stats(result["latencies_ms"]),
+                "errors": len(result["errors"]),
+                "conflicts": result["conflicts"],
+                "writers": result["writers"],
+                "saves_per_s": result["saves_per_s"],
+            }
+    memory_levels = {
+        k: v["memory"] for k, v in summary.get("groups", {}).items() if v.get("memory")
+    }
+    if memory_levels:
+        most = max(memory_levels, key=int)
+        summary["memory"] = {
+            "kernel_rss_mb": memory_levels[most].get("kernel_rss_median_mb"),
+            "at_groups": int(most),
+            "levels": memory_levels,
+        }
+    board = raw.get("board")
+    if board:
+        summary["board"] = {
+            "status": board.get("status"),
+            "refresh_s": board.get("refresh_median_s"),
+            "store_read_s": board.get("store_read_median_s"),
+        }
+    return summary
+
+
+def _lookup(summary: dict[str, Any], key: str) -> Any:
+    node: Any = summary
+    for part in key.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
+def targets_table(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = []
+    for target in TARGETS:
+        value = _lookup(summary, target.key)
+        note = ""
+        if target.key == "board.refresh_s" and summary.get("board", {}).get("status"):
+            note = summary["board"]["status"] if value is None else ""
+        if value is None and target.key.startswith(("tti.", "groups.")):
+            note = note or "not measured (see details)"
+        if value is None:
+            state = "skipped" if note else "not measured"
+        elif target.lower_is_better:
+            state = "met" if value <= target.limit else "missed"
+        else:
+            state = "met" if value >= target.limit else "missed"
+        rows.append(
+            {
+                "key": target.key,
+                "target": f"<= {target.limit:g} {target.unit}".strip(),
+                "label": target.label,
+                "measured": value,
+                "unit": target.unit,
+                "state": state,
+                "note": note,
+            }
+        )
+    return rows
+
+
+def _fmt(value: Any, unit: str = "", digits: int = 2) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        if unit == "ms" or unit == "MB":
+            return f"{value:.0f}{(' ' + unit) if unit else ''}"
+        return f"{value:.{digits}f}{(' ' + unit) if unit else ''}"
+    return f"{value}{(' ' + unit) if unit else ''}"
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def render_targets(rows: list[dict[str, Any]]) -> str:
+    return _table(
+        ["target", "limit", "measured", "result"],
+        [
+            [
+                r["label"],
+                r["target"],
+                _fmt(r["measured"], r["unit"]) + (f" ({r['note']})" if r["note"] else ""),
+                r["state"],
+            ]
+            for r in rows
+        ],
+    )
+
+
+def render_markdown(result: dict[str, Any]) -> str:
+    summary, machine, config = result["summary"], result["machine"], result["config"]
+    out = [f"# talkkit bench: {config['label']} ({result['date']})", ""]
+    out.append(
+        f"Machine: {machine.get('nproc')} cores ({machine.get('cpu_model')}), "
+        f"{machine.get('memory_gb')} GB, {machine.get('os')}. Load average at start "
+        f"{machine.get('loadavg_start')}, at end {result.get('loadavg_end')}; "
+        f"other kernels running at start: {machine.get('foreign_kernels_start')}."
+    )
+    out.append("")
+    out.append(
+        "Versions: "
+        + ", ".join(f"{k} {v}" for k, v in sorted(machine.get("versions", {}).items()))
+        + f". talkkit {machine.get('git')}."
+    )
+    out.append("")
+    out.append(
+        f"Server: `talkkit serve {' '.join(config['serve_args'])}`; runs {config['runs']}, "
+        f"groups {config['groups']}, writers {config['writers']} x {config['saves']} saves "
+        f"(interval {config['save_interval']} s). Took {result['duration_s']:.0f} s."
+    )
+    out += ["", "## Targets", "", render_targets(result["targets"]), ""]
+    tti = summary.get("tti")
+    if tti:
+        out += ["## Time to interactive (s, one page at a time)", ""]
+        rows = []
+        for target in ("kit", "kit_wait", "trivial", "static"):
+            for state in ("cold", "warm"):
+                s = tti.get(target, {}).get(state)
+                if not s:
+                    continue
+                m = s["milestones_median"]
+                rows.append(
+                    [
+                        target,
+                        state,
+                        _fmt(s["median"]),
+                        _fmt(s["p95"]),
+                        _fmt(m["html"]),
+                        _fmt(m["widget"]),
+                        _fmt(m["field"]),
+                        str(s["n"]),
+                        _fmt(s["requests_median"], digits=0),
+                        ", ".join(f"{k}: {v}" for k, v in s["failure_kinds"].items()) or "–",
+                    ]
+                )
+        out.append(
+            _table(
+                [
+                    "page",
+                    "cache",
+                    "median",
+                    "p95",
+                    "html",
+                    "widgets",
+                    "field",
+                    "n",
+                    "requests",
+                    "failures",
+                ],
+                rows,
+            )
+        )
+        out.append("")
+        out.append(
+            "Ratios of medians: kit/trivial cold "
+            f"{_fmt(tti.get('ratio_kit_trivial_cold'))}, warm {_fmt(tti.get('ratio_kit_trivial_warm'))}; "
+            f"kit/static cold {_fmt(tti.get('ratio_kit_static_cold'))}, warm "
+            f"{_fmt(tti.get('ratio_kit_static_warm'))}. `html`, `widgets`, `field` are medians of "
+            "when the HTML was complete, the first widget and the first answer field were visible."
+        )
+        out.append("")
+    groups = summary.get("groups")
+    if groups:
+        out += ["## Groups opening the kit at once (cold browser cache)", ""]
+        rows = []
+        levels = sorted(groups.items(), key=lambda kv: int(kv[0]))
+        pg = summary.get("groups_postgres")
+        if pg and "skipped" not in pg:
+            levels.append((f"{pg['groups']} (PostgreSQL)", pg))
+        for n, s in levels:
+            mem = s.get("memory", {})
+            e2e = s.get("e2e_save", {})
+            rows.append(
+                [
+                    n,
+                    _fmt(s["median"]),
+                    _fmt(s["p95"]),
+                    _fmt(s["milestones_median"]["html"]),
+                    str(s["failures"]),
+                    ", ".join(f"{k}: {v}" for k, v in s["failure_kinds"].items()) or "–",
+                    str(s["server_errors"]),
+                    f"{mem.get('kernels', '–')}",
+                    _fmt(mem.get("kernel_rss_median_mb"), "MB"),
+                    _fmt(mem.get("kernel_uss_median_mb"), "MB"),
+                    _fmt(mem.get("server_rss_mb"), "MB"),
+                    f"{_fmt(e2e.get('median'), 'ms')} / {_fmt(e2e.get('p99'), 'ms')}"
+                    + (f" ({e2e['lost']} lost)" if e2e.get("lost") else ""),
+                ]
+            )
+        out.append(
+            _table(
+                [
+                    "groups",
+                    "TTI median",
+                    "TTI p95",
+                    "html median",
+                    "failures",
+                    "kinds",
+                    "server errors",
+                    "kernels",
+                    "kernel RSS",
+                    "kernel USS",
+                    "server RSS",
+                    "page save median / p99",
+                ],
+                rows,
+            )
+        )
+        out.append("")
+        out.append(
+            "Kernels and memory are read while the pages are open (preheated pool kernels "
+            "included). Page save: from leaving a field (blur) until the answer is committed in "
+            "the server's store (SQLite, or PostgreSQL on the last row), every open page at once, "
+            "2 rounds. Failures: not usable within the page timeout."
+        )
+        out.append("")
+    saves = summary.get("saves")
+    if saves:
+        out += ["## Save latency (store call until commit, ms)", ""]
+        rows = []
+        for store, s in saves.items():
+            if "skipped" in s:
+                rows.append([store, "–", "–", "–", "–", "–", "–", s["skipped"]])
+                continue
+            rows.append(
+                [
+                    store,
+                    str(s["writers"]),
+                    str(s["n"]),
+                    _fmt(s["median"], "ms"),
+                    _fmt(s["p99"], "ms"),
+                    _fmt(s["max"], "ms"),
+                    _fmt(s["saves_per_s"], digits=0),
+                    f"errors {s['errors']}, conflicts {s['conflicts']}",
+                ]
+            )
+        out.append(
+            _table(["store", "writers", "saves", "median", "p99", "max", "saves/s", "notes"], rows)
+        )
+        out.append("")
+    board = summary.get("board")
+    if board:
+        out += [
+            "## Facilitator board",
+            "",
+            f"Refresh: {board['status']}"
+            + (f", median {_fmt(board['refresh_s'])} s" if board.get("refresh_s") else "")
+            + f". Reading the event's answers from SQLite (any refresh needs at least this): "
+            f"{_fmt(board.get('store_read_s'), digits=3)} s.",
+            "",
+        ]
+    notes = result.get("notes") or []
+    if notes:
+        out += ["## Notes", ""] + [f"- {n}" for n in notes] + [""]
+    return "\n".join(out)
+
+
+def write_results(result: dict[str, Any], folder: Path) -> tuple[Path, Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = f"{result['date']}-{result['config']['label']}"
+    md, js = folder / f"{stem}.md", folder / f"{stem}.json"
+    md.write_text(render_markdown(result), encoding="utf-8")
+    js.write_text(json.dumps(result, indent=1, default=str), encoding="utf-8")
+    return md, js

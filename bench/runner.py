@@ -1,0 +1,311 @@
+"""The order of a run: time to interactive, groups at once, saves, board; then the report.
+
+Every phase cleans up after itself (servers stopped, kernels ended by id, the work folder
+removed) and is bounded by counts and timeouts, so a run always ends by itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import shutil
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from bench import board, browser, memory, saves
+from bench.config import BENCH_DIR, BenchConfig
+from bench.machine import foreign_kernels, machine_info
+from bench.pg import PostgresUnavailable, pg_version, postgres_server
+from bench.report import summarize, targets_table, write_results
+from bench.servers import (
+    BASELINE_NOTEBOOK,
+    KitServer,
+    add_preheat_variant,
+    prepare_kits,
+    start_kit_server,
+    static_server,
+)
+
+__all__ = ["preheat_of", "run_bench"]
+
+
+class _Log:
+    def __init__(self, verbose: bool) -> None:
+        self.verbose = verbose
+        self.start = time.monotonic()
+
+    def __call__(self, message: str) -> None:
+        if self.verbose:
+            print(f"[bench {time.monotonic() - self.start:6.1f} s] {message}", file=sys.stderr)
+            sys.stderr.flush()
+
+
+def preheat_of(serve_args: list[str]) -> int:
+    """The ``--preheat`` value in ``serve_args`` (0 if absent)."""
+    for i, arg in enumerate(serve_args):
+        if arg.startswith("--preheat="):
+            return int(arg.split("=", 1)[1])
+        if arg == "--preheat" and i + 1 < len(serve_args):
+            return int(serve_args[i + 1])
+    return 0
+
+
+def _start(kits: Path, work: Path, name: str, cfg: BenchConfig, log: _Log) -> KitServer:
+    server = start_kit_server(kits, work / f"data-{name}", work / f"{name}.log", cfg.serve_args)
+    notebooks = len(list(kits.rglob("*.ipynb")))
+    if preheat_of(cfg.serve_args) > 0 and not server.wait_for_pools(notebooks, timeout=180):
+        log(f"{name}: kernel pools not reported full within 180 s")
+    server.wait_idle(timeout=60)
+    return server
+
+
+# -- phase 1: time to interactive --------------------------------------------------------------
+
+
+async def _tti_loads(cfg: BenchConfig, server: KitServer, targets: dict[str, str], log: _Log):
+    from playwright.async_api import async_playwright
+
+    loads: dict[str, dict[str, list[dict]]] = {t: {"cold": [], "warm": []} for t in targets}
+    async with async_playwright() as p:
+        b = await browser.launch(p)
+        version = b.version
+        try:
+            for run in range(cfg.runs):
+                for name, url in targets.items():
+                    cold, warm = await browser.cold_and_warm(b, url, cfg.page_timeout)
+                    loads[name]["cold"].append(cold)
+                    loads[name]["warm"].append(warm)
+                    log(
+                        f"tti run {run + 1}/{cfg.runs} {name}: cold {cold.get('interactive')}"
+                        f" warm {warm.get('interactive')} {cold['failure'] or ''}"
+                    )
+                    if name != "static":  # the next load meets a quiet server
+                        await asyncio.to_thread(server.wait_idle, 15.0, 20.0)
+        finally:
+            await b.close()
+    return loads, version
+
+
+def phase_tti(cfg: BenchConfig, work: Path, log: _Log) -> dict[str, Any]:
+    kits = prepare_kits(work / "tti", cfg.kit)
+    targets = {"kit": cfg.kit}
+    if preheat_of(cfg.serve_args) > 0:
+        targets["kit_wait"] = add_preheat_variant(kits, cfg.kit)
+    targets["trivial"] = BASELINE_NOTEBOOK
+    server = _start(kits, work, "tti", cfg, log)
+    try:
+        urls = {name: f"{server.url}voila/render/{path}" for name, path in targets.items()}
+        with static_server(BENCH_DIR / "baseline" / "static") as static_url:
+            urls["static"] = static_url
+            loads, version = asyncio.run(_tti_loads(cfg, server, urls, log))
+        errors = server.errors()
+    finally:
+        server.stop()
+    return {"loads": loads, "chromium": version, "server_errors": errors[1], "pages": targets}
+
+
+# -- phase 2: groups at once -------------------------------------------------------------------
+
+
+def _level(
+    cfg: BenchConfig, kits: Path, work: Path, n: int, log: _Log, store_url: str | None = None
+) -> dict[str, Any]:
+    """``n`` groups open the kit at once on a fresh server; loads, memory, page saves."""
+    name = f"groups-{n}" + ("-postgres" if store_url else "")
+    saved_args = cfg.serve_args
+    if store_url:
+        cfg.serve_args = [*cfg.serve_args, "--store", store_url]
+    try:
+        server = _start(kits, work, name, cfg, log)
+    finally:
+        cfg.serve_args = saved_args
+    try:
+        idle = memory.snapshot(server)
+        store: Path | str = store_url or server.data_dir / "talkkit.sqlite3"
+
+        async def after(pages: list[Any]) -> dict:
+            snap = await asyncio.to_thread(memory.snapshot, server)
+            e2e = None
+            if any(pages):
+                e2e = await browser.saves_through_pages(pages, store, rounds=2)
+            return {"memory": snap, "e2e": e2e}
+
+        url = f"{server.url}voila/render/{cfg.kit}"
+        results, extra = asyncio.run(
+            browser.open_groups(
+                url, n, cfg.page_timeout, cfg.level_timeout, cfg.contexts_per_browser, after
+            )
+        )
+        count, lines = server.errors()
+    finally:
+        server.stop()
+    tti = sorted(r["interactive"] for r in results if r.get("interactive"))
+    kinds: dict[str, int] = {}
+    for r in results:
+        if r.get("failure"):
+            kinds[r["failure"]] = kinds.get(r["failure"], 0) + 1
+    log(
+        f"{name}: {len(tti)}/{n} interactive, median {tti[len(tti) // 2] if tti else None}, "
+        f"failures {kinds or 0}, kernels {extra['memory']['kernels']}, server errors {count}"
+    )
+    return {
+        "groups": n,
+        "store": "postgres" if store_url else "sqlite",
+        "loads": results,
+        "memory": extra["memory"],
+        "memory_idle": idle,
+        "e2e": extra["e2e"],
+        "server_error_count": count,
+        "server_errors": lines,
+    }
+
+
+def phase_groups(cfg: BenchConfig, work: Path, log: _Log) -> dict[str, Any]:
+    kits = prepare_kits(work / "groups", cfg.kit)
+    shutil.rmtree(kits / Path(BASELINE_NOTEBOOK).parent)  # only the kit: pools, memory
+    levels = [_level(cfg, kits, work, n, log) for n in cfg.groups]
+    postgres_level = None
+    if "postgres" in cfg.stores:  # the most groups again, saving to PostgreSQL
+        try:
+            with postgres_server(max_connections=max(100, max(cfg.groups) * 2 + 10)) as url:
+                postgres_level = _level(cfg, kits, work, max(cfg.groups), log, store_url=url)
+        except PostgresUnavailable as exc:
+            postgres_level = {"skipped": str(exc)[:300]}
+    return {"levels": levels, "postgres": postgres_level}
+
+
+# -- phase 3: saves ----------------------------------------------------------------------------
+
+
+def phase_saves(cfg: BenchConfig, work: Path, log: _Log) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for store in cfg.stores:
+        if store == "sqlite":
+            folder = work / "saves"
+            folder.mkdir(exist_ok=True)
+            url = saves.sqlite_url(folder)
+            from talkkit.store import open_store
+
+            with open_store(url):  # create and migrate once, as a server's first kernel does
+                pass
+            out["sqlite"] = saves.run_writers(url, cfg.writers, cfg.saves, cfg.save_interval)
+        elif store == "postgres":
+            try:
+                with postgres_server(max_connections=max(100, cfg.writers * 2 + 10)) as url:
+                    from talkkit.store import open_store
+
+                    with open_store(url):
+                        pass
+                    out["postgres"] = saves.run_writers(
+                        url, cfg.writers, cfg.saves, cfg.save_interval
+                    )
+            except PostgresUnavailable as exc:
+                out["postgres"] = {"skipped": str(exc)[:300]}
+        else:
+            out[store] = {"skipped": f"unknown store {store!r}"}
+        r = out[store]
+        if "skipped" not in r:
+            lat = sorted(r["latencies_ms"])
+            log(
+                f"saves {store}: {len(lat)} saves, median {lat[len(lat) // 2] if lat else None:.1f} "
+                f"ms, errors {len(r['errors'])}"
+            )
+        else:
+            log(f"saves {store}: skipped ({r['skipped']})")
+    return out
+
+
+# -- phase 4: board ----------------------------------------------------------------------------
+
+
+def phase_board(cfg: BenchConfig, work: Path, log: _Log) -> dict[str, Any]:
+    folder = work / "board"
+    folder.mkdir(exist_ok=True)
+    result = board.measure_board(f"sqlite://{folder / 'board.sqlite3'}")
+    log(f"board: {result['status']}")
+    return result
+
+
+# -- the run -----------------------------------------------------------------------------------
+
+
+def _notes(cfg: BenchConfig, raw: dict[str, Any], machine: dict[str, Any]) -> list[str]:
+    notes = [
+        "The browser(s) and the server share this machine's cores: with many groups the page "
+        "times include chromium's own work for every page, so they are pessimistic for a "
+        "seminar where each group has its own computer.",
+        "The kit's answer fields are enabled once the group's session is open (the page's "
+        "hello round trip to the kernel, a store write), so the kit's time to interactive "
+        "includes opening the session.",
+    ]
+    if preheat_of(cfg.serve_args) > 0:
+        notes.append(
+            "kit_wait is the kit notebook with `voila.utils.wait_for_request()` before "
+            "`show_kit` (made in the benchmark's copy only): what preheated kernels need for the "
+            "page's address (lang, session, event, facilitator, theme) to reach the kit."
+        )
+    if machine.get("foreign_kernels_start"):
+        notes.append(
+            f"{machine['foreign_kernels_start']} Jupyter kernels of other programs were running "
+            "when the run started (load average "
+            f"{machine.get('loadavg_start')}): expect noise."
+        )
+    board_result = raw.get("board") or {}
+    if board_result.get("status") == "not built yet":
+        notes.append(
+            "Facilitator board: not built yet (issue #5); fill in bench.board.board_refresh."
+        )
+    return notes
+
+
+def run_bench(cfg: BenchConfig) -> dict[str, Any]:
+    """Run the phases of ``cfg``; returns the result (and writes the files if asked)."""
+    log = _Log(cfg.verbose)
+    started = time.monotonic()
+    work = Path(cfg.work_dir or tempfile.mkdtemp(prefix="talkkit-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    raw: dict[str, Any] = {}
+    machine = machine_info(postgres=pg_version() if "postgres" in cfg.stores else None)
+    log(f"work folder {work}; machine {machine['nproc']} cores, load {machine['loadavg_start']}")
+    phases = {
+        "tti": phase_tti,
+        "groups": phase_groups,
+        "saves": phase_saves,
+        "board": phase_board,
+    }
+    try:
+        for name in cfg.phases:
+            log(f"phase {name}")
+            raw[name] = phases[name](cfg, work, log)
+    finally:
+        if not cfg.keep_work_dir and cfg.work_dir is None:
+            shutil.rmtree(work, ignore_errors=True)
+    if "tti" in raw:
+        machine["versions"]["chromium"] = raw["tti"].get("chromium")
+    elif "groups" in raw:
+        with contextlib.suppress(Exception):
+            machine["versions"]["chromium"] = asyncio.run(browser.chromium_version())
+    summary = summarize(raw)
+    result = {
+        "date": date.today().isoformat(),
+        "config": cfg.as_dict(),
+        "machine": machine,
+        "duration_s": time.monotonic() - started,
+        "loadavg_end": [round(x, 2) for x in os.getloadavg()],
+        "foreign_kernels_end": foreign_kernels(),
+        "summary": summary,
+        "targets": targets_table(summary),
+        "notes": _notes(cfg, raw, machine),
+        "raw": raw,
+    }
+    if cfg.results_dir is not None:
+        md, js = write_results(result, Path(cfg.results_dir))
+        result["files"] = [str(md), str(js)]
+        log(f"results in {md} and {js.name}")
+    return result

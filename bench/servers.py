@@ -1,0 +1,239 @@
+"""The servers a run talks to: ``talkkit serve`` on a copy of the kits, and a static page.
+
+Everything listens on 127.0.0.1 only, on free ports. A kit server is started as a child process
+(``python -m talkkit serve``, exactly what a seminar runs) and stopped by its own process id;
+kernels it leaves behind are ended by their ids, which were read while the server ran.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psutil
+
+from bench.config import BENCH_DIR, ROOT
+
+__all__ = [
+    "BASELINE_NOTEBOOK",
+    "PREHEAT_VARIANT",
+    "KitServer",
+    "free_port",
+    "prepare_kits",
+    "start_kit_server",
+    "static_server",
+]
+
+#: The trivial Voilà baseline: one ipyvuetify Textarea.
+BASELINE_NOTEBOOK = "bench-baseline/trivial.ipynb"
+#: The kit notebook with ``voila.utils.wait_for_request()`` before ``show_kit`` (what preheated
+#: kernels need so the page's query string reaches the kit); made in the copy only.
+PREHEAT_VARIANT = "kit-wait.ipynb"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def prepare_kits(target: Path, kit: str) -> Path:
+    """A kits folder holding a copy of ``kit``'s folder and the trivial baseline notebook.
+
+    A copy (not the repository's folder) so every notebook in it is one the benchmark loads:
+    with preheated kernels Voilà keeps a pool for every notebook it finds.
+    """
+    kits = target / "kits"
+    kit_folder = ROOT / "kits" / Path(kit).parent
+    shutil.copytree(kit_folder, kits / kit_folder.name, ignore=shutil.ignore_patterns("*.stamp"))
+    baseline = kits / Path(BASELINE_NOTEBOOK).parent
+    baseline.mkdir(parents=True)
+    shutil.copy2(BENCH_DIR / "baseline" / "trivial.ipynb", baseline / "trivial.ipynb")
+    return kits
+
+
+def add_preheat_variant(kits: Path, kit: str) -> str:
+    """Write the kit notebook with ``wait_for_request()`` before the kit is built; its path."""
+    source = kits / kit
+    nb = json.loads(source.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        text = "".join(cell.get("source", ""))
+        if cell.get("cell_type") == "code" and "show_kit(" in text and "import" in text:
+            lines = text.splitlines(keepends=True)
+            for i, line in enumerate(lines):
+                if re.match(r"\s*\w+\s*=\s*show_kit\(|\s*show_kit\(", line):
+                    lines.insert(i, "import voila.utils\nvoila.utils.wait_for_request()\n")
+                    break
+            cell["source"] = "".join(lines)
+            break
+    variant = source.with_name(PREHEAT_VARIANT)
+    variant.write_text(json.dumps(nb, indent=1), encoding="utf-8")
+    return str(variant.relative_to(kits))
+
+
+@dataclass
+class KitServer:
+    url: str
+    process: subprocess.Popen
+    log_path: Path
+    kits_dir: Path
+    data_dir: Path
+    #: Every process id seen under the server (kernels), to end leftovers by id.
+    seen_children: set[int] = field(default_factory=set)
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def children(self) -> list[psutil.Process]:
+        try:
+            kids = psutil.Process(self.process.pid).children(recursive=True)
+        except psutil.NoSuchProcess:
+            return []
+        self.seen_children.update(k.pid for k in kids)
+        return kids
+
+    def kernels(self) -> list[psutil.Process]:
+        found = []
+        for proc in self.children():
+            with contextlib.suppress(psutil.Error):
+                if "ipykernel_launcher" in " ".join(proc.cmdline()):
+                    found.append(proc)
+        return found
+
+    def wait_for_pools(self, notebooks: int, timeout: float) -> bool:
+        """With preheated kernels: wait until ``notebooks`` pools report they are full."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.log().count("is filled with") >= notebooks:
+                return True
+            if self.process.poll() is not None:
+                return False
+            time.sleep(0.25)
+        return False
+
+    def wait_idle(self, cpu_below: float = 15.0, timeout: float = 30.0, quiet: int = 2) -> bool:
+        """Wait (bounded) until the server and its kernels used little CPU for ``quiet``
+        seconds in a row (a kernel pool refilled, a notebook finished running)."""
+        deadline = time.monotonic() + timeout
+        calm = 0
+        known: dict[int, psutil.Process] = {}
+        while time.monotonic() < deadline:
+            for proc in [psutil.Process(self.process.pid), *self.children()]:
+                if proc.pid not in known:
+                    known[proc.pid] = proc
+                    with contextlib.suppress(psutil.Error):
+                        proc.cpu_percent(None)
+            time.sleep(1.0)
+            total = 0.0
+            for proc in list(known.values()):
+                try:
+                    total += proc.cpu_percent(None)
+                except psutil.Error:
+                    known.pop(proc.pid, None)
+            calm = calm + 1 if total < cpu_below else 0
+            if calm >= quiet:
+                return True
+        return False
+
+    def errors(self) -> tuple[int, list[str]]:
+        """How many error lines the server log has, and the first 20 different ones."""
+        count, found = 0, []
+        for line in self.log().splitlines():
+            if re.search(r"\b(ERROR|CRITICAL)\b|Traceback|\[E |\b503\b|Too many open kits", line):
+                count += 1
+                text = re.sub(r"^\[[^\]]*\]\s*", "", line.strip())[:240]
+                if text not in found and len(found) < 20:
+                    found.append(text)
+        return count, found
+
+    def stop(self) -> None:
+        """Stop the server (SIGTERM, then SIGKILL) and end any kernel it left, by id."""
+        self.children()
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        for pid in self.seen_children:
+            with contextlib.suppress(psutil.Error):
+                proc = psutil.Process(pid)
+                if "ipykernel_launcher" in " ".join(proc.cmdline()):
+                    proc.kill()
+
+
+def start_kit_server(
+    kits_dir: Path, data_dir: Path, log_path: Path, serve_args: list[str], timeout: float = 60
+) -> KitServer:
+    """``python -m talkkit serve`` on a free port; returns once the gallery answers."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    env = {
+        **os.environ,
+        "TALKKIT_DATA": str(data_dir),
+        "TALKKIT_KITS": str(kits_dir),
+        "PYTHONUNBUFFERED": "1",
+    }
+    last_error = ""
+    for _attempt in range(3):  # another process may take the free port first
+        port = free_port()
+        log = log_path.open("w")
+        process = subprocess.Popen(
+            [
+                *(sys.executable, "-m", "talkkit", "serve", "--port", str(port)),
+                *("--ip", "127.0.0.1", "--kits-dir", str(kits_dir), *serve_args),
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+            cwd=str(ROOT),
+        )
+        log.close()
+        server = KitServer(f"http://127.0.0.1:{port}/", process, log_path, kits_dir, data_dir)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                with urllib.request.urlopen(server.url, timeout=2) as response:  # noqa: S310
+                    if response.status == 200:
+                        return server
+            except OSError:
+                time.sleep(0.2)
+        last_error = server.log()[-2000:]
+        server.stop()
+    raise RuntimeError(f"talkkit serve did not start: {last_error}")
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # the base's signature
+        pass
+
+
+@contextlib.contextmanager
+def static_server(folder: Path) -> Iterator[str]:
+    """A tiny ``http.server`` on 127.0.0.1 serving ``folder``; yields its URL."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.2})
+    thread.daemon = True
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=5)
