@@ -168,7 +168,7 @@ def serve_config(
         c.VoilaConfiguration.default_pool_size = preheat
     c.BoundedKernelManager.max_kernels = max_kernels
     c.MappingKernelManager.cull_idle_timeout = cull_idle_seconds
-    c.MappingKernelManager.cull_interval = 60
+    c.MappingKernelManager.cull_interval = max(1, min(60, cull_idle_seconds // 2))
     c.MappingKernelManager.cull_connected = False
     c.KernelManager.transport = "ipc"
     return c

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import urllib.error
 import urllib.request
 
@@ -84,6 +85,10 @@ def test_gallery_filters_by_language_and_search(kit_server, page):
     pg.get_by_label("Search").fill("Mette Holm")
     expect(pg.locator("#kits > li:visible")).to_have_count(1)
     expect(pg.locator("#count")).to_have_text("1 kits")
+    pg.get_by_label("Search").fill("")
+    pg.get_by_label("Topic").select_option("skolfranvaro")
+    expect(pg.locator("#kits > li:visible")).to_have_count(1)
+    expect(pg.locator("#kits > li:visible h2")).to_contain_text("skolfrånvaro")
 
 
 def test_kernels_are_bounded(tmp_path):
@@ -101,5 +106,21 @@ def test_kernels_are_bounded(tmp_path):
     except urllib.error.HTTPError as exc:
         assert exc.code == 503
         assert server.log().count("Kernel started") == 1
+    finally:
+        stop_server(server)
+
+
+def test_abandoned_kernels_are_culled(tmp_path):
+    """Is the kernel of a page nobody is connected to shut down after the idle time?"""
+    server = start_server(KITS, tmp_path / "data", tmp_path / "serve.log", "--cull-idle", "2")
+    try:
+        url = server.url + "voila/render/tidlig-opsporing/kit.ipynb"
+        with urllib.request.urlopen(url, timeout=60) as response:  # noqa: S310
+            response.read()  # the page is loaded, but no browser ever connects to its kernel
+        assert "Kernel started" in server.log()
+        deadline = time.monotonic() + 45
+        while "Culling kernel" not in server.log() and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert "Culling kernel" in server.log(), server.log()[-2000:]
     finally:
         stop_server(server)
