@@ -20,6 +20,9 @@ from talkkit.paths import data_dir
 from talkkit.store.base import Store
 from talkkit.store.types import (
     Answer,
+    Event,
+    EventAnswer,
+    Pick,
     SaveResult,
     Session,
     SessionNotFound,
@@ -30,6 +33,9 @@ from talkkit.store.types import (
 __all__ = [
     "DEFAULT_FILENAME",
     "Answer",
+    "Event",
+    "EventAnswer",
+    "Pick",
     "SaveResult",
     "Session",
     "SessionNotFound",

@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from talkkit.answers import AnswerError, is_identifier
-from talkkit.store.types import Answer, SaveResult, Session
+from talkkit.answers import MAX_TEXT_CHARS, AnswerError, is_identifier
+from talkkit.store.types import Answer, Event, EventAnswer, Pick, SaveResult, Session
 
 __all__ = [
+    "BOARD_HIDDEN_KEYS",
     "MAX_LABEL_CHARS",
+    "MAX_PICKS",
     "Decision",
     "Store",
     "check_base_revision",
@@ -25,6 +27,7 @@ __all__ = [
     "decode_value",
     "encode_value",
     "escape_surrogates",
+    "new_event_id",
     "new_session_id",
     "utc",
     "utcnow",
@@ -34,7 +37,16 @@ __all__ = [
 #: Most characters in a group name or a municipality.
 MAX_LABEL_CHARS = 200
 
+#: Keys the facilitator board never reads: the speaking order (names of people) and a group's
+#: own facilitator notes.
+BOARD_HIDDEN_KEYS = ("speaking.names", "facilitator.notes")  # two: see event_answers()
+#: Most main points one event keeps.
+MAX_PICKS = 100
+
 _EVENT_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_JOIN_CODE = re.compile(r"^[A-Z0-9]{8,32}$")
+_PICK_ID = re.compile(r"^[A-Za-z0-9_.:/-]{1,200}$")
+_EVENT_ID_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 _SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _LANGUAGE = re.compile(r"^[a-z]{2}$")
 
@@ -49,6 +61,11 @@ def new_session_id() -> str:
         token = secrets.token_urlsafe(16)
         if not token.startswith("-"):
             return token
+
+
+def new_event_id() -> str:
+    """A fresh event id: ``ev-`` and 8 characters that are easy to read (not secret)."""
+    return "ev-" + "".join(secrets.choice(_EVENT_ID_ALPHABET) for _ in range(8))
 
 
 def utcnow() -> datetime:
@@ -92,6 +109,11 @@ def decode_value(text: str) -> Any:
     if "\\ud" in text:
         text = _ESCAPED_SURROGATE.sub(lambda m: m.group(1) + chr(int(m.group(2), 16)), text)
     return json.loads(text)
+
+
+def escape_surrogates_text(text: str) -> str:
+    """``text`` with lone surrogates and NUL (which some databases cannot hold) as U+FFFD."""
+    return _RAW_SURROGATE.sub("\ufffd", text).replace("\x00", "\ufffd")
 
 
 def clean_label(value: object, field: str) -> str:
@@ -226,6 +248,71 @@ class Store(ABC):
     def close(self) -> None:
         """Release the connection(s). The object cannot be used afterwards."""
 
+    # -- events (issue #5) --------------------------------------------------------------------
+
+    @abstractmethod
+    def create_event(
+        self, event_id: str, kit_id: str, name: str, language: str, code: str, secret_hash: str
+    ) -> Event:
+        """A new event. The id (also by any session) and ``code`` must be unused
+        (:class:`ValueError` otherwise): see :func:`new_event_id`."""
+
+    @abstractmethod
+    def get_event(self, event_id: str) -> Event | None:
+        """The event with this id, or ``None``."""
+
+    @abstractmethod
+    def find_event(self, code: str) -> Event | None:
+        """The event with this (normalised) join code, or ``None``."""
+
+    @abstractmethod
+    def list_events(self, kit_id: str | None = None) -> list[Event]:
+        """Events, oldest first, optionally only of one kit."""
+
+    @abstractmethod
+    def event_secret_hash(self, event_id: str) -> str | None:
+        """The stored hash of the event's facilitator secret (never the secret)."""
+
+    @abstractmethod
+    def delete_event(self, event_id: str) -> int:
+        """Delete the event, its picks and counters, and its sessions with their answers.
+
+        Returns the number of sessions deleted (0 also when there is no such event)."""
+
+    @abstractmethod
+    def join_event(
+        self, session_id: str, event_id: str, group_name: str, municipality: str
+    ) -> Session:
+        """Put a session into an event with the group's name and municipality.
+
+        A session already in another event stays there (:class:`ValueError`)."""
+
+    @abstractmethod
+    def event_answers(self, event_id: str, since: datetime | None = None) -> list[EventAnswer]:
+        """Answers of every session of the event (changed at or after ``since``), without
+        :data:`BOARD_HIDDEN_KEYS`."""
+
+    @abstractmethod
+    def list_picks(self, event_id: str) -> list[Pick]:
+        """The event's main points, in their order."""
+
+    @abstractmethod
+    def set_picks(self, event_id: str, picks: list[Pick]) -> None:
+        """Replace the event's main points with ``picks`` (in this order)."""
+
+    @abstractmethod
+    def record_failure(self, scope: str, client: str) -> None:
+        """Count one failed attempt (a wrong secret or code) of ``client`` on ``scope``."""
+
+    @abstractmethod
+    def failures(self, scope: str, since: datetime) -> tuple[int, datetime | None]:
+        """Failed attempts on ``scope`` by any client whose last failure is at or after
+        ``since``: ``(count, time of the latest)``."""
+
+    @abstractmethod
+    def clear_failures(self, scope: str) -> None:
+        """Forget the failed attempts on ``scope`` (after a successful login)."""
+
     def __enter__(self) -> Store:
         return self
 
@@ -249,6 +336,62 @@ class Store(ABC):
             clean_label(group_name, "group_name"),
             clean_label(municipality, "municipality"),
         )
+
+    @staticmethod
+    def _event_fields(
+        event_id: object,
+        kit_id: object,
+        name: object,
+        language: object,
+        code: object,
+        secret_hash: object,
+    ) -> tuple[str, str, str, str, str, str]:
+        if type(secret_hash) is not str or not 0 < len(secret_hash) <= 1000:
+            raise ValueError("invalid secret hash")
+        return (
+            check_id(event_id, "event id", _EVENT_ID),
+            check_id(kit_id, "kit id"),
+            clean_label(name, "name"),
+            check_id(language, "language", _LANGUAGE),
+            check_id(code, "join code", _JOIN_CODE),
+            secret_hash,
+        )
+
+    @staticmethod
+    def _event_id(event_id: object) -> str | None:
+        """``event_id`` if it is well-formed, else ``None`` (look-ups then find nothing)."""
+        return event_id if type(event_id) is str and _EVENT_ID.fullmatch(event_id) else None
+
+    @staticmethod
+    def _join_code(code: object) -> str | None:
+        return code if type(code) is str and _JOIN_CODE.fullmatch(code) else None
+
+    @staticmethod
+    def _picks(picks: object) -> list[Pick]:
+        if not isinstance(picks, list | tuple) or len(picks) > MAX_PICKS:
+            raise ValueError(f"picks must be a list of at most {MAX_PICKS}")
+        seen: set[str] = set()
+        clean = []
+        for pick in picks:
+            if not isinstance(pick, Pick):
+                raise ValueError("a pick must be a Pick")
+            if type(pick.id) is not str or not _PICK_ID.fullmatch(pick.id) or pick.id in seen:
+                raise ValueError("invalid or repeated pick id")
+            if type(pick.text) is not str or len(pick.text) > MAX_TEXT_CHARS:
+                raise ValueError("invalid pick text")
+            if type(pick.source) is not str or len(pick.source) > 300:
+                raise ValueError("invalid pick source")
+            seen.add(pick.id)
+            clean.append(Pick(pick.id, escape_surrogates_text(pick.text), pick.source))
+        return clean
+
+    @staticmethod
+    def _scope(scope: object, client: object = "") -> tuple[str, str]:
+        if type(scope) is not str or not 0 < len(scope) <= 200:
+            raise ValueError("invalid scope")
+        if type(client) is not str or len(client) > 200:
+            raise ValueError("invalid client")
+        return scope, client
 
     @staticmethod
     def _purge_filters(

@@ -1,6 +1,6 @@
 """Schema migrations: an ordered list per backend, applied on open.
 
-To change the schema (issue #5 adds events), append a :class:`Migration` with the next version
+To change the schema, append a :class:`Migration` with the next version
 to *both* lists. Never edit a migration that has shipped. Each backend applies every pending
 migration inside one transaction while holding a lock (``BEGIN IMMEDIATE`` on SQLite, a
 transaction-level advisory lock on PostgreSQL), so kernels opening a fresh database at the same
@@ -53,6 +53,38 @@ SQLITE: list[Migration] = [
             ) WITHOUT ROWID""",
         ),
     ),
+    Migration(
+        2,
+        "events, facilitator picks, failed-attempt counters",
+        (
+            """CREATE TABLE events (
+                id TEXT PRIMARY KEY,
+                kit_id TEXT NOT NULL,
+                name TEXT NOT NULL,
+                language TEXT NOT NULL,
+                code TEXT NOT NULL UNIQUE,
+                secret_hash TEXT NOT NULL,
+                created_at TEXT NOT NULL
+            )""",
+            "CREATE INDEX events_kit ON events (kit_id)",
+            """CREATE TABLE event_picks (
+                event_id TEXT NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+                id TEXT NOT NULL,
+                position INTEGER NOT NULL,
+                text TEXT NOT NULL,
+                source TEXT NOT NULL DEFAULT '',
+                PRIMARY KEY (event_id, id)
+            ) WITHOUT ROWID""",
+            """CREATE TABLE auth_failures (
+                scope TEXT NOT NULL,
+                client TEXT NOT NULL,
+                failures INTEGER NOT NULL,
+                last_at TEXT NOT NULL,
+                PRIMARY KEY (scope, client)
+            ) WITHOUT ROWID""",
+            "CREATE INDEX answers_updated ON answers (updated_at)",
+        ),
+    ),
 ]
 
 POSTGRES: list[Migration] = [
@@ -82,6 +114,38 @@ POSTGRES: list[Migration] = [
                 updated_at TIMESTAMPTZ NOT NULL,
                 PRIMARY KEY (session_id, key)
             )""",
+        ),
+    ),
+    Migration(
+        2,
+        "events, facilitator picks, failed-attempt counters",
+        (
+            """CREATE TABLE events (
+                id TEXT PRIMARY KEY,
+                kit_id TEXT NOT NULL,
+                name TEXT NOT NULL,
+                language TEXT NOT NULL,
+                code TEXT NOT NULL UNIQUE,
+                secret_hash TEXT NOT NULL,
+                created_at TIMESTAMPTZ NOT NULL
+            )""",
+            "CREATE INDEX events_kit ON events (kit_id)",
+            """CREATE TABLE event_picks (
+                event_id TEXT NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+                id TEXT NOT NULL,
+                position INTEGER NOT NULL,
+                text TEXT NOT NULL,
+                source TEXT NOT NULL DEFAULT '',
+                PRIMARY KEY (event_id, id)
+            )""",
+            """CREATE TABLE auth_failures (
+                scope TEXT NOT NULL,
+                client TEXT NOT NULL,
+                failures INTEGER NOT NULL,
+                last_at TIMESTAMPTZ NOT NULL,
+                PRIMARY KEY (scope, client)
+            )""",
+            "CREATE INDEX answers_updated ON answers (updated_at)",
         ),
     ),
 ]

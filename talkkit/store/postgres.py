@@ -31,8 +31,10 @@ import psycopg_pool
 from talkkit.answers import validate_answer
 from talkkit.store import migrations as _migrations
 from talkkit.store.base import (
+    BOARD_HIDDEN_KEYS,
     Store,
     check_id,
+    clean_label,
     decide,
     decode_value,
     encode_value,
@@ -42,6 +44,9 @@ from talkkit.store.base import (
 )
 from talkkit.store.types import (
     Answer,
+    Event,
+    EventAnswer,
+    Pick,
     SaveResult,
     Session,
     SessionNotFound,
@@ -73,6 +78,12 @@ _INSERT_SESSION = (
     "created_at, updated_at) "
     "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
 )
+
+_SELECT_EVENTS = "SELECT id, kit_id, name, language, code, created_at FROM events"
+
+
+def _event(row: tuple[Any, ...]) -> Event:
+    return Event(*row[:5], created_at=row[5].astimezone(UTC))
 
 
 def redact(url: str) -> str:
@@ -333,6 +344,194 @@ class PostgresStore(Store):
         # Only fixed fragments are joined; values travel as parameters.
         sql = "DELETE FROM sessions WHERE " + " AND ".join(where)  # noqa: S608
         return self._run(lambda conn: conn.execute(sql, params).rowcount, write=True)  # type: ignore[arg-type]
+
+    # -- events -------------------------------------------------------------------------------
+
+    def create_event(
+        self, event_id: str, kit_id: str, name: str, language: str, code: str, secret_hash: str
+    ) -> Event:
+        fields = self._event_fields(event_id, kit_id, name, language, code, secret_hash)
+        now = utcnow()
+
+        def body(conn: psycopg.Connection[Any]) -> Event:
+            conn.execute("LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE")
+            taken = conn.execute(
+                "SELECT 1 FROM events WHERE id = %s OR code = %s UNION ALL "
+                "SELECT 1 FROM sessions WHERE event_id = %s LIMIT 1",
+                (event_id, code, event_id),
+            ).fetchone()
+            if taken:
+                raise ValueError("this event id or join code is already in use")
+            conn.execute(
+                "INSERT INTO events (id, kit_id, name, language, code, secret_hash, created_at) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                (*fields, now),
+            )
+            return Event(*fields[:5], created_at=now)
+
+        return self._run(body, write=True)
+
+    def get_event(self, event_id: str) -> Event | None:
+        if self._event_id(event_id) is None:
+            return None
+        row = self._run(
+            lambda conn: conn.execute(_SELECT_EVENTS + " WHERE id = %s", (event_id,)).fetchone(),
+            write=False,
+        )
+        return _event(row) if row else None
+
+    def find_event(self, code: str) -> Event | None:
+        if self._join_code(code) is None:
+            return None
+        row = self._run(
+            lambda conn: conn.execute(_SELECT_EVENTS + " WHERE code = %s", (code,)).fetchone(),
+            write=False,
+        )
+        return _event(row) if row else None
+
+    def list_events(self, kit_id: str | None = None) -> list[Event]:
+        sql, params = _SELECT_EVENTS, []
+        if kit_id is not None:
+            sql += " WHERE kit_id = %s"
+            params.append(kit_id)
+        sql += " ORDER BY created_at, id"
+        rows = self._run(lambda conn: conn.execute(sql, params).fetchall(), write=False)  # type: ignore[arg-type]
+        return [_event(r) for r in rows]
+
+    def event_secret_hash(self, event_id: str) -> str | None:
+        if self._event_id(event_id) is None:
+            return None
+        row = self._run(
+            lambda conn: conn.execute(
+                "SELECT secret_hash FROM events WHERE id = %s", (event_id,)
+            ).fetchone(),
+            write=False,
+        )
+        return row[0] if row else None
+
+    def delete_event(self, event_id: str) -> int:
+        if self._event_id(event_id) is None:
+            return 0
+
+        def body(conn: psycopg.Connection[Any]) -> int:
+            deleted = conn.execute("DELETE FROM sessions WHERE event_id = %s", (event_id,)).rowcount
+            conn.execute("DELETE FROM auth_failures WHERE scope = %s", (f"board:{event_id}",))
+            conn.execute("DELETE FROM events WHERE id = %s", (event_id,))  # picks cascade
+            return deleted
+
+        return self._run(body, write=True)
+
+    def join_event(
+        self, session_id: str, event_id: str, group_name: str, municipality: str
+    ) -> Session:
+        group_name = clean_label(group_name, "group_name")
+        municipality = clean_label(municipality, "municipality")
+        if not valid_session_id(session_id):
+            raise SessionNotFound(str(session_id)[:80])
+        if self._event_id(event_id) is None:
+            raise ValueError("invalid event id")
+
+        def body(conn: psycopg.Connection[Any]) -> Session:
+            row = conn.execute(
+                _SELECT_SESSIONS + " WHERE id = %s FOR UPDATE", (session_id,)
+            ).fetchone()
+            if not row:
+                raise SessionNotFound(session_id)
+            if row[3] is not None and row[3] != event_id:
+                raise ValueError("this session already belongs to another event")
+            conn.execute(
+                "UPDATE sessions SET event_id = %s, group_name = %s, municipality = %s, "
+                "updated_at = %s WHERE id = %s",
+                (event_id, group_name, municipality, utcnow(), session_id),
+            )
+            return _session(
+                conn.execute(_SELECT_SESSIONS + " WHERE id = %s", (session_id,)).fetchone()
+            )
+
+        return self._run(body, write=True)
+
+    def event_answers(self, event_id: str, since: datetime | None = None) -> list[EventAnswer]:
+        if self._event_id(event_id) is None:
+            return []
+        sql = (
+            "SELECT a.session_id, a.key, a.value, a.revision, a.updated_at FROM answers a "
+            "JOIN sessions s ON s.id = a.session_id "
+            "WHERE s.event_id = %s AND a.key <> %s AND a.key <> %s"
+        )
+        params: list[Any] = [event_id, *BOARD_HIDDEN_KEYS]
+        if since is not None:
+            sql += " AND a.updated_at >= %s"
+            params.append(since)
+        sql += " ORDER BY a.session_id, a.key"
+        rows = self._run(lambda conn: conn.execute(sql, params).fetchall(), write=False)  # type: ignore[arg-type]
+        return [
+            EventAnswer(sid, k, decode_value(v), rev, at.astimezone(UTC))
+            for sid, k, v, rev, at in rows
+        ]
+
+    def list_picks(self, event_id: str) -> list[Pick]:
+        if self._event_id(event_id) is None:
+            return []
+        rows = self._run(
+            lambda conn: conn.execute(
+                "SELECT id, text, source FROM event_picks WHERE event_id = %s ORDER BY position",
+                (event_id,),
+            ).fetchall(),
+            write=False,
+        )
+        return [Pick(*r) for r in rows]
+
+    def set_picks(self, event_id: str, picks: list[Pick]) -> None:
+        clean = self._picks(picks)
+        if self._event_id(event_id) is None:
+            raise ValueError("invalid event id")
+
+        def body(conn: psycopg.Connection[Any]) -> None:
+            if not conn.execute(
+                "SELECT 1 FROM events WHERE id = %s FOR UPDATE", (event_id,)
+            ).fetchone():
+                raise ValueError("no such event")
+            conn.execute("DELETE FROM event_picks WHERE event_id = %s", (event_id,))
+            with conn.cursor() as cursor:
+                cursor.executemany(
+                    "INSERT INTO event_picks (event_id, id, position, text, source) "
+                    "VALUES (%s, %s, %s, %s, %s)",
+                    [(event_id, p.id, n, p.text, p.source) for n, p in enumerate(clean)],
+                )
+
+        self._run(body, write=True)
+
+    def record_failure(self, scope: str, client: str) -> None:
+        scope, client = self._scope(scope, client)
+        self._run(
+            lambda conn: conn.execute(
+                "INSERT INTO auth_failures (scope, client, failures, last_at) "
+                "VALUES (%s, %s, 1, %s) ON CONFLICT (scope, client) DO UPDATE SET "
+                "failures = auth_failures.failures + 1, last_at = EXCLUDED.last_at",
+                (scope, client, utcnow()),
+            ),
+            write=True,
+        )
+
+    def failures(self, scope: str, since: datetime) -> tuple[int, datetime | None]:
+        scope, _client = self._scope(scope)
+        row = self._run(
+            lambda conn: conn.execute(
+                "SELECT COALESCE(SUM(failures), 0), MAX(last_at) FROM auth_failures "
+                "WHERE scope = %s AND last_at >= %s",
+                (scope, since),
+            ).fetchone(),
+            write=False,
+        )
+        assert row is not None
+        return int(row[0]), (row[1].astimezone(UTC) if row[1] else None)
+
+    def clear_failures(self, scope: str) -> None:
+        scope, _client = self._scope(scope)
+        self._run(
+            lambda conn: conn.execute("DELETE FROM auth_failures WHERE scope = %s", (scope,)),
+            write=True,
+        )
 
     def close(self) -> None:
         self._pool.close()

@@ -27,8 +27,10 @@ from typing import Any, TypeVar
 from talkkit.answers import validate_answer
 from talkkit.store import migrations as _migrations
 from talkkit.store.base import (
+    BOARD_HIDDEN_KEYS,
     Store,
     check_id,
+    clean_label,
     decide,
     decode_value,
     encode_value,
@@ -38,6 +40,9 @@ from talkkit.store.base import (
 )
 from talkkit.store.types import (
     Answer,
+    Event,
+    EventAnswer,
+    Pick,
     SaveResult,
     Session,
     SessionNotFound,
@@ -63,6 +68,12 @@ _INSERT_SESSION = (
     "created_at, updated_at) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+
+_SELECT_EVENTS = "SELECT id, kit_id, name, language, code, created_at FROM events"
+
+
+def _event(row: tuple[Any, ...]) -> Event:
+    return Event(*row[:5], created_at=_dt(row[5]))
 
 
 def _ts(value: datetime) -> str:
@@ -373,6 +384,182 @@ class SQLiteStore(Store):
             return cursor.rowcount
 
         return self._write(body)
+
+    # -- events -------------------------------------------------------------------------------
+
+    def create_event(
+        self, event_id: str, kit_id: str, name: str, language: str, code: str, secret_hash: str
+    ) -> Event:
+        fields = self._event_fields(event_id, kit_id, name, language, code, secret_hash)
+        now = utcnow()
+
+        def body(conn: sqlite3.Connection) -> Event:
+            taken = conn.execute(
+                "SELECT 1 FROM events WHERE id = ? OR code = ? UNION ALL "
+                "SELECT 1 FROM sessions WHERE event_id = ? LIMIT 1",
+                (event_id, code, event_id),
+            ).fetchone()
+            if taken:
+                raise ValueError("this event id or join code is already in use")
+            conn.execute(
+                "INSERT INTO events (id, kit_id, name, language, code, secret_hash, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (*fields, _ts(now)),
+            )
+            return Event(*fields[:5], created_at=now)
+
+        return self._write(body)
+
+    def get_event(self, event_id: str) -> Event | None:
+        if self._event_id(event_id) is None:
+            return None
+        row = self._read(
+            lambda conn: conn.execute(_SELECT_EVENTS + " WHERE id = ?", (event_id,)).fetchone()
+        )
+        return _event(row) if row else None
+
+    def find_event(self, code: str) -> Event | None:
+        if self._join_code(code) is None:
+            return None
+        row = self._read(
+            lambda conn: conn.execute(_SELECT_EVENTS + " WHERE code = ?", (code,)).fetchone()
+        )
+        return _event(row) if row else None
+
+    def list_events(self, kit_id: str | None = None) -> list[Event]:
+        sql, params = _SELECT_EVENTS, []
+        if kit_id is not None:
+            sql += " WHERE kit_id = ?"
+            params.append(kit_id)
+        sql += " ORDER BY created_at, id"
+        rows = self._read(lambda conn: conn.execute(sql, params).fetchall())
+        return [_event(r) for r in rows]
+
+    def event_secret_hash(self, event_id: str) -> str | None:
+        if self._event_id(event_id) is None:
+            return None
+        row = self._read(
+            lambda conn: conn.execute(
+                "SELECT secret_hash FROM events WHERE id = ?", (event_id,)
+            ).fetchone()
+        )
+        return row[0] if row else None
+
+    def delete_event(self, event_id: str) -> int:
+        if self._event_id(event_id) is None:
+            return 0
+
+        def body(conn: sqlite3.Connection) -> int:
+            sub = "SELECT id FROM sessions WHERE event_id = ?"
+            conn.execute(f"DELETE FROM answers WHERE session_id IN ({sub})", (event_id,))  # noqa: S608
+            deleted = conn.execute("DELETE FROM sessions WHERE event_id = ?", (event_id,)).rowcount
+            conn.execute("DELETE FROM event_picks WHERE event_id = ?", (event_id,))
+            conn.execute("DELETE FROM auth_failures WHERE scope = ?", (f"board:{event_id}",))
+            conn.execute("DELETE FROM events WHERE id = ?", (event_id,))
+            return deleted
+
+        return self._write(body)
+
+    def join_event(
+        self, session_id: str, event_id: str, group_name: str, municipality: str
+    ) -> Session:
+        group_name = clean_label(group_name, "group_name")
+        municipality = clean_label(municipality, "municipality")
+        if not valid_session_id(session_id):
+            raise SessionNotFound(str(session_id)[:80])
+        if self._event_id(event_id) is None:
+            raise ValueError("invalid event id")
+
+        def body(conn: sqlite3.Connection) -> Session:
+            row = conn.execute(_SELECT_SESSIONS + " WHERE id = ?", (session_id,)).fetchone()
+            if not row:
+                raise SessionNotFound(session_id)
+            if row[3] is not None and row[3] != event_id:
+                raise ValueError("this session already belongs to another event")
+            now = _ts(utcnow())
+            conn.execute(
+                "UPDATE sessions SET event_id = ?, group_name = ?, municipality = ?, "
+                "updated_at = ? WHERE id = ?",
+                (event_id, group_name, municipality, now, session_id),
+            )
+            return _session(
+                conn.execute(_SELECT_SESSIONS + " WHERE id = ?", (session_id,)).fetchone()
+            )
+
+        return self._write(body)
+
+    def event_answers(self, event_id: str, since: datetime | None = None) -> list[EventAnswer]:
+        if self._event_id(event_id) is None:
+            return []
+        sql = (
+            "SELECT a.session_id, a.key, a.value, a.revision, a.updated_at FROM answers a "
+            "JOIN sessions s ON s.id = a.session_id "
+            "WHERE s.event_id = ? AND a.key <> ? AND a.key <> ?"
+        )
+        params: list[Any] = [event_id, *BOARD_HIDDEN_KEYS]
+        if since is not None:
+            sql += " AND a.updated_at >= ?"
+            params.append(_ts(since))
+        sql += " ORDER BY a.session_id, a.key"
+        rows = self._read(lambda conn: conn.execute(sql, params).fetchall())
+        return [EventAnswer(sid, k, decode_value(v), rev, _dt(at)) for sid, k, v, rev, at in rows]
+
+    def list_picks(self, event_id: str) -> list[Pick]:
+        if self._event_id(event_id) is None:
+            return []
+        rows = self._read(
+            lambda conn: conn.execute(
+                "SELECT id, text, source FROM event_picks WHERE event_id = ? ORDER BY position",
+                (event_id,),
+            ).fetchall()
+        )
+        return [Pick(*r) for r in rows]
+
+    def set_picks(self, event_id: str, picks: list[Pick]) -> None:
+        clean = self._picks(picks)
+        if self._event_id(event_id) is None:
+            raise ValueError("invalid event id")
+
+        def body(conn: sqlite3.Connection) -> None:
+            if not conn.execute("SELECT 1 FROM events WHERE id = ?", (event_id,)).fetchone():
+                raise ValueError("no such event")
+            conn.execute("DELETE FROM event_picks WHERE event_id = ?", (event_id,))
+            conn.executemany(
+                "INSERT INTO event_picks (event_id, id, position, text, source) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(event_id, p.id, n, p.text, p.source) for n, p in enumerate(clean)],
+            )
+
+        self._write(body)
+
+    def record_failure(self, scope: str, client: str) -> None:
+        scope, client = self._scope(scope, client)
+        now = _ts(utcnow())
+        self._write(
+            lambda conn: conn.execute(
+                "INSERT INTO auth_failures (scope, client, failures, last_at) VALUES (?, ?, 1, ?) "
+                "ON CONFLICT (scope, client) DO UPDATE SET "
+                "failures = auth_failures.failures + 1, last_at = excluded.last_at",
+                (scope, client, now),
+            )
+        )
+
+    def failures(self, scope: str, since: datetime) -> tuple[int, datetime | None]:
+        scope, _client = self._scope(scope)
+        row = self._read(
+            lambda conn: conn.execute(
+                "SELECT COALESCE(SUM(failures), 0), MAX(last_at) FROM auth_failures "
+                "WHERE scope = ? AND last_at >= ?",
+                (scope, _ts(since)),
+            ).fetchone()
+        )
+        return int(row[0]), (_dt(row[1]) if row[1] else None)
+
+    def clear_failures(self, scope: str) -> None:
+        scope, _client = self._scope(scope)
+        self._write(
+            lambda conn: conn.execute("DELETE FROM auth_failures WHERE scope = ?", (scope,))
+        )
 
     def close(self) -> None:
         with self._lock:

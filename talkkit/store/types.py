@@ -10,6 +10,9 @@ from talkkit.i18n import translator
 
 __all__ = [
     "Answer",
+    "Event",
+    "EventAnswer",
+    "Pick",
     "SaveResult",
     "Session",
     "SessionNotFound",
@@ -80,3 +83,44 @@ class SaveResult:
     revision: int
     conflict: bool
     current: Any
+
+
+@dataclass(frozen=True)
+class Event:
+    """A seminar day: many groups working on one kit, then meeting in a joint gathering.
+
+    ``code`` is the join code the groups type (normalised: 12 letters/digits, no dashes). The
+    facilitator secret is not part of this record: only its salted hash is stored, and only
+    :meth:`Store.event_secret_hash` reads it.
+    """
+
+    id: str
+    kit_id: str
+    name: str
+    language: str
+    code: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class EventAnswer:
+    """One answer of one group of an event, as the facilitator board reads it."""
+
+    session_id: str
+    key: str
+    value: Any
+    revision: int
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class Pick:
+    """A main point the facilitator picked for the joint gathering.
+
+    ``source`` says where it came from (``"<session id>/<answer key>[/<item>]"``, or ``""``
+    for a point the facilitator wrote); ``text`` is the text as picked.
+    """
+
+    id: str
+    text: str
+    source: str = ""
