@@ -1,0 +1,191 @@
+"""``talkkit event``: events for seminars where many groups work on one kit at once.
+
+``talkkit event create KIT_ID --name "..." [--base-url URL]``
+    makes an event and prints its join code, the facilitator secret (shown this once) and the
+    links to hand out.
+``talkkit event list [--kit KIT_ID]``
+    the events with their join codes and how many groups joined.
+``talkkit event report EVENT [EVENT ...] --format html|docx --output FILE``
+    the report of one event (several: with the evaluation across them).
+``talkkit event unlock EVENT``
+    forget the failed board logins of an event (if someone guessed and locked it).
+``talkkit event delete EVENT``
+    delete an event with every group's answers.
+
+Every subcommand takes ``--store URL`` (else ``$TALKKIT_STORE``, else the local file) and
+``--lang da|sv|en`` for its messages.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from talkkit import events
+from talkkit.commands.export import cli_language, store_url
+from talkkit.i18n import translator
+from talkkit.paths import kits_dir
+from talkkit.store import StoreError, open_store
+
+__all__ = ["register", "run"]
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("event", help="events: join codes for groups and a facilitator board")
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+
+    def common(q: argparse.ArgumentParser) -> None:
+        q.add_argument("--store", help="store URL (default: $TALKKIT_STORE or the local file)")
+        q.add_argument("--lang", help="language of messages and of the report: da, sv or en")
+
+    create = actions.add_parser("create", help="make an event for a kit")
+    create.add_argument("kit_id", metavar="KIT_ID", help="the kit the groups work on")
+    create.add_argument("--name", required=True, help="the event's name, e.g. the day and place")
+    create.add_argument("--base-url", default="", help="the server's address, for the links")
+    common(create)
+
+    listing = actions.add_parser("list", help="list events")
+    listing.add_argument("--kit", help="only events of this kit")
+    common(listing)
+
+    report = actions.add_parser("report", help="write an event report (HTML or DOCX)")
+    report.add_argument("event_ids", metavar="EVENT", nargs="+", help="event id(s)")
+    report.add_argument("--format", required=True, choices=("html", "docx"), help="file format")
+    report.add_argument("--output", required=True, type=Path, help="the file to write")
+    common(report)
+
+    unlock = actions.add_parser("unlock", help="forget an event's failed board logins")
+    unlock.add_argument("event_id", metavar="EVENT")
+    common(unlock)
+
+    delete = actions.add_parser("delete", help="delete an event and all its groups' answers")
+    delete.add_argument("event_id", metavar="EVENT")
+    delete.add_argument("--yes", action="store_true", help="do not ask")
+    common(delete)
+
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    lang = cli_language(args.lang)
+    _ = translator(lang, "events")
+    try:
+        with open_store(store_url(args.store)) as store:
+            return _ACTIONS[args.action](store, args, lang)
+    except StoreError as exc:
+        print(_("The store could not be read: {error}", error=str(exc)), file=sys.stderr)
+        return 1
+
+
+def _create(store, args: argparse.Namespace, lang: str) -> int:  # type: ignore[no-untyped-def]
+    _ = translator(lang, "events")
+    kit = events.find_kit(args.kit_id)
+    if kit is None:
+        print(
+            _("No kit with the id {kit} in {folder}.", kit=args.kit_id, folder=str(kits_dir())),
+            file=sys.stderr,
+        )
+        return 2
+    if not args.name.strip():
+        print(_("The event needs a name."), file=sys.stderr)
+        return 2
+    event, secret = events.create_event(store, kit.id, args.name, args.lang or kit.main_language)
+    links = events.event_links(event, args.base_url)
+    print(_("Event {id} created: {name}", id=event.id, name=event.name))
+    print()
+    print(_("Join code for the groups: {code}", code=events.format_code(event.code)))
+    print(_("Link for the groups: {url}", url=links["kit"]))
+    print()
+    print(_("Facilitator board: {url}", url=links["board"]))
+    print(_("Facilitator secret (shown only now; keep it safe): {secret}", secret=secret))
+    return 0
+
+
+def _list(store, args: argparse.Namespace, lang: str) -> int:  # type: ignore[no-untyped-def]
+    _ = translator(lang, "events")
+    found = store.list_events(kit_id=args.kit)
+    if not found:
+        print(_("No events."))
+        return 0
+    for event in found:
+        groups = len(store.list_sessions(event_id=event.id))
+        print(
+            f"{event.id}\t{events.format_code(event.code)}\t{event.kit_id}\t"
+            f"{event.created_at.date().isoformat()}\t"
+            + _("{n} groups", n=groups)
+            + f"\t{event.name}"
+        )
+    return 0
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def _report(store, args: argparse.Namespace, lang: str) -> int:  # type: ignore[no-untyped-def]
+    from talkkit import report
+
+    _ = translator(lang, "events")
+    if _inside(args.output, kits_dir()):
+        print(
+            _(
+                "Refusing to write inside the kits folder ({folder}): it is served to the web.",
+                folder=str(kits_dir()),
+            ),
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        built = report.build_report(store, args.event_ids, args.lang)
+    except ValueError:
+        print(_("No such event: {id}", id=", ".join(args.event_ids)), file=sys.stderr)
+        return 1
+    data = report.to_html(built).encode("utf-8") if args.format == "html" else report.to_docx(built)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(args.output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    print(_("Report written to {path}.", path=str(args.output)))
+    return 0
+
+
+def _unlock(store, args: argparse.Namespace, lang: str) -> int:  # type: ignore[no-untyped-def]
+    _ = translator(lang, "events")
+    if store.get_event(args.event_id) is None:
+        print(_("No such event: {id}", id=args.event_id), file=sys.stderr)
+        return 1
+    store.clear_failures(f"board:{args.event_id}")
+    print(_("Failed logins of {id} forgotten.", id=args.event_id))
+    return 0
+
+
+def _delete(store, args: argparse.Namespace, lang: str) -> int:  # type: ignore[no-untyped-def]
+    _ = translator(lang, "events")
+    event = store.get_event(args.event_id)
+    if event is None:
+        print(_("No such event: {id}", id=args.event_id), file=sys.stderr)
+        return 1
+    if not args.yes:
+        print(
+            _("Add --yes to delete {name} and every group's answers.", name=event.name),
+            file=sys.stderr,
+        )
+        return 2
+    n = store.delete_event(event.id)
+    print(_("Deleted {name} and {n} group(s).", name=event.name, n=n))
+    return 0
+
+
+_ACTIONS = {
+    "create": _create,
+    "list": _list,
+    "report": _report,
+    "unlock": _unlock,
+    "delete": _delete,
+}
