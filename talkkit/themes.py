@@ -43,7 +43,7 @@ MIN_WORDS = 2
 _LANGS = {"da": "danish", "sv": "swedish", "en": "english"}
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 #: Sentence and clause breaks: a two-word phrase never spans one.
-_BREAK = re.compile(r"[.!?;:,()\[\]\"“”«»\n\r\t•–—]+")
+_BREAK = re.compile(r"[.!?;:,()\[\]{}<>=/\\|*#&+\"“”«»\n\r\t•–—]+")
 
 # Words the package lists miss that carry no theme in group answers.
 _EXTRA = {

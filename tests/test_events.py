@@ -71,7 +71,16 @@ def test_a_typed_code_is_normalised_and_junk_refused() -> None:
     """Does a code typed in lower case, with spaces or without dashes, still match?"""
     assert events.normalise_code(" abcd-efgh jkmn ") == "ABCDEFGHJKMN"
     assert events.normalise_code("ABCDEFGHJKMN") == "ABCDEFGHJKMN"
-    for junk in ("", "ABCD", "ABCD-EFGH-JKM0", "ABCD-EFGH-JKMNP", None, 12, "A" * 100, "ÅBCD-EFGH-JKMN"):
+    for junk in (
+        "",
+        "ABCD",
+        "ABCD-EFGH-JKM0",
+        "ABCD-EFGH-JKMNP",
+        None,
+        12,
+        "A" * 100,
+        "ÅBCD-EFGH-JKMN",
+    ):
         assert events.normalise_code(junk) is None
 
 
@@ -165,7 +174,11 @@ def test_a_group_joins_with_the_code_and_its_session_joins_the_event(store) -> N
     )
     assert result == event
     joined = store.get_session(session.id)
-    assert (joined.event_id, joined.group_name, joined.municipality) == (event.id, "Bord 3", "Aarhus")
+    assert (joined.event_id, joined.group_name, joined.municipality) == (
+        event.id,
+        "Bord 3",
+        "Aarhus",
+    )
     assert [s.id for s in store.list_sessions(event_id=event.id)] == [session.id]
 
 
@@ -368,6 +381,8 @@ def test_board_snapshot_of_60_groups_with_20_answers_is_fast(store, store_url: s
     start = time.perf_counter()
     assert state.poll() is None
     poll = time.perf_counter() - start
-    print(f"\nboard_snapshot 60x20 ({store_url.split(':')[0]}): {full:.3f} s, idle poll {poll:.3f} s")
+    print(
+        f"\nboard_snapshot 60x20 ({store_url.split(':')[0]}): {full:.3f} s, idle poll {poll:.3f} s"
+    )
     assert len(snap["rows"]) == 1200 and len(snap["groups"]) == 60
     assert full < 2.0 and poll < 0.5

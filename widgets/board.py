@@ -1,0 +1,331 @@
+"""The facilitator board of an event (``kits/board.ipynb``): log in, then follow every group.
+
+Before the facilitator secret is checked the kernel holds no answer, and no widget carries
+any: the one view exists with its interface texts only. The secret is checked in this kernel
+(:func:`talkkit.events.login`: scrypt hash, constant-time compare, guessing slowed down per
+kernel and across kernels). Then a :class:`~talkkit.events.BoardState` reads the event, the
+whole board goes to the browser once (a custom message, not a synced trait), and an asyncio
+task polls the store every :data:`POLL_SECONDS` and sends only what changed.
+
+The browser may set exactly one trait, ``secret``; everything else arrives as events that are
+checked before use (see :class:`widgets._base.SafeTemplate`). All user text is shown with
+Vue's ``{{ }}`` interpolation, never as HTML.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import threading
+import time
+from typing import Any, ClassVar
+from urllib.parse import parse_qs
+
+from IPython.display import display
+from traitlets import Bool, Dict, Float, Unicode
+
+from talkkit import events
+from talkkit.i18n import LANGUAGE_NAMES, LANGUAGES, normalise_language, translator
+from talkkit.request import from_environment
+from talkkit.store import Store, StoreError, open_store
+from widgets._base import SafeTemplate, as_int, as_str
+from widgets.theme import apply_theme, set_dark
+
+__all__ = ["POLL_SECONDS", "BoardApp", "BoardView", "show_board"]
+
+log = logging.getLogger("talkkit.board")
+
+#: How often the board asks the store for changes.
+POLL_SECONDS = 1.0
+#: Least seconds between two theme overviews (they read every answer).
+THEMES_SECONDS = 4.0
+
+
+def texts(language: str) -> dict[str, str]:
+    """Every text the board shows, in ``language`` (the template holds no words)."""
+    tr = translator(language, "events")  # the "events" domain (not the widgets one)
+    return {
+        "title": tr("Facilitator board"),
+        "login_intro": tr("Enter the facilitator secret of your event to see the groups' answers."),
+        "secret": tr("Facilitator secret"),
+        "login": tr("Open the board"),
+        "checking": tr("Checking…"),
+        "groups": tr("Groups"),
+        "answers": tr("Answers"),
+        "questions": tr("Questions"),
+        "themes": tr("Themes"),
+        "points": tr("Main points"),
+        "evaluation": tr("Evaluation"),
+        "group": tr("Group"),
+        "municipality": tr("Municipality"),
+        "phase": tr("Phase"),
+        "n_answers": tr("Answers"),
+        "not_started": tr("Not started"),
+        "no_groups": tr("No group has joined yet. Groups join with the code {code}."),
+        "join_code": tr("Join code"),
+        "prompt": tr("Prompt"),
+        "no_answer": tr("No answer yet"),
+        "views": tr("Other views"),
+        "pick": tr("Add to main points"),
+        "picked": tr("In the main points"),
+        "no_questions": tr("No questions yet."),
+        "words": tr("Recurring words"),
+        "phrases": tr("Recurring phrases"),
+        "similar": tr("Similar answers"),
+        "n_groups": tr("{n} groups"),
+        "no_themes": tr("Themes appear when several groups have answered."),
+        "add_point": tr("Write a main point"),
+        "add": tr("Add"),
+        "remove": tr("Remove"),
+        "up": tr("Move up"),
+        "down": tr("Move down"),
+        "no_points": tr("Pick main points from the answers and questions, or write your own."),
+        "present": tr("Present"),
+        "stop_present": tr("Back to the board"),
+        "present_title": tr("Main points"),
+        "average": tr("average"),
+        "n_ratings": tr("{n} answers"),
+        "comments": tr("Comments"),
+        "no_ratings": tr("No ratings yet."),
+        "live": tr("Updated live"),
+        "offline": tr("The answers cannot be reached just now; trying again."),
+        "language": tr("Language"),
+    }
+
+
+class BoardView(SafeTemplate):
+    """The board's one view: the login form, then the board (data by custom messages)."""
+
+    template_file = (__file__, "board.vue")
+    browser_writable: ClassVar[frozenset[str]] = frozenset({"secret"})
+
+    lang = Unicode("da").tag(sync=True)
+    t = Dict().tag(sync=True)
+    languages = Dict().tag(sync=True)
+    secret = Unicode("").tag(sync=True)
+    error = Unicode("").tag(sync=True)
+    busy = Bool(False).tag(sync=True)
+    logged_in = Bool(False).tag(sync=True)
+    present = Bool(False).tag(sync=True)
+    offline = Bool(False).tag(sync=True)
+    polled = Float(0.0, help="kernel time (s) of the last successful poll").tag(sync=True)
+
+    def __init__(self, app: BoardApp, language: str, **kwargs: Any) -> None:
+        super().__init__(
+            lang=language,
+            t=texts(language),
+            languages={c: LANGUAGE_NAMES[c] for c in LANGUAGES},
+            **kwargs,
+        )
+        self._app = app
+
+    # events from the browser (untrusted data) -------------------------------------------------
+
+    def vue_login(self, data: object) -> None:
+        self._app.login()
+
+    def vue_resync(self, data: object) -> None:
+        self._app.resync()
+
+    def vue_set_present(self, data: object) -> None:
+        if self.logged_in and type(data) is bool:
+            self.present = data
+
+    def vue_pick(self, data: object) -> None:
+        if isinstance(data, dict):
+            self._app.pick(data.get("g"), data.get("k"), data.get("i"))
+
+    def vue_add_point(self, data: object) -> None:
+        self._app.edit_picks("add", text=as_str(data, 4000))
+
+    def vue_remove_point(self, data: object) -> None:
+        self._app.edit_picks("remove", pick_id=as_str(data))
+
+    def vue_move_point(self, data: object) -> None:
+        if isinstance(data, dict):
+            step = as_int(data.get("step"), -1, 1)
+            self._app.edit_picks("move", pick_id=as_str(data.get("id")), step=step)
+
+
+class BoardApp:
+    """The board of one kernel: login, the event's state, the poll loop."""
+
+    def __init__(
+        self,
+        *,
+        language: str = "da",
+        store: str | Store = "",
+        present: bool = False,
+        poll_seconds: float = POLL_SECONDS,
+    ) -> None:
+        self.language = normalise_language(language)
+        self._store_spec = store
+        self._store: Store | None = store if not isinstance(store, str) else None
+        self._want_present = present
+        self.poll_seconds = poll_seconds
+        self.state: events.BoardState | None = None
+        self._gate: events.Gate | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._themes_at = 0.0
+        self._themes_dirty = False
+        self._lock = threading.Lock()  # the poll runs in a worker thread
+        self.view = BoardView(self, self.language)
+
+    def _get_store(self) -> Store:
+        if self._store is None:
+            spec = self._store_spec if isinstance(self._store_spec, str) else ""
+            self._store = open_store(spec or None)
+        return self._store
+
+    # -- login ------------------------------------------------------------------------------
+
+    def login(self) -> bool:
+        """Check the secret the browser set; on success load the event and start polling."""
+        view = self.view
+        if self.state is not None:
+            return True
+        secret, view.secret = view.secret, ""  # never kept, whatever happens
+        view.busy = True
+        try:
+            store = self._get_store()
+            if self._gate is None:
+                self._gate = events.board_gate(store)
+            result = events.login(store, secret, self._gate)
+        except StoreError as exc:
+            log.warning("board store not reachable: %s", exc)
+            result = events.LoginResult(None, "store")
+        finally:
+            view.busy = False
+        if result.event is None:
+            view.error = result.message(self.language)
+            return False
+        view.error = ""
+        self.state = events.BoardState(store, result.event.id, language=self.language)
+        snapshot = self.state.load()
+        self._themes_at = time.monotonic()
+        view.logged_in = True
+        view.present = self._want_present
+        self._send("snapshot", snapshot)
+        self._start_polling()
+        return True
+
+    def resync(self) -> None:
+        """The browser (re)mounted: send the whole board again."""
+        if self.state is not None:
+            with self._lock:
+                snapshot = self.state.snapshot()
+            self._send("snapshot", snapshot)
+
+    def _send(self, method: str, payload: Any) -> None:
+        self.view.send({"method": method, "args": [payload]})
+
+    # -- live updates -----------------------------------------------------------------------
+
+    def _start_polling(self) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        if loop is None:
+            try:
+                loop = asyncio.get_event_loop()
+            except RuntimeError:
+                return  # no loop (a plain script): poll() can still be called by hand
+        self._task = loop.create_task(self._poll_loop())
+
+    async def _poll_loop(self) -> None:
+        loop = asyncio.get_running_loop()
+        while self.state is not None:
+            await asyncio.sleep(self.poll_seconds)
+            try:
+                patch = await loop.run_in_executor(None, self._read_changes)
+            except Exception as exc:  # the store may be down for a moment: keep trying
+                log.warning("board poll failed: %s", exc)
+                self.view.offline = True
+                continue
+            self.view.offline = False
+            self.view.polled = time.time()
+            if patch:
+                self._send("patch", patch)
+
+    def _read_changes(self) -> dict[str, Any] | None:
+        """One poll (runs in a worker thread): the patch for the browser, or ``None``."""
+        with self._lock:
+            return self._changes()
+
+    def _changes(self) -> dict[str, Any] | None:
+        state = self.state
+        if state is None:
+            return None
+        patch = state.poll()
+        if patch:
+            self._themes_dirty = True
+            patch["questions"] = state.questions()
+            if any(r["k"].startswith("evaluation.") for r in patch["rows"]) or patch["gone"]:
+                patch["evaluation"] = state.evaluation()
+        if self._themes_dirty and time.monotonic() - self._themes_at >= THEMES_SECONDS:
+            self._themes_dirty = False
+            self._themes_at = time.monotonic()
+            patch = patch or {"groups": [], "rows": [], "gone": []}
+            patch["themes"] = state.themes()
+        return patch
+
+    def poll_now(self) -> dict[str, Any] | None:
+        """Poll once and send the patch (tests and benchmarks call this directly)."""
+        patch = self._read_changes()
+        if patch:
+            self._send("patch", patch)
+        return patch
+
+    def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
+
+    # -- main points ------------------------------------------------------------------------
+
+    def pick(self, alias: object, key: object, item: object) -> None:
+        if self.state is None:
+            return
+        with self._lock:
+            try:
+                added = self.state.pick_answer(alias, key, item if type(item) is int else None)
+            except (StoreError, ValueError) as exc:
+                log.warning("main point not saved: %s", exc)
+                added = None
+            picks = self.state.picks_data()
+        if added:
+            self._send("picks", picks)
+
+    def edit_picks(self, action: str, **data: Any) -> None:
+        state = self.state
+        if state is None:
+            return
+        with self._lock:
+            try:
+                if action == "add" and data.get("text"):
+                    state.add_point(data["text"])
+                elif action == "remove" and data.get("pick_id"):
+                    state.remove_pick(data["pick_id"])
+                elif action == "move" and data.get("pick_id") and data.get("step"):
+                    state.move_pick(data["pick_id"], data["step"])
+            except (StoreError, ValueError) as exc:
+                log.warning("main points not saved: %s", exc)
+            picks = state.picks_data()
+        self._send("picks", picks)
+
+
+def show_board(*, language: str = "da", store: str = "") -> BoardApp:
+    """Display the board; ``?lang=`` in the address wins over ``language`` and ``?present=1``
+    opens the presentation view once logged in."""
+    context = from_environment()
+    query = parse_qs(os.environ.get("QUERY_STRING", ""), max_num_fields=20)
+    present = (query.get("present") or [""])[0].strip().lower() in ("1", "true", "yes", "ja")
+    apply_theme()
+    set_dark({"dark": True, "light": False}.get(context.theme or ""))
+    app = BoardApp(
+        language=context.language or normalise_language(language), store=store, present=present
+    )
+    display(app.view)
+    return app

@@ -1,0 +1,216 @@
+"""Joining an event from a kit page: the join code (from ``?event=`` or typed), the group's
+name and municipality.
+
+The kit page works without it (self-study). The raw ``?event=`` value is never used as an
+event id: :func:`join_step` clears it from the app, and the code is checked in this kernel by
+:func:`talkkit.events.join` (guessing slowed down by a :class:`~talkkit.events.Gate`). Once
+joined, the group's session carries the event id, its name and municipality; the kernel
+learns nothing about the event but its name, and never anything of another group.
+
+Use from ``show_kit`` (one line)::
+
+    display(join_step(app))   # instead of display(app.view)
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, ClassVar
+
+import ipyvuetify as v
+from traitlets import Bool, Dict, Unicode
+
+from talkkit import events
+from talkkit.i18n import translator
+from talkkit.store import Session, Store
+from widgets._base import SafeTemplate, as_str
+
+__all__ = ["JoinView", "join_step"]
+
+log = logging.getLogger("talkkit.widgets")
+
+TEMPLATE = """
+<template>
+  <section v-if="show" class="tkj" :class="{ 'tkj-open': open && !joined.event }" aria-labelledby="tkj-title">
+    <div v-if="joined.event" class="tkj-joined" role="status">
+      <strong>{{ t.joined }}</strong> {{ joined.event }} · {{ joined.group }}<span v-if="joined.municipality"> ({{ joined.municipality }})</span>
+    </div>
+    <template v-else>
+      <h2 id="tkj-title" class="tkj-title">
+        <button v-if="!open" class="tkj-toggle" @click="open = true">{{ t.offer }}</button>
+        <span v-else>{{ t.title }}</span>
+      </h2>
+      <form v-if="open" class="tkj-form" @submit.prevent="send">
+        <v-text-field v-model="code" :label="t.code" variant="outlined" density="comfortable"
+                      hide-details autocomplete="off" maxlength="40" class="tkj-code"></v-text-field>
+        <v-text-field v-model="group" :label="t.group" variant="outlined" density="comfortable"
+                      hide-details maxlength="200"></v-text-field>
+        <v-text-field v-model="municipality" :label="t.municipality" variant="outlined"
+                      density="comfortable" hide-details maxlength="200"></v-text-field>
+        <v-btn type="submit" color="primary" size="large" :loading="busy">{{ t.join }}</v-btn>
+      </form>
+      <p v-if="open" class="tkj-help">{{ t.help }}</p>
+      <p v-if="error" class="tkj-error" role="alert">{{ error }}</p>
+    </template>
+  </section>
+</template>
+<script>
+export default {
+  data() { return { open: false, code: '', group: '', municipality: '' }; },
+  created() { this.open = this.start_open; this.code = this.prefill; },
+  methods: {
+    send() { this.join({ code: this.code, group: this.group, municipality: this.municipality }); },
+  },
+};
+</script>
+<style>
+.tkj { margin: 0.5rem auto; max-width: 72rem; padding: 0 1rem; font-size: 1.05rem; }
+.tkj-open { border: 2px solid #2a5d84; border-radius: 8px; padding: 0.8rem 1rem; }
+.tkj-title { font-size: 1.3rem; margin: 0 0 0.5rem; }
+.tkj-toggle { background: none; border: 0; color: #0b4f8a; text-decoration: underline; cursor: pointer; font-size: 1rem; padding: 0; }
+.tkj-form { display: grid; grid-template-columns: repeat(auto-fit, minmax(12rem, 1fr)); gap: 0.8rem; align-items: center; }
+.tkj-code input { font-family: monospace; letter-spacing: 0.08em; text-transform: uppercase; }
+.tkj-error { color: #b00020; font-weight: 600; margin: 0.5rem 0 0; }
+.tkj-help { margin: 0.5rem 0 0; color: #444; }
+.tkj-joined { padding: 0.3rem 0; color: #1b5e20; }
+</style>
+"""
+
+
+def texts(language: str) -> dict[str, str]:
+    tr = translator(language, "events")  # the "events" domain (not the widgets one)
+    return {
+        "title": tr("Join your seminar"),
+        "offer": tr("Taking part in a seminar? Join it with its code"),
+        "code": tr("Join code"),
+        "group": tr("Group name"),
+        "municipality": tr("Municipality"),
+        "join": tr("Join"),
+        "help": tr(
+            "The code is on the invitation, e.g. ABCD-EFGH-JKMN. Your group's answers are then "
+            "shared with the seminar's facilitator."
+        ),
+        "joined": tr("Joined:"),
+    }
+
+
+class JoinView(SafeTemplate):
+    """The join form. The browser sets no trait; it sends ``join`` with the three fields."""
+
+    template = Unicode(TEMPLATE).tag(sync=True)
+    browser_writable: ClassVar[frozenset[str]] = frozenset()
+
+    t = Dict().tag(sync=True)
+    prefill = Unicode("").tag(sync=True)
+    start_open = Bool(False).tag(sync=True)
+    show = Bool(False, help="offer the form (hybrid kits, or a code in the address)").tag(sync=True)
+    busy = Bool(False).tag(sync=True)
+    error = Unicode("").tag(sync=True)
+    joined = Dict().tag(sync=True)
+
+    def __init__(self, step: JoinStep, language: str, **kwargs: Any) -> None:
+        super().__init__(t=texts(language), **kwargs)
+        self._step = step
+
+    def vue_join(self, data: object) -> None:
+        if isinstance(data, dict):
+            self._step.join(
+                as_str(data.get("code"), 64),
+                as_str(data.get("group"), 200),
+                as_str(data.get("municipality"), 200),
+            )
+
+
+class JoinStep:
+    """Connects the join form to a kit app (anything with ``book``, ``language``, ``open``
+    and ``_get_store`` like :class:`widgets.app.KitApp`)."""
+
+    def __init__(self, app: Any, code: str | None, *, offer: bool) -> None:
+        self.app = app
+        self.language = app.language
+        self.gate: events.Gate | None = None
+        self.view = JoinView(
+            self,
+            app.language,
+            prefill=events.format_code(events.normalise_code(code) or "") if code else "",
+            start_open=bool(code),
+            show=bool(offer or code),
+        )
+        app.book.observe(self._session_opened, "session_id")
+        self._session_opened({})
+
+    def _store(self) -> Store:
+        store: Store = self.app._get_store()
+        if self.gate is None:
+            self.gate = events.join_gate(store)
+        return store
+
+    def _session_opened(self, change: dict) -> None:
+        session: Session | None = self.app.book.session
+        if session is None or not session.event_id:
+            return
+        try:
+            event = self._store().get_event(session.event_id)
+        except Exception as exc:
+            log.warning("event of the session not readable: %s", exc)
+            return
+        if event is not None:
+            self._show_joined(event.name, session)
+
+    def _show_joined(self, event_name: str, session: Session) -> None:
+        self.view.joined = {
+            "event": event_name,
+            "group": session.group_name,
+            "municipality": session.municipality,
+        }
+        self.view.error = ""
+        self.view.show = True
+
+    def join(self, code: str | None, group: str | None, municipality: str | None) -> bool:
+        view = self.view
+        if view.busy or view.joined:
+            return False
+        view.busy = True
+        try:
+            store = self._store()
+            if self.app.book.session is None:
+                self.app.open([])  # the group's own session (new, or this browser's)
+            session = self.app.book.session
+            result = events.join(
+                store,
+                code,
+                group_name=group,
+                municipality=municipality or "",
+                session_id=session.id if session else None,
+                gate=self.gate,
+            )
+            if session is None and isinstance(result, events.Event):
+                result = events.JoinError("store")
+        except Exception as exc:
+            log.warning("join failed: %s", exc)
+            result = events.JoinError("store")
+        finally:
+            view.busy = False
+        if isinstance(result, events.JoinError):
+            view.error = result.message(self.language)
+            return False
+        joined = self._store().get_session(session.id) if session else None
+        if joined is not None:
+            self.app.book.session = joined  # the export shows the group's name
+            self._show_joined(result.name, joined)
+        return True
+
+
+def join_step(app: Any) -> v.Html:
+    """The kit page with the join form above it; display this instead of ``app.view``.
+
+    The form is offered on hybrid-seminar kits and whenever the address carries ``?event=``;
+    a self-study kit without a code shows no form.
+    """
+    code = getattr(app.context, "event_code", None) or getattr(app, "event", None) or None
+    app.event = None  # a raw code is never an event id: only events.join() turns it into one
+    offer = getattr(app.kit, "format", "") != "self-study"
+    step = JoinStep(app, code, offer=offer)
+    box = v.Html(tag="div", children=[step.view, app.view])
+    box.join_step = step  # type: ignore[attr-defined]
+    return box
