@@ -337,3 +337,21 @@ def test_show_kit_reads_the_address(monkeypatch: pytest.MonkeyPatch, store_url: 
     app = show_kit(ROOT / "kits" / "tidlig-opsporing", language="da", store=store_url)
     assert app.language == "en" and app.facilitator
     assert app.page.t["next"] == "Next"
+
+
+def test_timers_come_back_after_a_reload_of_the_same_session(store_url: str) -> None:
+    """A facilitator's reload keeps the countdown; timers sent for another session do not."""
+    app = started(store_url)
+    event(app.page, "go", "learning")
+    event(app.page, "timer_action", "start")
+    event(app.page, "timer_action", "add_minute")
+    kept = {"session": app.book.session_id, "timers": app.page.timers}
+    again = make_app(store_url)
+    event(again.page, "hello", {"session": app.book.session_id, "timers": kept})
+    assert again.agenda.current == "learning"
+    assert again.agenda.timers["learning"]["running"]
+    assert again.agenda.timers["learning"]["extra"] == 60
+    other = make_app(store_url)
+    event(other.page, "hello", {"session": None, "timers": kept})
+    assert other.book.session_id != app.book.session_id
+    assert not other.agenda.timers["learning"]["running"]

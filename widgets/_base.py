@@ -15,12 +15,14 @@ Handlers receive untrusted JSON: check types with the helpers below before using
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from typing import Any, ClassVar
 
 import ipyvuetify as v
 import traitlets
+from ipywidgets import Layout
 from traitlets import Bool, Dict
 
 from talkkit.answers import MAX_ITEMS, MAX_NAME_CHARS, MAX_TAKEAWAY_FIELD_CHARS, MAX_TEXT_CHARS
@@ -30,11 +32,21 @@ __all__ = ["AnswerView", "SafeTemplate", "as_int", "as_str"]
 log = logging.getLogger("talkkit.widgets")
 
 
+@functools.cache
+def _shared_layout() -> Layout:
+    """One ``Layout`` for every component: each DOM widget would otherwise bring its own model."""
+    return Layout()
+
+
 class SafeTemplate(v.VuetifyTemplate):
     """A ``VuetifyTemplate`` that accepts only its own events and no trait updates."""
 
     #: Synced traits the browser may set (none by default).
     browser_writable: ClassVar[frozenset[str]] = frozenset()
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("layout", _shared_layout())
+        super().__init__(**kwargs)
 
     def set_state(self, sync_data: dict[str, Any]) -> None:
         allowed = {k: val for k, val in sync_data.items() if k in self.browser_writable}

@@ -96,6 +96,47 @@ class AgendaModel(HasTraits):
         if found:
             self._put(found[0], {"running": False, "started": 0.0, "elapsed": 0.0, "extra": 0})
 
+    def restore(self, saved: object) -> int:
+        """Take back timer states a browser kept across a reload (untrusted: each is checked).
+
+        Returns how many phases were restored. A running timer must have started within the
+        last 12 hours by this model's clock; times and extra minutes must be in range.
+        """
+        if not isinstance(saved, dict):
+            return 0
+        now = self._clock()
+        restored = 0
+        for pid in self.ids:
+            entry = saved.get(pid)
+            if not isinstance(entry, dict) or set(entry) != {
+                "running",
+                "started",
+                "elapsed",
+                "extra",
+            }:
+                continue
+            running, started = entry["running"], entry["started"]
+            elapsed, extra = entry["elapsed"], entry["extra"]
+            if type(running) is not bool or type(extra) is not int:
+                continue
+            if type(started) not in (int, float) or type(elapsed) not in (int, float):
+                continue
+            if not (0 <= elapsed <= 12 * 3600 and 0 <= extra <= MAX_EXTRA_MINUTES * 60):
+                continue
+            if running and not (now - 12 * 3600 * 1000 <= started <= now):
+                continue
+            self._put(
+                pid,
+                {
+                    "running": running,
+                    "started": float(started) if running else 0.0,
+                    "elapsed": float(elapsed),
+                    "extra": extra - extra % 60,
+                },
+            )
+            restored += 1
+        return restored
+
     def remaining(self, phase_id: str | None = None) -> float:
         """Seconds left in a phase (negative once the time is up)."""
         pid = phase_id or self.current

@@ -147,10 +147,17 @@ class KitApp:
 
         return self.book.connect(opener)
 
-    def hello(self, stored: object) -> None:
-        """The browser is up and sent the session id it stored for this kit (untrusted)."""
+    def hello(self, stored: object, timers: object = None) -> None:
+        """The browser is up and sent the session id it stored for this kit, and the timers
+        of its last session (both untrusted)."""
         if self.book.session is None and not self.book.connecting:
             self.open([stored] if isinstance(stored, str) else [])
+        if (
+            isinstance(timers, dict)
+            and self.book.session is not None
+            and timers.get("session") == self.book.session.id
+        ):
+            self.agenda.restore(timers.get("timers"))
 
     def _session_opened(self, change: dict) -> None:
         session = self.book.session

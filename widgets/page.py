@@ -81,7 +81,7 @@ class PageView(AnswerView):
         language: str,
         facilitator: bool,
         exporter: Callable[[str], tuple[str, str, bytes] | None],
-        on_hello: Callable[[object], None],
+        on_hello: Callable[[object, object], None],
         **components: Any,
     ) -> None:
         _ = gettext(language)
@@ -197,10 +197,12 @@ class PageView(AnswerView):
     # -- events from the browser ------------------------------------------------------------------
 
     def vue_hello(self, data: object) -> None:
-        """The page is up: it sends the session id this browser stored for this kit (or null)."""
+        """The page is up: it sends the session id this browser stored for this kit (or null)
+        and the timers it kept for its last session (``{session, timers}`` or null)."""
         self.clock = self.agenda.now()
-        stored = data.get("session") if isinstance(data, dict) else None
-        self._on_hello(stored)
+        if not isinstance(data, dict):
+            data = {}
+        self._on_hello(data.get("session"), data.get("timers"))
 
     def vue_go(self, data: object) -> None:
         self.agenda.go(data)
