@@ -355,3 +355,12 @@ def test_timers_come_back_after_a_reload_of_the_same_session(store_url: str) -> 
     event(other.page, "hello", {"session": None, "timers": kept})
     assert other.book.session_id != app.book.session_id
     assert not other.agenda.timers["learning"]["running"]
+
+
+def test_a_join_code_in_the_address_only_fills_the_join_form(store_url: str) -> None:
+    """?event= is a join code: it opens the join form (widgets/join.py) in the page, and is
+    never stored as the session's event id."""
+    app = started(store_url, "event=ABCD-EFGH-JKMN")
+    assert app.page.join is app.join.view
+    assert app.join.view.start_open and app.join.view.prefill
+    assert open_store(store_url).get_session(app.book.session_id).event_id is None

@@ -24,6 +24,7 @@ from widgets.book import AnswerBook, Scheduler, answer_keys, default_scheduler
 from widgets.conversation import ConversationView
 from widgets.evaluation import EvaluationView
 from widgets.fields import register_components
+from widgets.join import JoinStep
 from widgets.page import PageView
 from widgets.player import PlayerView
 from widgets.questions import QuestionsView
@@ -102,6 +103,12 @@ class KitApp:
             evaluation=self.evaluation,
         )
         self.view = self.page
+        # Joining a seminar (widgets/join.py): the form sits at the top of the page. A raw
+        # ?event= code is never used as an event id; only talkkit.events.join() makes one.
+        code = self.event
+        self.event = None
+        self.join = JoinStep(self, code, offer=kit.format != "self-study")
+        self.page.join = self.join.view
         for view in (self.conversation, self.questions):
             view.kind = self.agenda.phase.kind
         self.conversation.phase = self.agenda.current

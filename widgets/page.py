@@ -71,6 +71,7 @@ class PageView(AnswerView):
     questions = Instance(v.VuetifyTemplate, allow_none=True).tag(sync=True, **_widgets)
     takeaways = Instance(v.VuetifyTemplate, allow_none=True).tag(sync=True, **_widgets)
     evaluation = Instance(v.VuetifyTemplate, allow_none=True).tag(sync=True, **_widgets)
+    join = Instance(v.VuetifyTemplate, allow_none=True).tag(sync=True, **_widgets)
 
     def __init__(
         self,
