@@ -193,7 +193,7 @@ def test_swedish_interface_and_facilitator_guidance(kit_server, page) -> None:
     guidance = "Brug taleturen, så alle kommer til orde."
     open_kit(pg, kit_url(kit_server, "lang=sv&facilitator=1"))
     expect(pg.get_by_role("button", name=re.compile("^Nästa:"))).to_be_visible()
-    expect(pg.get_by_text("Det här materialet finns inte på Svenska")).to_be_visible()
+    expect(pg.get_by_text("Det här materialet finns inte på svenska")).to_be_visible()
     go_to(pg, "Den lærende samtale")
     expect(pg.locator(".tk-guidance")).to_contain_text(guidance)
     pg.locator("#tk-learning-recognise").fill("Tystnaden")
@@ -214,6 +214,28 @@ def test_swedish_interface_and_facilitator_guidance(kit_server, page) -> None:
     go_to(pg, "Den lærende samtale")
     expect(pg.locator(".tk-phase-title")).to_have_text("Den lærende samtale")
     assert guidance not in pg.content()
+    assert_clean(log, failed, kit_server.url)
+
+
+def test_when_the_time_is_up_the_signal_is_calm_and_silent(kit_server, page) -> None:
+    """The countdown reaches zero: a quiet colour change and a hint, no sound unless asked."""
+    pg, log = page
+    failed = watch_failures(pg)
+    pg.clock.install()
+    open_kit(pg, kit_url(kit_server, "lang=en"))
+    pg.evaluate(
+        "() => { window.__chimes = 0; window.AudioContext = function () { window.__chimes++; }; }"
+    )
+    timer = pg.locator(".tk-timer")
+    pg.get_by_role("button", name="Start", exact=True).click()
+    expect(pg.get_by_role("button", name="Pause", exact=True)).to_be_visible()
+    expect(timer).not_to_have_class(re.compile("tk-timer-up"))
+    pg.clock.fast_forward("05:02")
+    expect(timer).to_have_class(re.compile("tk-timer-up"))
+    expect(pg.locator(".tk-timer-clock")).to_have_text("Time is up")
+    expect(pg.locator(".tk-up-hint")).to_be_visible()
+    expect(pg.locator(".tk-session-time")).to_have_text("2 h 15 min")  # the later phases
+    assert pg.evaluate("() => window.__chimes") == 0
     assert_clean(log, failed, kit_server.url)
 
 

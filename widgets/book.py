@@ -30,7 +30,6 @@ from typing import Any
 from traitlets import Bool, Dict, HasTraits, Unicode
 
 from talkkit.answers import AnswerError, validate_answer
-from talkkit.export.doc import as_text
 from talkkit.kit import Kit
 from talkkit.privacy import find_personal_ids, privacy_warning
 from talkkit.store import Session, Store
@@ -292,6 +291,8 @@ class AnswerBook(HasTraits):
             self._state.pending[key] = pending
             self._write(key)
             return
+        from talkkit.export.doc import as_text  # the export package is heavy: load on demand
+
         self._state.conflicts[key] = _Conflict(pending.value, revision, theirs, pending.seq)
         _ = gettext(self.language)
         self._set(

@@ -90,10 +90,12 @@ class PageView(AnswerView):
         self_study = kit.format == "self-study"
         fallback = ""
         if content != language:
+            # Language names as they read inside a sentence ("på dansk", "in Danish").
+            names = {"da": _("Danish"), "sv": _("Swedish"), "en": _("English")}
             fallback = _(
                 "This kit is not available in {language}. Its content is shown in {kit_language}.",
-                language=LANGUAGE_NAMES.get(language, language),
-                kit_language=LANGUAGE_NAMES.get(content, content),
+                language=names.get(language, language),
+                kit_language=names.get(content, content),
             )
         phases = [
             {
