@@ -128,7 +128,11 @@ class AnswerBook(HasTraits):
     values = Dict(help="The clean value of each answered key, as the store holds it.")
     status = Dict(help="key -> {state, seq, message, theirs, theirs_text}: what the group sees.")
     pushed = Dict(help="{n, values}: values the browser must put into its fields (load, choice).")
-    ready = Bool(False, help="True once the session is open and its answers are loaded.")
+    ready = Bool(
+        False,
+        help="True once the session is open and its answers loaded, or once opening it failed "
+        "(then the group types on and the book saves when the store is back).",
+    )
     session_id = Unicode("", help="The id of the open session ('' until it is open).")
     overall = Unicode("idle", help="idle, saving, saved, retrying or attention (page status).")
 
@@ -171,6 +175,9 @@ class AnswerBook(HasTraits):
             self._connect_attempts += 1
             for key in self._state.pending:
                 self._set(key, "retrying", self._state.pending[key].seq)
+            self._update_overall()
+            # The group can type meanwhile: what it types waits here and is saved on connect.
+            self.ready = True
             self._plan_retry(self._connect_attempts)
             return False
         self.store, self.session = store, session
@@ -358,7 +365,7 @@ class AnswerBook(HasTraits):
         states = {entry["state"] for entry in self.status.values()}
         if states & {"conflict", "privacy", "refused"}:
             self.overall = "attention"
-        elif "retrying" in states:
+        elif "retrying" in states or (self.session is None and self._connect_attempts):
             self.overall = "retrying"
         elif "saving" in states:
             self.overall = "saving"
