@@ -357,14 +357,30 @@ def board_gate(store: Store) -> Gate:
 
 
 def find_kit(kit_id: str, root: Path | None = None) -> Kit | None:
-    """The kit with this id in the kits folder, or ``None``."""
-    for folder in find_kits(root or kits_dir()):
+    """The kit with this id in the kits folder, or ``None``.
+
+    Only the YAML is read to find it (validating every kit costs seconds in a fresh kernel);
+    the kit found is validated as usual if building it straight from its YAML fails.
+    """
+    from talkkit.kit import from_raw, read_raw
+
+    folders = find_kits(root or kits_dir())
+    folders.sort(key=lambda f: f.name != kit_id)  # the folder is usually named like the kit
+    for folder in folders:
         try:
-            kit = load_kit(folder)
+            data = read_raw(folder)
         except KitLoadError:
             continue
-        if kit.id == kit_id:
-            return kit
+        if data.get("id") != kit_id:
+            continue
+        try:
+            return from_raw(folder, data)
+        except Exception:  # not schema-valid: let load_kit say why
+            try:
+                return load_kit(folder)
+            except KitLoadError as exc:
+                log.warning("kit %s cannot be loaded: %s", kit_id, exc)
+                return None
     return None
 
 

@@ -316,12 +316,23 @@ class BoardApp:
         self._send("picks", picks)
 
 
+def warm_up(language: str) -> None:
+    """Load the theme overview's word lists and stemmers now, not on the facilitator's click
+    (they hold no answer, only the language's stop words)."""
+    from talkkit import themes
+
+    for lang in {language, "da", "sv"}:
+        themes.stop_words(lang)
+        themes.stem("børnene", lang)
+
+
 def show_board(*, language: str = "da", store: str = "") -> BoardApp:
     """Display the board; ``?lang=`` in the address wins over ``language`` and ``?present=1``
     opens the presentation view once logged in."""
     context = from_environment()
     query = parse_qs(os.environ.get("QUERY_STRING", ""), max_num_fields=20)
     present = (query.get("present") or [""])[0].strip().lower() in ("1", "true", "yes", "ja")
+    warm_up(normalise_language(language))
     apply_theme()
     set_dark({"dark": True, "light": False}.get(context.theme or ""))
     app = BoardApp(
