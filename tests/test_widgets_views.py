@@ -50,6 +50,21 @@ class Now:
         callback()
 
 
+@pytest.fixture(autouse=True)
+def close_new_widgets():
+    """Each test sees only its own widgets (shared ones like the theme stay)."""
+    before = set(_instances)
+    yield
+    for model_id in set(_instances) - before:
+        widget = _instances.get(model_id)
+        if widget is not None and type(widget).__name__ not in (
+            "Template",
+            "VueComponent",
+            "Layout",
+        ):
+            widget.close()
+
+
 @pytest.fixture
 def store_url(tmp_path: Path) -> str:
     return f"sqlite://{tmp_path / 'answers.sqlite3'}"
