@@ -436,6 +436,7 @@ class BoardState:
             sessions = store.list_sessions(event_id=event_id)
             kit_id = sessions[0].kit_id if sessions else None
         self.kit = kit if kit is not None else (find_kit(kit_id) if kit_id else None)
+        self.kit_id = self.kit.id if self.kit else (kit_id or "")
         self.content_language = (
             self.kit.content_language(self.language) if self.kit else self.language
         )
@@ -598,7 +599,7 @@ class BoardState:
                 "id": self.event_id,
                 "name": event.name if event else self.event_id,
                 "code": format_code(event.code) if event else "",
-                "kit_id": self.kit.id if self.kit else (event.kit_id if event else ""),
+                "kit_id": self.kit_id,
             },
             "kit_title": self.kit.text(self.kit.title, self.content_language) if self.kit else "",
             "language": self.language,

@@ -88,6 +88,10 @@ def test_a_report_of_several_events_adds_the_evaluation_across_them(url: str) ->
     useful = next(q for q in built.combined if q.id == "useful")
     assert useful.counts == (0, 1, 0, 1, 1)
     assert "across all events" in report.to_html(built)
+    out = Path(url.removeprefix("sqlite://")).parent / "kit.html"
+    args = ["event", "report", "--kit", "tidlig-opsporing", "--format", "html"]
+    assert main([*args, "--output", str(out), "--store", url, "--lang", "en"]) == 0
+    assert "Report of 2 events" in out.read_text(encoding="utf-8")
     with open_store(url) as store, pytest.raises(ValueError):
         report.build_report(store, ["ev-missing"])
 

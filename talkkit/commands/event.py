@@ -5,8 +5,8 @@
     links to hand out.
 ``talkkit event list [--kit KIT_ID]``
     the events with their join codes and how many groups joined.
-``talkkit event report EVENT [EVENT ...] --format html|docx --output FILE``
-    the report of one event (several: with the evaluation across them).
+``talkkit event report (EVENT [EVENT ...] | --kit KIT_ID) --format html|docx --output FILE``
+    the report of one event (several, or all of a kit: with the evaluation across them).
 ``talkkit event unlock EVENT``
     forget the failed board logins of an event (if someone guessed and locked it).
 ``talkkit event delete EVENT``
@@ -51,7 +51,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     common(listing)
 
     report = actions.add_parser("report", help="write an event report (HTML or DOCX)")
-    report.add_argument("event_ids", metavar="EVENT", nargs="+", help="event id(s)")
+    report.add_argument("event_ids", metavar="EVENT", nargs="*", help="event id(s)")
+    report.add_argument(
+        "--kit", help="every event of this kit (with the evaluation across all of them)"
+    )
     report.add_argument("--format", required=True, choices=("html", "docx"), help="file format")
     report.add_argument("--output", required=True, type=Path, help="the file to write")
     common(report)
@@ -141,10 +144,13 @@ def _report(store, args: argparse.Namespace, lang: str) -> int:  # type: ignore[
             file=sys.stderr,
         )
         return 2
+    event_ids = list(args.event_ids)
+    if args.kit:
+        event_ids += [e.id for e in store.list_events(kit_id=args.kit) if e.id not in event_ids]
     try:
-        built = report.build_report(store, args.event_ids, args.lang)
+        built = report.build_report(store, event_ids, args.lang)
     except ValueError:
-        print(_("No such event: {id}", id=", ".join(args.event_ids)), file=sys.stderr)
+        print(_("No such event: {id}", id=", ".join(event_ids) or "-"), file=sys.stderr)
         return 1
     data = report.to_html(built).encode("utf-8") if args.format == "html" else report.to_docx(built)
     args.output.parent.mkdir(parents=True, exist_ok=True)

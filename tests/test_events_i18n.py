@@ -1,0 +1,62 @@
+"""Is every text of events, the board, the join form, the report and ``talkkit event``
+translated into Danish and Swedish (domain ``events``), keeping its placeholders?"""
+
+from __future__ import annotations
+
+import string
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_file
+
+from talkkit.i18n import catalogue_ids, translator
+
+ROOT = Path(__file__).resolve().parent.parent
+#: The files of the "events" domain and the name of their translation function.
+SOURCES = {
+    "talkkit/events.py": "_",
+    "talkkit/report.py": "_",
+    "talkkit/commands/event.py": "_",
+    "widgets/board.py": "tr",  # not "_": the widgets domain's tests extract "_" in widgets/
+    "widgets/join.py": "tr",
+}
+
+
+def used_msgids() -> set[str]:
+    found = set()
+    for path, keyword in SOURCES.items():
+        for _line, message, _comments, _context in extract_from_file(
+            "python", str(ROOT / path), keywords={keyword: None}
+        ):
+            found.add(message)
+    return found
+
+
+def fields(text: str) -> set[str]:
+    return {name for _lit, name, _spec, _conv in string.Formatter().parse(text) if name}
+
+
+def test_the_extraction_finds_the_texts() -> None:
+    ids = used_msgids()
+    assert len(ids) > 80
+    assert {"Facilitator secret", "Join code", "Main points from the joint gathering"} <= ids
+
+
+@pytest.mark.parametrize("language", ["da", "sv"])
+def test_every_text_is_translated(language: str) -> None:
+    missing = sorted(used_msgids() - catalogue_ids("events", language))
+    assert missing == [], f"add these to talkkit/locale/{language}/LC_MESSAGES/events.po"
+
+
+@pytest.mark.parametrize("language", ["da", "sv", "en"])
+def test_translations_keep_their_placeholders(language: str) -> None:
+    _ = translator(language, "events")
+    for msgid in used_msgids():
+        assert fields(_(msgid)) == fields(msgid), msgid
+
+
+def test_the_english_catalogue_lists_every_text() -> None:
+    path = ROOT / "talkkit" / "locale" / "en" / "LC_MESSAGES" / "events.po"
+    text = path.read_text(encoding="utf-8")
+    missing = [m for m in used_msgids() if f'msgid "{m}"' not in text and m[:30] not in text]
+    assert missing == []
