@@ -48,13 +48,28 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         default=d.groups,
         help="comma-separated group counts opening the kit at once (default 1,10,30,60)",
     )
+    p.add_argument(
+        "--synthetic-groups",
+        type=_ints,
+        default=d.synthetic_groups,
+        help="group counts for the synthetic runs (protocol-level groups + browser probes)",
+    )
+    p.add_argument(
+        "--probes", type=int, default=d.probes, help="real browser pages among synthetic groups"
+    )
     p.add_argument("--writers", type=int, default=d.writers, help="writer processes at once")
     p.add_argument("--saves", type=int, default=d.saves, help="saves per writer")
     p.add_argument(
         "--save-interval",
         type=float,
         default=d.save_interval,
-        help="seconds between one writer's saves (0: back to back, the worst case)",
+        help="seconds between one writer's saves, +-50 %% (default 1: the kit's autosave pace)",
+    )
+    p.add_argument(
+        "--burst-saves",
+        type=int,
+        default=d.burst_saves,
+        help="saves per writer in the back-to-back stress run (0: skip it)",
     )
     p.add_argument(
         "--stores",
@@ -75,6 +90,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         default=[],
         metavar="ARG",
         help="another option for talkkit serve (repeatable, e.g. --serve-arg=--max-kernels=120)",
+    )
+    p.add_argument(
+        "--server-py",
+        type=Path,
+        default=None,
+        help="run the server with this server.py (e.g. `git show REV:talkkit/server.py`)",
     )
     p.add_argument(
         "--phases",
@@ -106,12 +127,16 @@ def config_from_args(args: argparse.Namespace) -> BenchConfig:
         label=args.label,
         runs=args.runs,
         groups=args.groups,
+        synthetic_groups=args.synthetic_groups,
+        probes=args.probes,
         writers=args.writers,
         saves=args.saves,
         save_interval=args.save_interval,
+        burst_saves=args.burst_saves,
         stores=args.stores,
         kit=args.kit,
         serve_args=serve_args,
+        server_py=args.server_py,
         phases=args.phases,
         page_timeout=args.page_timeout,
         results_dir=None if args.no_write else args.results_dir,
@@ -120,6 +145,8 @@ def config_from_args(args: argparse.Namespace) -> BenchConfig:
     )
     if args.quick:
         cfg.runs, cfg.groups, cfg.writers, cfg.saves = 1, (2,), 2, 10
+        cfg.synthetic_groups, cfg.probes = (3,), 1
+        cfg.save_interval, cfg.burst_saves = 0.05, 0
         cfg.stores = ("sqlite",)
         cfg.page_timeout = min(cfg.page_timeout, 40.0)
         cfg.level_timeout = 60.0

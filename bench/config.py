@@ -21,18 +21,28 @@ class BenchConfig:
     label: str = "run"
     #: Page loads per target and cache state (cold and warm), for median and p95.
     runs: int = 5
-    #: Group counts opening the kit at the same moment; memory is read at each level.
+    #: Group counts opening the kit at the same moment, each in its own chromium context;
+    #: memory is read at each level.
     groups: tuple[int, ...] = (1, 10, 30, 60)
+    #: The same with synthetic groups (bench.protocol: the server's side of a page load, no
+    #: rendering) and :attr:`probes` real chromium pages among them.
+    synthetic_groups: tuple[int, ...] = (10, 30, 60)
+    probes: int = 2
     #: Writers saving at once, and saves per writer (each one a changed answer).
     writers: int = 60
-    saves: int = 40
-    #: Pause between one writer's saves: 0 is the worst case (all write back to back).
-    save_interval: float = 0.0
+    saves: int = 20
+    #: Seconds between one writer's saves (+-50 %): the kit's autosave sends after 1 s without
+    #: typing, so 1 s is every group typing without pause. The target reads this paced run.
+    save_interval: float = 1.0
+    #: Saves per writer in the stress run, where every writer saves back to back (0: skip it).
+    burst_saves: int = 40
     stores: tuple[str, ...] = ("sqlite", "postgres")
     #: The kit page, relative to the kits folder.
     kit: str = "tidlig-opsporing/kit.ipynb"
     #: Options passed to ``talkkit serve`` (e.g. ``["--preheat", "2"]``).
     serve_args: list[str] = field(default_factory=list)
+    #: Run the server with this ``server.py`` instead of the repository's (a before/after).
+    server_py: Path | None = None
     #: Seconds before a page that has not become usable counts as a failure.
     page_timeout: float = 60.0
     #: Seconds a whole concurrency level may take before it is abandoned.
@@ -49,9 +59,10 @@ class BenchConfig:
 
     def as_dict(self) -> dict:
         data = asdict(self)
-        for key in ("results_dir", "work_dir"):
+        for key in ("results_dir", "work_dir", "server_py"):
             data[key] = str(data[key]) if data[key] is not None else None
         data["groups"] = list(self.groups)
+        data["synthetic_groups"] = list(self.synthetic_groups)
         data["stores"] = list(self.stores)
         data["phases"] = list(self.phases)
         return data
@@ -70,12 +81,17 @@ class Target:
 TARGETS = (
     Target("tti.kit.warm.median", "kit warm time to interactive, median", 1.0, "s"),
     Target("tti.ratio_kit_trivial_warm", "kit / trivial Voilà, warm median", 1.0, "x"),
-    Target("groups.30.p95", "30 groups at once: time to interactive p95", 3.0, "s"),
-    Target("groups.30.failures", "30 groups at once: failures", 0, ""),
-    Target("saves.sqlite.p99", "save p99, 60 writers, SQLite", 100.0, "ms"),
-    Target("saves.postgres.p99", "save p99, 60 writers, PostgreSQL", 100.0, "ms"),
+    Target("groups.30.p95", "30 groups at once, 30 chromium pages here: TTI p95", 3.0, "s"),
+    Target("groups.30.failures", "30 groups at once, 30 chromium pages: failures", 0, ""),
+    Target("synthetic.30.probe_p95", "30 groups at once, synthetic: browser probe TTI", 3.0, "s"),
+    Target("synthetic.30.ready_p95", "30 groups at once, synthetic: session open p95", 3.0, "s"),
+    Target("synthetic.30.failures", "30 groups at once, synthetic: failures", 0, ""),
+    Target("saves.sqlite.p99", "save p99, 60 writers, SQLite (store call)", 100.0, "ms"),
+    Target("saves.postgres.p99", "save p99, 60 writers, PostgreSQL (store call)", 100.0, "ms"),
+    Target("synthetic.60.save_p99", "save p99 via the kernel, 60 groups, SQLite", 100.0, "ms"),
     Target(
-        "memory.kernel_rss_mb", "resident size per group kernel (median, most groups)", 70, "MB"
+        "synthetic_postgres.save_p99", "save p99 via the kernel, 60 groups, PostgreSQL", 100.0, "ms"
     ),
+    Target("memory.kernel_rss_mb", "resident size per group kernel (median)", 70, "MB"),
     Target("board.refresh_s", "facilitator board refresh, 60 groups x 20 answers", 1.0, "s"),
 )

@@ -14,7 +14,7 @@ import psutil
 
 from bench.config import ROOT
 
-__all__ = ["foreign_kernels", "machine_info"]
+__all__ = ["CpuWatch", "foreign_kernels", "machine_info"]
 
 PACKAGES = (
     "voila",
@@ -81,3 +81,41 @@ def machine_info(chromium: str | None = None, postgres: str | None = None) -> di
         "loadavg_start": [round(x, 2) for x in os.getloadavg()],
         "foreign_kernels_start": foreign_kernels(),
     }
+
+
+def _busy_seconds() -> float:
+    t = psutil.cpu_times()
+    return sum(t) - t.idle - getattr(t, "iowait", 0.0)
+
+
+def _our_seconds() -> float:
+    """CPU seconds of this process and every descendant, live or already reaped."""
+    total = 0.0
+    for proc in [psutil.Process(), *psutil.Process().children(recursive=True)]:
+        with contextlib.suppress(psutil.Error):
+            t = proc.cpu_times()
+            total += t.user + t.system + t.children_user + t.children_system
+    return total
+
+
+class CpuWatch:
+    """How much CPU other programs on this machine used while a phase ran (noise)."""
+
+    def __init__(self) -> None:
+        import time
+
+        self._time = time.monotonic
+        self.start = (self._time(), _busy_seconds(), _our_seconds())
+
+    def stop(self) -> dict[str, float]:
+        wall = self._time() - self.start[0]
+        busy = _busy_seconds() - self.start[1]
+        ours = _our_seconds() - self.start[2]
+        cores = os.cpu_count() or 1
+        foreign = max(0.0, busy - ours)
+        return {
+            "wall_s": round(wall, 1),
+            "ours_cpu_s": round(ours, 1),
+            "foreign_cpu_s": round(foreign, 1),
+            "foreign_share": round(foreign / (wall * cores), 3) if wall else 0.0,
+        }

@@ -10,7 +10,7 @@ import psutil
 
 from bench.servers import KitServer
 
-__all__ = ["snapshot"]
+__all__ = ["cpu_seconds", "cpu_used", "snapshot"]
 
 MB = 1024 * 1024
 
@@ -41,3 +41,25 @@ def snapshot(server: KitServer) -> dict[str, Any]:
         "kernel_uss_median_mb": statistics.median(uss) if uss else None,
         "total_rss_mb": server_sizes[0] + sum(rss),
     }
+
+
+def cpu_seconds(server: KitServer) -> dict[int, tuple[str, float]]:
+    """CPU seconds so far of every process this run started, by pid: ``(side, seconds)``
+    where side is ``server`` (the kit server and its kernels) or ``browser`` (Playwright's
+    driver and chromium)."""
+    server_pids = {server.process.pid} | {c.pid for c in server.children()}
+    out: dict[int, tuple[str, float]] = {}
+    for proc in psutil.Process().children(recursive=True):
+        with contextlib.suppress(psutil.Error):
+            t = proc.cpu_times()
+            side = "server" if proc.pid in server_pids else "browser"
+            out[proc.pid] = (side, t.user + t.system)
+    return out
+
+
+def cpu_used(before: dict[int, tuple[str, float]], after: dict[int, tuple[str, float]]) -> dict:
+    """CPU seconds each side used between two :func:`cpu_seconds` readings."""
+    used = {"server": 0.0, "browser": 0.0}
+    for pid, (side, seconds) in after.items():
+        used[side] += seconds - before.get(pid, (side, 0.0))[1]
+    return used

@@ -16,6 +16,8 @@ def percentile(values: list[float], q: float) -> float | None:
     """The ``q``-th percentile (0-100), linear between the closest ranks (numpy's default).
 
     With 5 values the p95 lies between the two slowest; read it as "about the slowest".
+    A failed load counts as ``inf`` (slower than any): a percentile that reaches into the
+    failures is ``inf``, shown as "> timeout".
     """
     data = sorted(v for v in values if v is not None and not math.isnan(v))
     if not data:
@@ -25,18 +27,23 @@ def percentile(values: list[float], q: float) -> float | None:
     pos = (len(data) - 1) * q / 100
     low = math.floor(pos)
     high = min(low + 1, len(data) - 1)
+    if pos == low or data[low] == data[high]:
+        return data[low]
+    if math.isinf(data[high]):
+        return math.inf
     return data[low] + (data[high] - data[low]) * (pos - low)
 
 
 def stats(values: list[float]) -> dict[str, Any]:
     data = [v for v in values if v is not None]
     return {
-        "n": len(data),
+        "n": sum(1 for v in data if not math.isinf(v)),
         "median": percentile(data, 50),
         "p95": percentile(data, 95),
         "p99": percentile(data, 99),
         "min": min(data) if data else None,
         "max": max(data) if data else None,
+        "mean": sum(data) / len(data) if data and not any(map(math.isinf, data)) else None,
     }
 
 
@@ -48,7 +55,7 @@ def _milestones(loads: list[dict]) -> dict[str, Any]:
 
 
 def _load_summary(loads: list[dict]) -> dict[str, Any]:
-    tti = [x["interactive"] for x in loads if x.get("interactive") is not None]
+    tti = [x["interactive"] if x.get("interactive") is not None else math.inf for x in loads]
     failures: dict[str, int] = {}
     for x in loads:
         if x.get("failure"):
@@ -70,7 +77,39 @@ def _level_summary(level: dict[str, Any]) -> dict[str, Any]:
     e2e = level.get("e2e")
     if e2e:
         s["e2e_save"] = {**stats(e2e["latencies_ms"]), "lost": e2e["lost"]}
+    s["cpu_s"] = level.get("cpu_s")
     return s
+
+
+def _synthetic_summary(level: dict[str, Any]) -> dict[str, Any]:
+    probes = _load_summary(level["loads"])
+    synthetic = level.get("synthetic", [])
+    ready = [x["ready"] if x.get("ready") is not None else math.inf for x in synthetic]
+    kinds: dict[str, int] = dict(probes["failure_kinds"])
+    for x in synthetic:
+        if x.get("failure"):
+            kinds[x["failure"]] = kinds.get(x["failure"], 0) + 1
+    e2e = level.get("e2e") or {}
+    saves = stats(e2e.get("latencies_ms", []))
+    return {
+        "groups": level["groups"],
+        "store": level.get("store", "sqlite"),
+        "probes": probes,
+        "probe_p95": probes["p95"],
+        "ready": stats(ready),
+        "ready_p95": percentile(ready, 95),
+        "html_median": percentile([x["html"] for x in synthetic if x.get("html")], 50),
+        "states_median": percentile([x["states"] for x in synthetic if x.get("states")], 50),
+        "failures": sum(kinds.values()),
+        "failure_kinds": kinds,
+        "server_errors": level.get("server_error_count", 0),
+        "memory": {
+            k: v for k, v in level["memory"].items() if k not in ("kernel_rss_mb", "kernel_uss_mb")
+        },
+        "save": {**saves, "lost": e2e.get("lost", 0), "writers": e2e.get("writers", 0)},
+        "save_p99": saves["p99"],
+        "cpu_s": level.get("cpu_s"),
+    }
 
 
 def summarize(raw: dict[str, Any]) -> dict[str, Any]:
@@ -96,10 +135,13 @@ def summarize(raw: dict[str, Any]) -> dict[str, Any]:
     groups = raw.get("groups")
     if groups:
         summary["groups"] = {str(lv["groups"]): _level_summary(lv) for lv in groups["levels"]}
+        summary["synthetic"] = {
+            str(lv["groups"]): _synthetic_summary(lv) for lv in groups.get("synthetic_levels", [])
+        }
         pg = groups.get("postgres")
         if pg:
-            summary["groups_postgres"] = (
-                {"skipped": pg["skipped"]} if "skipped" in pg else _level_summary(pg)
+            summary["synthetic_postgres"] = (
+                {"skipped": pg["skipped"]} if "skipped" in pg else _synthetic_summary(pg)
             )
     saves = raw.get("saves")
     if saves:
@@ -113,6 +155,7 @@ def summarize(raw: dict[str, Any]) -> dict[str, Any]:
                 "errors": len(result["errors"]),
                 "conflicts": result["conflicts"],
                 "writers": result["writers"],
+                "interval": result["interval"],
                 "saves_per_s": result["saves_per_s"],
             }
     memory_levels = {
@@ -176,11 +219,21 @@ def targets_table(summary: dict[str, Any]) -> list[dict[str, Any]]:
 def _fmt(value: Any, unit: str = "", digits: int = 2) -> str:
     if value is None:
         return "–"
+    if isinstance(value, float) and math.isinf(value):
+        return "> timeout"
     if isinstance(value, float):
-        if unit == "ms" or unit == "MB":
-            return f"{value:.0f}{(' ' + unit) if unit else ''}"
+        if unit == "MB" or (unit == "ms" and value >= 10):
+            return f"{value:.0f} {unit}"
+        if unit == "ms":
+            return f"{value:.1f} ms"
         return f"{value:.{digits}f}{(' ' + unit) if unit else ''}"
     return f"{value}{(' ' + unit) if unit else ''}"
+
+
+def _cpu(cpu: dict | None) -> str:
+    if not cpu:
+        return "–"
+    return f"{cpu['server']:.0f} / {cpu['browser']:.0f} ({cpu['wall']:.0f} s)"
 
 
 def _table(header: list[str], rows: list[list[str]]) -> str:
@@ -221,9 +274,12 @@ def render_markdown(result: dict[str, Any]) -> str:
     )
     out.append("")
     out.append(
-        f"Server: `talkkit serve {' '.join(config['serve_args'])}`; runs {config['runs']}, "
+        f"Server: `talkkit serve {' '.join(config['serve_args'])}`"
+        + (f" with server.py from `{config['server_py']}`" if config.get("server_py") else "")
+        + f"; runs {config['runs']}, "
         f"groups {config['groups']}, writers {config['writers']} x {config['saves']} saves "
-        f"(interval {config['save_interval']} s). Took {result['duration_s']:.0f} s."
+        f"every {config['save_interval']} s (stress: {config.get('burst_saves')} back to back). "
+        f"Took {result['duration_s']:.0f} s."
     )
     out += ["", "## Targets", "", render_targets(result["targets"]), ""]
     tti = summary.get("tti")
@@ -281,9 +337,6 @@ def render_markdown(result: dict[str, Any]) -> str:
         out += ["## Groups opening the kit at once (cold browser cache)", ""]
         rows = []
         levels = sorted(groups.items(), key=lambda kv: int(kv[0]))
-        pg = summary.get("groups_postgres")
-        if pg and "skipped" not in pg:
-            levels.append((f"{pg['groups']} (PostgreSQL)", pg))
         for n, s in levels:
             mem = s.get("memory", {})
             e2e = s.get("e2e_save", {})
@@ -302,6 +355,7 @@ def render_markdown(result: dict[str, Any]) -> str:
                     _fmt(mem.get("server_rss_mb"), "MB"),
                     f"{_fmt(e2e.get('median'), 'ms')} / {_fmt(e2e.get('p99'), 'ms')}"
                     + (f" ({e2e['lost']} lost)" if e2e.get("lost") else ""),
+                    _cpu(s.get("cpu_s")),
                 ]
             )
         out.append(
@@ -319,6 +373,7 @@ def render_markdown(result: dict[str, Any]) -> str:
                     "kernel USS",
                     "server RSS",
                     "page save median / p99",
+                    "CPU s server / browser (wall)",
                 ],
                 rows,
             )
@@ -327,8 +382,67 @@ def render_markdown(result: dict[str, Any]) -> str:
         out.append(
             "Kernels and memory are read while the pages are open (preheated pool kernels "
             "included). Page save: from leaving a field (blur) until the answer is committed in "
-            "the server's store (SQLite, or PostgreSQL on the last row), every open page at once, "
-            "2 rounds. Failures: not usable within the page timeout."
+            "the server's SQLite store, every open page at once, 2 rounds. Failures: not usable within the page timeout. CPU: seconds used by the "
+            "server with its kernels and by the browsers from the start of the wave until every "
+            "page was usable or failed (2 cores give 2 CPU-s per second of wall time)."
+        )
+        out.append("")
+    synthetic = dict(summary.get("synthetic") or {})
+    pg = summary.get("synthetic_postgres")
+    if synthetic:
+        out += ["## Groups at once, synthetic (server side) with browser probes", ""]
+        rows = []
+        levels = sorted(synthetic.items(), key=lambda kv: int(kv[0]))
+        if pg and "skipped" not in pg:
+            levels.append((f"{pg['groups']} (PostgreSQL)", pg))
+        for n, s in levels:
+            mem = s.get("memory", {})
+            save = s.get("save", {})
+            rows.append(
+                [
+                    n,
+                    f"{_fmt(s['probes']['median'])} / {_fmt(s['probes']['max'])}",
+                    f"{_fmt(s['ready']['median'])} / {_fmt(s['ready_p95'])}",
+                    _fmt(s["html_median"]),
+                    str(s["failures"]),
+                    ", ".join(f"{k}: {v}" for k, v in s["failure_kinds"].items()) or "–",
+                    str(s["server_errors"]),
+                    f"{mem.get('kernels', '–')}",
+                    _fmt(mem.get("kernel_rss_median_mb"), "MB"),
+                    _fmt(mem.get("server_rss_mb"), "MB"),
+                    f"{_fmt(save.get('median'), 'ms')} / {_fmt(save.get('p99'), 'ms')}"
+                    + (f" ({save['lost']} lost)" if save.get("lost") else ""),
+                    _cpu(s.get("cpu_s")),
+                ]
+            )
+        out.append(
+            _table(
+                [
+                    "groups",
+                    "probe TTI median / max",
+                    "session open median / p95",
+                    "html median",
+                    "failures",
+                    "kinds",
+                    "server errors",
+                    "kernels",
+                    "kernel RSS",
+                    "server RSS",
+                    "save via kernel median / p99",
+                    "CPU s server / browser (wall)",
+                ],
+                rows,
+            )
+        )
+        out.append("")
+        out.append(
+            "Synthetic groups do what a page asks of the server (the HTML, the static files a "
+            "cold page fetched, the widget states over the kernel's websocket, the page's "
+            "`hello`) without rendering; *session open* is when the kernel says the group's "
+            "session is open, the moment a real page enables its answer fields (a real page adds "
+            "its own rendering, ~1-2 s on an idle machine). Probes are real chromium pages "
+            "opening at the same moment. Save via kernel: the answer view's `save` event until "
+            "the kernel reports it saved (committed), every group at once, 3 rounds."
         )
         out.append("")
     saves = summary.get("saves")
@@ -337,11 +451,13 @@ def render_markdown(result: dict[str, Any]) -> str:
         rows = []
         for store, s in saves.items():
             if "skipped" in s:
-                rows.append([store, "–", "–", "–", "–", "–", "–", s["skipped"]])
+                rows.append([store, "–", "–", "–", "–", "–", "–", "–", s["skipped"]])
                 continue
+            pace = f"every {s['interval']:g} s" if s["interval"] else "back to back"
             rows.append(
                 [
-                    store,
+                    store.replace("_burst", " (stress)"),
+                    pace,
                     str(s["writers"]),
                     str(s["n"]),
                     _fmt(s["median"], "ms"),
@@ -352,7 +468,16 @@ def render_markdown(result: dict[str, Any]) -> str:
                 ]
             )
         out.append(
-            _table(["store", "writers", "saves", "median", "p99", "max", "saves/s", "notes"], rows)
+            _table(
+                ["store", "pace", "writers", "saves", "median", "p99", "max", "saves/s", "notes"],
+                rows,
+            )
+        )
+        out.append("")
+        out.append(
+            "All writers start at the same moment. Paced: each writer saves every interval "
+            "(+-50 %), like a group typing without pause under the kit's 1 s autosave; this row "
+            "is the target. Stress: every writer saves back to back, 60 processes on the cores."
         )
         out.append("")
     board = summary.get("board")
@@ -372,10 +497,24 @@ def render_markdown(result: dict[str, Any]) -> str:
     return "\n".join(out)
 
 
+def _plain(value: Any) -> Any:
+    """JSON without NaN/Infinity: a failed load's ``inf`` becomes the string ``"timeout"``."""
+    if isinstance(value, float) and math.isinf(value):
+        return "timeout"
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
 def write_results(result: dict[str, Any], folder: Path) -> tuple[Path, Path]:
     folder.mkdir(parents=True, exist_ok=True)
     stem = f"{result['date']}-{result['config']['label']}"
     md, js = folder / f"{stem}.md", folder / f"{stem}.json"
     md.write_text(render_markdown(result), encoding="utf-8")
-    js.write_text(json.dumps(result, indent=1, default=str), encoding="utf-8")
+    text = json.dumps(_plain(result), indent=1, default=str, allow_nan=False)
+    js.write_text(text, encoding="utf-8")
     return md, js

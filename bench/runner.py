@@ -17,9 +17,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bench import board, browser, memory, saves
+from bench import board, browser, memory, protocol, saves
 from bench.config import BENCH_DIR, BenchConfig
-from bench.machine import foreign_kernels, machine_info
+from bench.machine import CpuWatch, foreign_kernels, machine_info
 from bench.pg import PostgresUnavailable, pg_version, postgres_server
 from bench.report import summarize, targets_table, write_results
 from bench.servers import (
@@ -27,6 +27,7 @@ from bench.servers import (
     KitServer,
     add_preheat_variant,
     prepare_kits,
+    server_copy,
     start_kit_server,
     static_server,
 )
@@ -55,8 +56,36 @@ def preheat_of(serve_args: list[str]) -> int:
     return 0
 
 
+def with_preheat(serve_args: list[str], n: int) -> list[str]:
+    """``serve_args`` with ``--preheat`` set to ``n``."""
+    out, skip = [], False
+    for arg in serve_args:
+        if skip:
+            skip = False
+            continue
+        if arg == "--preheat":
+            skip = True
+            continue
+        if arg.startswith("--preheat="):
+            continue
+        out.append(arg)
+    return [*out, "--preheat", str(n)] if n else out
+
+
+#: Kernels kept ready per notebook in the one-page-at-a-time phase (its folder holds 2-3
+#: notebooks, and one page loads at a time: a bigger pool only costs memory and start time).
+TTI_PREHEAT = 2
+
+
 def _start(kits: Path, work: Path, name: str, cfg: BenchConfig, log: _Log) -> KitServer:
-    server = start_kit_server(kits, work / f"data-{name}", work / f"{name}.log", cfg.serve_args)
+    code_root = None
+    if cfg.server_py is not None:
+        code_root = work / "server-code"
+        if not code_root.exists():
+            server_copy(code_root, Path(cfg.server_py))
+    server = start_kit_server(
+        kits, work / f"data-{name}", work / f"{name}.log", cfg.serve_args, code_root=code_root
+    )
     notebooks = len(list(kits.rglob("*.ipynb")))
     if preheat_of(cfg.serve_args) > 0 and not server.wait_for_pools(notebooks, timeout=180):
         log(f"{name}: kernel pools not reported full within 180 s")
@@ -97,7 +126,13 @@ def phase_tti(cfg: BenchConfig, work: Path, log: _Log) -> dict[str, Any]:
     if preheat_of(cfg.serve_args) > 0:
         targets["kit_wait"] = add_preheat_variant(kits, cfg.kit)
     targets["trivial"] = BASELINE_NOTEBOOK
-    server = _start(kits, work, "tti", cfg, log)
+    preheat = preheat_of(cfg.serve_args)
+    saved_args = cfg.serve_args
+    cfg.serve_args = with_preheat(cfg.serve_args, min(preheat, TTI_PREHEAT))
+    try:
+        server = _start(kits, work, "tti", cfg, log)
+    finally:
+        cfg.serve_args = saved_args
     try:
         urls = {name: f"{server.url}voila/render/{path}" for name, path in targets.items()}
         with static_server(BENCH_DIR / "baseline" / "static") as static_url:
@@ -106,17 +141,45 @@ def phase_tti(cfg: BenchConfig, work: Path, log: _Log) -> dict[str, Any]:
         errors = server.errors()
     finally:
         server.stop()
-    return {"loads": loads, "chromium": version, "server_errors": errors[1], "pages": targets}
+    assets = []
+    first = loads["kit"]["cold"][0] if loads["kit"]["cold"] else {}
+    for u in first.pop("urls", []):  # what a cold page fetched besides itself: for synthetic groups
+        if u.startswith(server.url) and "/voila/render/" not in u and "/api/" not in u:
+            assets.append(u[len(server.url.rstrip("/")) :])
+    for by_state in loads.values():
+        for state_loads in by_state.values():
+            for load in state_loads:
+                load.pop("urls", None)
+    return {
+        "loads": loads,
+        "chromium": version,
+        "server_errors": errors[1],
+        "pages": targets,
+        "assets": assets,
+    }
 
 
 # -- phase 2: groups at once -------------------------------------------------------------------
 
 
 def _level(
-    cfg: BenchConfig, kits: Path, work: Path, n: int, log: _Log, store_url: str | None = None
+    cfg: BenchConfig,
+    kits: Path,
+    work: Path,
+    n: int,
+    log: _Log,
+    *,
+    synthetic: bool = False,
+    assets: list[str] | None = None,
+    store_url: str | None = None,
 ) -> dict[str, Any]:
-    """``n`` groups open the kit at once on a fresh server; loads, memory, page saves."""
-    name = f"groups-{n}" + ("-postgres" if store_url else "")
+    """``n`` groups open the kit at once on a fresh server: loads, memory, CPU, saves.
+
+    Browser mode: ``n`` chromium contexts. Synthetic mode: ``cfg.probes`` chromium contexts
+    and ``n - probes`` synthetic groups (:mod:`bench.protocol`), all at the same moment.
+    """
+    mode = "synthetic" if synthetic else "browsers"
+    name = f"groups-{n}-{mode}" + ("-postgres" if store_url else "")
     saved_args = cfg.serve_args
     if store_url:
         cfg.serve_args = [*cfg.serve_args, "--store", store_url]
@@ -124,62 +187,114 @@ def _level(
         server = _start(kits, work, name, cfg, log)
     finally:
         cfg.serve_args = saved_args
+    browsers = min(cfg.probes, n) if synthetic else n
+    members: list[Any] = []
     try:
         idle = memory.snapshot(server)
         store: Path | str = store_url or server.data_dir / "talkkit.sqlite3"
+        base = server.url.rstrip("/")
+        asset_urls = [base + path for path in (assets or [])]
+
+        async def alongside(start: asyncio.Event) -> Any:
+            return await protocol.run_synthetic(
+                server.url, cfg.kit, n - browsers, asset_urls, cfg.page_timeout, start, members
+            )
 
         async def after(pages: list[Any]) -> dict:
+            cpu = memory.cpu_used(cpu_start, memory.cpu_seconds(server))
+            cpu["wall"] = time.monotonic() - wall_start
             snap = await asyncio.to_thread(memory.snapshot, server)
             e2e = None
-            if any(pages):
+            if synthetic and members:
+                e2e = await protocol.save_rounds(members, rounds=3)
+                for member in members:
+                    member.close()
+            elif any(pages):
                 e2e = await browser.saves_through_pages(pages, store, rounds=2)
-            return {"memory": snap, "e2e": e2e}
+            return {"memory": snap, "e2e": e2e, "cpu": cpu}
 
         url = f"{server.url}voila/render/{cfg.kit}"
-        results, extra = asyncio.run(
+        cpu_start = memory.cpu_seconds(server)
+        wall_start = time.monotonic()
+        results, extra, synthetic_results = asyncio.run(
             browser.open_groups(
-                url, n, cfg.page_timeout, cfg.level_timeout, cfg.contexts_per_browser, after
+                url,
+                browsers,
+                cfg.page_timeout,
+                cfg.level_timeout,
+                cfg.contexts_per_browser,
+                after,
+                alongside if synthetic else None,
             )
         )
         count, lines = server.errors()
     finally:
         server.stop()
-    tti = sorted(r["interactive"] for r in results if r.get("interactive"))
+    synthetic_loads = list(synthetic_results or [])
+    everyone = [r.get("interactive") for r in results] + [r.get("ready") for r in synthetic_loads]
+    usable = sorted(x for x in everyone if x)
     kinds: dict[str, int] = {}
-    for r in results:
+    for r in [*results, *synthetic_loads]:
         if r.get("failure"):
             kinds[r["failure"]] = kinds.get(r["failure"], 0) + 1
     log(
-        f"{name}: {len(tti)}/{n} interactive, median {tti[len(tti) // 2] if tti else None}, "
-        f"failures {kinds or 0}, kernels {extra['memory']['kernels']}, server errors {count}"
+        f"{name}: {len(usable)}/{n} usable, median {usable[len(usable) // 2] if usable else None}, "
+        f"failures {kinds or 0}, kernels {extra['memory']['kernels']}, server errors {count}, "
+        f"CPU s server {extra['cpu']['server']:.0f} browser {extra['cpu']['browser']:.0f} "
+        f"in {extra['cpu']['wall']:.0f} s"
     )
     return {
         "groups": n,
+        "mode": mode,
         "store": "postgres" if store_url else "sqlite",
         "loads": results,
+        "synthetic": synthetic_loads,
         "memory": extra["memory"],
         "memory_idle": idle,
         "e2e": extra["e2e"],
+        "cpu_s": extra["cpu"],
         "server_error_count": count,
         "server_errors": lines,
     }
 
 
-def phase_groups(cfg: BenchConfig, work: Path, log: _Log) -> dict[str, Any]:
+def phase_groups(cfg: BenchConfig, work: Path, log: _Log, assets: list[str]) -> dict[str, Any]:
     kits = prepare_kits(work / "groups", cfg.kit)
     shutil.rmtree(kits / Path(BASELINE_NOTEBOOK).parent)  # only the kit: pools, memory
     levels = [_level(cfg, kits, work, n, log) for n in cfg.groups]
+    synthetic = [
+        _level(cfg, kits, work, n, log, synthetic=True, assets=assets) for n in cfg.synthetic_groups
+    ]
     postgres_level = None
+    most = max([*cfg.synthetic_groups, *cfg.groups])
     if "postgres" in cfg.stores:  # the most groups again, saving to PostgreSQL
         try:
-            with postgres_server(max_connections=max(100, max(cfg.groups) * 2 + 10)) as url:
-                postgres_level = _level(cfg, kits, work, max(cfg.groups), log, store_url=url)
+            with postgres_server(max_connections=max(100, most * 2 + 10)) as url:
+                postgres_level = _level(
+                    cfg, kits, work, most, log, synthetic=True, assets=assets, store_url=url
+                )
         except PostgresUnavailable as exc:
             postgres_level = {"skipped": str(exc)[:300]}
-    return {"levels": levels, "postgres": postgres_level}
+    return {"levels": levels, "synthetic_levels": synthetic, "postgres": postgres_level}
 
 
 # -- phase 3: saves ----------------------------------------------------------------------------
+
+
+def _writers(cfg: BenchConfig, url: str, log: _Log, store: str) -> dict[str, Any]:
+    """The paced run (the target) and the back-to-back stress run on one store."""
+    from talkkit.store import open_store
+
+    with open_store(url):  # create and migrate once, as a server's first kernel does
+        pass
+    out = {store: saves.run_writers(url, cfg.writers, cfg.saves, cfg.save_interval)}
+    if cfg.burst_saves:
+        out[f"{store}_burst"] = saves.run_writers(url, cfg.writers, cfg.burst_saves, 0.0)
+    for name, r in out.items():
+        lat = sorted(r["latencies_ms"])
+        p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))] if lat else None
+        log(f"saves {name}: {len(lat)} saves, ~p99 {p99} ms, errors {len(r['errors'])}")
+    return out
 
 
 def phase_saves(cfg: BenchConfig, work: Path, log: _Log) -> dict[str, Any]:
@@ -188,35 +303,14 @@ def phase_saves(cfg: BenchConfig, work: Path, log: _Log) -> dict[str, Any]:
         if store == "sqlite":
             folder = work / "saves"
             folder.mkdir(exist_ok=True)
-            url = saves.sqlite_url(folder)
-            from talkkit.store import open_store
-
-            with open_store(url):  # create and migrate once, as a server's first kernel does
-                pass
-            out["sqlite"] = saves.run_writers(url, cfg.writers, cfg.saves, cfg.save_interval)
+            out.update(_writers(cfg, saves.sqlite_url(folder), log, "sqlite"))
         elif store == "postgres":
             try:
                 with postgres_server(max_connections=max(100, cfg.writers * 2 + 10)) as url:
-                    from talkkit.store import open_store
-
-                    with open_store(url):
-                        pass
-                    out["postgres"] = saves.run_writers(
-                        url, cfg.writers, cfg.saves, cfg.save_interval
-                    )
+                    out.update(_writers(cfg, url, log, "postgres"))
             except PostgresUnavailable as exc:
                 out["postgres"] = {"skipped": str(exc)[:300]}
-        else:
-            out[store] = {"skipped": f"unknown store {store!r}"}
-        r = out[store]
-        if "skipped" not in r:
-            lat = sorted(r["latencies_ms"])
-            log(
-                f"saves {store}: {len(lat)} saves, median {lat[len(lat) // 2] if lat else None:.1f} "
-                f"ms, errors {len(r['errors'])}"
-            )
-        else:
-            log(f"saves {store}: skipped ({r['skipped']})")
+                log(f"saves postgres: skipped ({exc})")
     return out
 
 
@@ -234,7 +328,9 @@ def phase_board(cfg: BenchConfig, work: Path, log: _Log) -> dict[str, Any]:
 # -- the run -----------------------------------------------------------------------------------
 
 
-def _notes(cfg: BenchConfig, raw: dict[str, Any], machine: dict[str, Any]) -> list[str]:
+def _notes(
+    cfg: BenchConfig, raw: dict[str, Any], machine: dict[str, Any], noise: dict[str, Any]
+) -> list[str]:
     notes = [
         "The browser(s) and the server share this machine's cores: with many groups the page "
         "times include chromium's own work for every page, so they are pessimistic for a "
@@ -255,6 +351,13 @@ def _notes(cfg: BenchConfig, raw: dict[str, Any], machine: dict[str, Any]) -> li
             "when the run started (load average "
             f"{machine.get('loadavg_start')}): expect noise."
         )
+    busy = {k: v["foreign_share"] for k, v in noise.items() if v.get("foreign_share", 0) > 0.05}
+    if busy:
+        shares = ", ".join(f"{k} {v:.0%}" for k, v in busy.items())
+        notes.append(
+            f"Other programs used this share of the machine's CPU during the phases: {shares}. "
+            "Timings of those phases are slower than on a quiet machine."
+        )
     board_result = raw.get("board") or {}
     if board_result.get("status") == "not built yet":
         notes.append(
@@ -271,18 +374,22 @@ def run_bench(cfg: BenchConfig) -> dict[str, Any]:
     work.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
     raw: dict[str, Any] = {}
+    noise: dict[str, dict[str, float]] = {}
     machine = machine_info(postgres=pg_version() if "postgres" in cfg.stores else None)
     log(f"work folder {work}; machine {machine['nproc']} cores, load {machine['loadavg_start']}")
     phases = {
         "tti": phase_tti,
-        "groups": phase_groups,
+        "groups": lambda c, w, lg: phase_groups(c, w, lg, raw.get("tti", {}).get("assets", [])),
         "saves": phase_saves,
         "board": phase_board,
     }
     try:
         for name in cfg.phases:
             log(f"phase {name}")
+            watch = CpuWatch()
             raw[name] = phases[name](cfg, work, log)
+            noise[name] = watch.stop()
+            log(f"phase {name}: {noise[name]}")
     finally:
         if not cfg.keep_work_dir and cfg.work_dir is None:
             shutil.rmtree(work, ignore_errors=True)
@@ -299,9 +406,10 @@ def run_bench(cfg: BenchConfig) -> dict[str, Any]:
         "duration_s": time.monotonic() - started,
         "loadavg_end": [round(x, 2) for x in os.getloadavg()],
         "foreign_kernels_end": foreign_kernels(),
+        "noise": noise,
         "summary": summary,
         "targets": targets_table(summary),
-        "notes": _notes(cfg, raw, machine),
+        "notes": _notes(cfg, raw, machine, noise),
         "raw": raw,
     }
     if cfg.results_dir is not None:

@@ -35,6 +35,7 @@ __all__ = [
     "KitServer",
     "free_port",
     "prepare_kits",
+    "server_copy",
     "start_kit_server",
     "static_server",
 ]
@@ -178,10 +179,29 @@ class KitServer:
                     proc.kill()
 
 
+def server_copy(target: Path, server_py: Path) -> Path:
+    """A copy of the ``talkkit`` package whose ``server.py`` is ``server_py`` (to measure the
+    server as it was before a change: ``git show REV:talkkit/server.py > old.py``). The server
+    runs from the copy; kernels still import ``talkkit`` and ``widgets`` from the repository."""
+    shutil.copytree(
+        ROOT / "talkkit", target / "talkkit", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    shutil.copy2(server_py, target / "talkkit" / "server.py")
+    return target
+
+
 def start_kit_server(
-    kits_dir: Path, data_dir: Path, log_path: Path, serve_args: list[str], timeout: float = 60
+    kits_dir: Path,
+    data_dir: Path,
+    log_path: Path,
+    serve_args: list[str],
+    timeout: float = 60,
+    code_root: Path | None = None,
 ) -> KitServer:
-    """``python -m talkkit serve`` on a free port; returns once the gallery answers."""
+    """``python -m talkkit serve`` on a free port; returns once the gallery answers.
+
+    ``code_root``: run the server from this folder's ``talkkit`` (see :func:`server_copy`).
+    """
     data_dir.mkdir(parents=True, exist_ok=True)
     env = {
         **os.environ,
@@ -189,6 +209,8 @@ def start_kit_server(
         "TALKKIT_KITS": str(kits_dir),
         "PYTHONUNBUFFERED": "1",
     }
+    if code_root is not None:
+        env["PYTHONPATH"] = os.pathsep.join([str(code_root), env.get("PYTHONPATH", "")])
     last_error = ""
     for _attempt in range(3):  # another process may take the free port first
         port = free_port()
@@ -201,7 +223,7 @@ def start_kit_server(
             stdout=log,
             stderr=subprocess.STDOUT,
             env=env,
-            cwd=str(ROOT),
+            cwd=str(code_root or ROOT),
         )
         log.close()
         server = KitServer(f"http://127.0.0.1:{port}/", process, log_path, kits_dir, data_dir)

@@ -1,0 +1,262 @@
+"""Synthetic groups: what a kit page asks of the server, without a browser that renders it.
+
+A real chromium page costs ~2-5 CPU-seconds to parse, compile and render the kit; 30 of them
+on a 2-core machine measure the browser more than the server. A synthetic group does the
+server's side of a page load, in the order a page does it:
+
+1. GET the kit page (Voilà starts or takes a kernel and runs the notebook) and, if given, the
+   static files a real page fetched (6 at a time, like a browser; none when they are cached);
+2. open the kernel's websocket, open the ``jupyter.widget.control`` comm and ask for every
+   widget's state (what ipywidgets 8 does);
+3. send the page's ``hello`` event (what the kit's page view sends when it is mounted) and wait
+   until the kernel says the group's session is open (a ``ready: true`` update): from then on a
+   real page's answer fields are enabled. That moment is the synthetic group's ``ready``;
+4. optionally save answers through the kernel (the ``save`` event of the answer view) and time
+   each until the kernel reports it ``saved`` (committed in the store).
+
+Only message types Voilà lets a page send are used (comm_open, comm_msg, kernel_info_request).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import re
+import time
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+__all__ = ["SyntheticGroup", "run_synthetic", "save_rounds"]
+
+_KERNEL_ID = re.compile(r'"kernelId":\s*"([0-9a-f-]{36})"')
+
+
+def _msg(session: str, msg_type: str, content: dict, metadata: dict | None = None) -> str:
+    return json.dumps(
+        {
+            "header": {
+                "msg_id": uuid.uuid4().hex,
+                "username": "bench",
+                "session": session,
+                "msg_type": msg_type,
+                "version": "5.3",
+                "date": datetime.now(UTC).isoformat(),
+            },
+            "parent_header": {},
+            "metadata": metadata or {},
+            "content": content,
+            "channel": "shell",
+            "buffers": [],
+        }
+    )
+
+
+class SyntheticGroup:
+    """One group's page load at the protocol level (see the module doc)."""
+
+    def __init__(self, base_url: str, page: str, assets: list[str], timeout: float) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.page = page
+        self.assets = assets
+        self.timeout = timeout
+        self.session = uuid.uuid4().hex
+        self.ws: Any = None
+        self.states: dict[str, dict] = {}
+        self.result: dict[str, Any] = {"failure": None}
+
+    async def _fetch(self, client: Any, url: str) -> str:
+        from tornado.httpclient import HTTPRequest
+
+        request = HTTPRequest(url, request_timeout=self.timeout, connect_timeout=self.timeout)
+        response = await client.fetch(request, raise_error=True)
+        return response.body.decode("utf-8", errors="replace")
+
+    async def _assets(self, client: Any) -> None:
+        queue = list(self.assets)
+
+        async def lane() -> None:
+            while queue:
+                url = queue.pop()
+                with contextlib.suppress(Exception):
+                    await self._fetch(client, url)
+
+        await asyncio.gather(*(lane() for _ in range(6)))
+
+    async def _receive(self, until: Any, deadline: float) -> dict | None:
+        """Read messages until ``until(msg)`` is true; that message, or None at the deadline."""
+        while time.perf_counter() < deadline:
+            try:
+                raw = await asyncio.wait_for(self.ws.read_message(), deadline - time.perf_counter())
+            except TimeoutError:
+                return None
+            if raw is None:
+                raise ConnectionError("websocket closed")
+            if isinstance(raw, bytes):
+                continue  # binary (buffers): no talkkit widget sends any
+            msg = json.loads(raw)
+            if msg.get("msg_type") == "comm_msg" or msg["header"].get("msg_type") == "comm_msg":
+                data = msg["content"].get("data", {})
+                if data.get("method") == "update":
+                    model = self.states.setdefault(msg["content"]["comm_id"], {})
+                    model.update(data.get("state", {}))
+            if until(msg):
+                return msg
+        return None
+
+    def _send(self, msg_type: str, content: dict, metadata: dict | None = None) -> None:
+        self.ws.write_message(_msg(self.session, msg_type, content, metadata))
+
+    def _model_with_event(self, event: str) -> str | None:
+        for model_id, state in self.states.items():
+            if event in (state.get("events") or []):
+                return model_id
+        return None
+
+    async def open(self, start: asyncio.Event | None = None) -> dict[str, Any]:
+        from tornado.httpclient import AsyncHTTPClient
+        from tornado.websocket import websocket_connect
+
+        if start is not None:
+            await start.wait()
+        t0 = time.perf_counter()
+        deadline = t0 + self.timeout
+        r = self.result
+        client = AsyncHTTPClient(force_instance=True, max_clients=6)
+        try:
+            html = await self._fetch(client, f"{self.base_url}/voila/render/{self.page}")
+            r["html"] = time.perf_counter() - t0
+            found = _KERNEL_ID.search(html)
+            if not found:
+                r["failure"] = "no kernel in the page"
+                return r
+            kernel_id = found.group(1)
+            await self._assets(client)
+            r["assets"] = time.perf_counter() - t0
+            ws_url = self.base_url.replace("http", "ws", 1)
+            self.ws = await asyncio.wait_for(
+                websocket_connect(
+                    f"{ws_url}/api/kernels/{kernel_id}/channels?session_id={self.session}"
+                ),
+                max(0.1, deadline - time.perf_counter()),
+            )
+            control = uuid.uuid4().hex
+            self._send(
+                "comm_open",
+                {"comm_id": control, "target_name": "jupyter.widget.control", "data": {}},
+                {"version": "1.0.0"},  # ipywidgets 8's control protocol
+            )
+            self._send("comm_msg", {"comm_id": control, "data": {"method": "request_states"}})
+            reply = await self._receive(
+                lambda m: (
+                    m["content"].get("comm_id") == control
+                    and m["content"].get("data", {}).get("method") == "update_states"
+                ),
+                deadline,
+            )
+            if reply is None:
+                r["failure"] = "timeout (widget states)"
+                return r
+            for model_id, model in reply["content"]["data"]["states"].items():
+                self.states[model_id] = dict(model.get("state", {}))
+            r["states"] = time.perf_counter() - t0
+            r["widgets"] = len(self.states)
+            page = self._model_with_event("hello")
+            if page is None:  # not the kit page (the trivial baseline): usable now
+                r["ready"] = r["states"]
+                return r
+            self._send(
+                "comm_msg",
+                {
+                    "comm_id": page,
+                    "data": {"method": "custom", "content": {"event": "hello", "data": {}}},
+                },
+            )
+            ok = await self._receive(
+                lambda m: m["content"].get("data", {}).get("state", {}).get("ready") is True,
+                deadline,
+            )
+            if ok is None:
+                r["failure"] = "timeout (session)"
+                return r
+            r["ready"] = time.perf_counter() - t0
+        except Exception as exc:  # every failure is a result: the run goes on
+            r["failure"] = f"error: {type(exc).__name__}: {str(exc)[:120]}"
+        finally:
+            client.close()
+        return r
+
+    async def save(self, text: str, seq: int, timeout: float = 30.0) -> float | None:
+        """Save ``text`` as the first conversation answer; ms until the kernel says saved."""
+        view = self._model_with_event("save")
+        state = self.states.get(view or "", {})
+        key = None
+        for phase in state.get("phases") or []:
+            for prompt in phase.get("prompts") or []:
+                key = key or prompt.get("key")
+        if view is None or key is None or self.ws is None:
+            return None
+        t0 = time.perf_counter()
+        self._send(
+            "comm_msg",
+            {
+                "comm_id": view,
+                "data": {
+                    "method": "custom",
+                    "content": {"event": "save", "data": {"key": key, "value": text, "seq": seq}},
+                },
+            },
+        )
+        done = await self._receive(
+            lambda m: (
+                m["content"].get("comm_id") == view
+                and (
+                    m["content"].get("data", {}).get("state", {}).get("status", {}).get(key) or {}
+                ).get("seq")
+                == seq
+                and m["content"]["data"]["state"]["status"][key].get("state") == "saved"
+            ),
+            t0 + timeout,
+        )
+        return (time.perf_counter() - t0) * 1000 if done is not None else None
+
+    def close(self) -> None:
+        if self.ws is not None:
+            self.ws.close()
+
+
+async def run_synthetic(
+    base_url: str,
+    page: str,
+    groups: int,
+    assets: list[str],
+    timeout: float,
+    start: asyncio.Event | None = None,
+    members: list[SyntheticGroup] | None = None,
+) -> list[dict]:
+    """``groups`` synthetic groups open ``page`` at the moment ``start`` is set (or now).
+
+    The groups are appended to ``members`` (their websockets stay open for
+    :func:`save_rounds`; the caller closes them).
+    """
+    made = [SyntheticGroup(base_url, page, assets, timeout) for _ in range(groups)]
+    if members is not None:
+        members.extend(made)
+    return list(await asyncio.gather(*(m.open(start) for m in made)))
+
+
+async def save_rounds(members: list[SyntheticGroup], rounds: int = 3) -> dict[str, Any]:
+    """Every ready group saves a new answer at the same moment, ``rounds`` times; the time
+    from sending the ``save`` event until the kernel reports the answer saved (committed)."""
+    latencies: list[float] = []
+    lost = 0
+    ready = [m for m in members if m.result.get("ready") and m.ws is not None]
+    for round_no in range(rounds):
+        done = await asyncio.gather(
+            *(m.save(f"bench-proto-{round_no}-{i}", round_no + 1) for i, m in enumerate(ready))
+        )
+        latencies += [d for d in done if d is not None]
+        lost += sum(1 for d in done if d is None)
+        await asyncio.sleep(0.2)
+    return {"writers": len(ready), "rounds": rounds, "latencies_ms": latencies, "lost": lost}
