@@ -11,19 +11,32 @@ Safe by default (see ``../shared/stack-notes.md`` for why each is needed):
 - a Content-Security-Policy keeps pages from requesting anything from another host, and the
   ``talkkit`` page template drops the CDN links of Voilà's ``lab`` template;
 - ``KernelManager.transport=ipc`` avoids the ZMQ port race of many simultaneous kernel starts.
+
+Fast on a second visit (measured with ``talkkit bench``, see ``bench/README.md``): Voilà serves
+its ~120 JavaScript chunks with ``Cache-Control: no-cache``, so every page load revalidates them
+one by one. :class:`TalkkitVoila` serves Voilà's own files under a versioned address
+(``/voila/static/v/<hash of the files>/``) and the front-end extensions' content-hashed files
+with ``Cache-Control: public, max-age=31536000, immutable``: a browser that has them asks for
+them never again, and a changed file has another address.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 from pathlib import Path
 from typing import Any
 
+from jupyter_server.base.handlers import FileFindHandler
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+from jupyter_server.utils import url_path_join
 from tornado import web
 from traitlets import Int
 from traitlets.config import Config
+from voila import __version__ as voila_version
 from voila.app import Voila
+from voila.static_file_handler import MultiStaticFileHandler
 
 from talkkit.gallery import render_gallery
 from talkkit.paths import PACKAGE_DIR, kits_dir
@@ -56,6 +69,11 @@ CONTENT_SECURITY_POLICY = "; ".join(
 LAB_ONLY_EXTENSIONS = ["@voila-dashboards/jupyterlab-preview", "jupyterlab_pygments"]
 
 TEMPLATE_ROOT = PACKAGE_DIR / "share" / "jupyter"
+
+#: Cache-Control of a file whose address changes whenever its content does.
+IMMUTABLE = "public, max-age=31536000, immutable"
+#: A file name with a content hash (webpack chunks, ``remoteEntry.<hash>.js``, fonts).
+HASHED_NAME = re.compile(r"(?:^|[.\-_])[0-9a-f]{16,}(?:\.[A-Za-z0-9]+)+$")
 
 
 def use_talkkit_template() -> None:
@@ -114,13 +132,66 @@ class GalleryHandler(web.RequestHandler):
         self.finish(html)
 
 
+class HashedAssetHandler(FileFindHandler):
+    """Voilà's ``/voila/labextensions/`` handler, with files named by their content hash
+    cached for good (the others, e.g. ``package.json``, are still revalidated)."""
+
+    def set_headers(self) -> None:
+        super().set_headers()
+        if HASHED_NAME.search(self.request.path.rsplit("/", 1)[-1]):
+            self.set_header("Cache-Control", IMMUTABLE)
+
+
+class VersionedStaticHandler(MultiStaticFileHandler):
+    """Voilà's own files under ``/voila/static/v/<version>/``: cached for good."""
+
+    def set_extra_headers(self, path: str) -> None:
+        self.set_header("Cache-Control", IMMUTABLE)
+
+
+def static_version(paths: list[str]) -> str:
+    """A short hash of Voilà's version and of the name, size and time of every static file."""
+    digest = hashlib.sha256(voila_version.encode())
+    for root in paths:
+        for folder, _dirs, files in sorted(os.walk(root)):
+            for name in sorted(files):
+                path = os.path.join(folder, name)
+                try:
+                    st = os.stat(path)
+                except OSError:
+                    continue
+                rel = os.path.relpath(path, root)
+                digest.update(f"{rel}|{st.st_size}|{st.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:16]
+
+
 class TalkkitVoila(Voila):
-    """Voilà serving a kits folder, with the gallery at ``/`` instead of a bare file list."""
+    """Voilà serving a kits folder, with the gallery at ``/`` instead of a bare file list,
+    and its JavaScript cached for good (see the module doc)."""
 
     name = "talkkit-voila"
 
+    def init_settings(self) -> dict:
+        # Before Voilà's settings: the preheated kernels' page config is made with this hook.
+        self.static_version = static_version(self.static_paths)
+        versioned = f"voila/static/v/{self.static_version}"
+        previous = self.voila_configuration.page_config_hook
+
+        def page_config_hook(page_config: dict, **kwargs: Any) -> dict:
+            if previous is not None:
+                page_config = previous(page_config, **kwargs)
+            page_config["fullStaticUrl"] = url_path_join(kwargs["base_url"], versioned)
+            return page_config
+
+        self.voila_configuration.page_config_hook = page_config_hook
+        return super().init_settings()
+
     def init_handlers(self) -> list:
-        handlers = super().init_handlers()
+        handlers = []
+        for handler in super().init_handlers():
+            if handler[1] is FileFindHandler and "/voila/labextensions/" in handler[0]:
+                handler = (handler[0], HashedAssetHandler, *handler[2:])
+            handlers.append(handler)
         base = self.server_url.rstrip("/")
         gallery = (
             GalleryHandler,
@@ -130,7 +201,12 @@ class TalkkitVoila(Voila):
                 "files_prefix": "voila/files/",
             },
         )
-        return [(rf"{base}/", *gallery), (rf"{base}/gallery", *gallery), *handlers]
+        static = (
+            rf"{base}/voila/static/v/{self.static_version}/(.*)",
+            VersionedStaticHandler,
+            {"paths": self.static_paths, "default_filename": "index.html"},
+        )
+        return [(rf"{base}/", *gallery), (rf"{base}/gallery", *gallery), static, *handlers]
 
 
 def serve_config(
