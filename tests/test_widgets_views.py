@@ -381,3 +381,26 @@ def test_a_join_code_in_the_address_only_fills_the_join_form(store_url: str) -> 
     assert app.page.join is app.join.view
     assert app.join.view.start_open and app.join.view.prefill
     assert open_store(store_url).get_session(app.book.session_id).event_id is None
+
+
+def test_show_kit_waits_for_the_request_in_a_preheated_kernel(
+    monkeypatch: pytest.MonkeyPatch, store_url: str
+) -> None:
+    """With Voilà's preheated kernels the address is known only after wait_for_request()."""
+    import voila.utils
+
+    from widgets import show_kit
+
+    monkeypatch.delenv("VOILA_REQUEST_URL", raising=False)
+    monkeypatch.delenv("QUERY_STRING", raising=False)
+    monkeypatch.setenv("VOILA_PREHEAT", "True")
+
+    def arrives() -> None:  # what Voilà 0.5.13 sends a preheated kernel: no VOILA_REQUEST_URL
+        monkeypatch.setenv("SCRIPT_NAME", RENDER)
+        monkeypatch.setenv("QUERY_STRING", "lang=sv")
+
+    monkeypatch.setattr(voila.utils, "wait_for_request", arrives)
+    monkeypatch.setattr("widgets.app.display", lambda *_a: None)
+    app = show_kit(ROOT / "kits" / "tidlig-opsporing", store=store_url)
+    assert app.language == "sv"
+    assert app.players[0].src.startswith("/voila/files/tidlig-opsporing/")

@@ -9,6 +9,7 @@ answer book, never a view.
 from __future__ import annotations
 
 import logging
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from IPython.display import display
 
 from talkkit.i18n import normalise_language
 from talkkit.kit import Kit, load_kit
-from talkkit.request import RequestContext, from_environment
+from talkkit.request import RequestContext, from_environment, parse_request
 from talkkit.store import Session, Store
 from widgets.agenda import AgendaModel
 from widgets.book import AnswerBook, Scheduler, answer_keys, default_scheduler
@@ -210,6 +211,14 @@ class KitApp:
         return name, exporter.mime_type, exporter.export([doc])
 
 
+def _request_context() -> RequestContext:
+    """The page's request. A preheated kernel gets the page's path as ``SCRIPT_NAME`` but no
+    ``VOILA_REQUEST_URL``; without a path the media addresses would be wrong."""
+    if not os.environ.get("VOILA_REQUEST_URL") and os.environ.get("SCRIPT_NAME"):
+        return parse_request(os.environ["SCRIPT_NAME"], os.environ.get("QUERY_STRING", ""))
+    return from_environment()
+
+
 def show_kit(
     folder: str | Path = ".",
     *,
@@ -224,8 +233,14 @@ def show_kit(
     ``?lang=`` wins over ``language``, ``?facilitator=1`` turns facilitator mode on,
     ``?session=`` resumes a session (as ``group`` does), ``?event=`` joins an event.
     """
-    context = from_environment()
     kit = load_kit(folder)
+    if os.environ.get("VOILA_PREHEAT", "False") != "False":
+        # A preheated kernel runs this before anyone asked for the page: the heavy work above
+        # is done ahead; the address (language, session, facilitator) arrives only now.
+        from voila.utils import wait_for_request
+
+        wait_for_request()
+    context = _request_context()
     lang = context.language or normalise_language(language)
     app = KitApp(
         kit,
