@@ -19,7 +19,7 @@ from IPython.display import display
 from talkkit.i18n import normalise_language
 from talkkit.kit import Kit, load_kit
 from talkkit.request import RequestContext, from_environment, parse_request
-from talkkit.store import Session, Store
+from talkkit.store import Session, Store, open_store
 from widgets.agenda import AgendaModel
 from widgets.book import AnswerBook, Scheduler, answer_keys, default_scheduler
 from widgets.conversation import ConversationView
@@ -29,7 +29,7 @@ from widgets.join import JoinStep
 from widgets.page import PageView
 from widgets.player import PlayerView
 from widgets.questions import QuestionsView
-from widgets.session import find_session, open_session, open_store_for
+from widgets.session import find_session, open_session
 from widgets.speaking import SpeakingModel, SpeakingView
 from widgets.takeaways import TakeawaysView
 from widgets.theme import apply_theme, set_dark
@@ -60,7 +60,7 @@ class KitApp:
         self.facilitator = facilitator
         self.context = context
         self.event = context.event_code or event or None
-        self._store_spec = store
+        self._store_url = store if isinstance(store, str) else ""
         self._store: Store | None = store if not isinstance(store, str) else None
         self._address_ids = [context.session_id, group or None]
 
@@ -125,9 +125,7 @@ class KitApp:
 
     def _get_store(self) -> Store:
         if self._store is None:
-            self._store = open_store_for(
-                self._store_spec if isinstance(self._store_spec, str) else ""
-            )
+            self._store = open_store(self._store_url or None)
         return self._store
 
     def _address_ids_exist(self) -> bool:

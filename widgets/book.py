@@ -379,14 +379,6 @@ class AnswerBook(HasTraits):
         """Whether :meth:`connect` was called (the session is open or being retried)."""
         return self._connect is not None
 
-    @property
-    def pending_keys(self) -> set[str]:
-        """Keys whose value waits for the store."""
-        return set(self._state.pending)
-
     def waiting_values(self) -> dict[str, Any]:
         """The clean values that wait for the store (newer than :attr:`values`)."""
         return {k: p.value for k, p in self._state.pending.items()}
-
-    def value(self, key: str, default: Any = None) -> Any:
-        return self.values.get(key, default)

@@ -11,17 +11,12 @@ import logging
 from collections.abc import Iterable
 
 from talkkit.kit import Kit
-from talkkit.store import Session, Store, open_store
+from talkkit.store import Session, Store
 from talkkit.store.base import valid_session_id
 
-__all__ = ["find_session", "open_session", "open_store_for"]
+__all__ = ["find_session", "open_session"]
 
 log = logging.getLogger("talkkit.widgets")
-
-
-def open_store_for(url: str) -> Store:
-    """The store at ``url`` (``""``: the embedded default)."""
-    return open_store(url or None)
 
 
 def find_session(store: Store, kit: Kit, candidates: Iterable[object]) -> Session | None:
