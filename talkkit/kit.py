@@ -315,13 +315,18 @@ def load_kit(folder: str | Path) -> Kit:
 
     Use :func:`talkkit.check.check_kit` to get *every* problem of a kit instead.
     """
-    from talkkit.check import schema_problems  # local import: check imports this module
+    from fastjsonschema import JsonSchemaValueException
+
+    from talkkit._kit_validator import validate  # generated: see talkkit/schema_build.py
 
     folder = Path(folder)
     data = read_raw(folder)
-    problems = schema_problems(folder, data)
-    if problems:
-        raise KitLoadError(folder / KIT_FILE, problems[0].message)
+    try:
+        validate(data)
+    except JsonSchemaValueException as exc:
+        where = (exc.name or "data").removeprefix("data").lstrip(".") or "kit.yaml"
+        message = (exc.message or "").removeprefix(exc.name or "").strip()
+        raise KitLoadError(folder / KIT_FILE, f"{where}: {message}") from exc
     return from_raw(folder, data)
 
 

@@ -59,5 +59,10 @@ def parse_request(url: str | None, query: str | None = None) -> RequestContext:
 
 
 def from_environment() -> RequestContext:
-    """The request of this kernel's page, from Voilà's environment variables."""
-    return parse_request(os.environ.get("VOILA_REQUEST_URL"), os.environ.get("QUERY_STRING"))
+    """The request of this kernel's page, from Voilà's environment variables.
+
+    A kernel started for the page gets ``VOILA_REQUEST_URL``; a preheated kernel (after
+    ``voila.utils.wait_for_request()``) gets only the page's path as ``SCRIPT_NAME``.
+    """
+    url = os.environ.get("VOILA_REQUEST_URL") or os.environ.get("SCRIPT_NAME")
+    return parse_request(url, os.environ.get("QUERY_STRING"))

@@ -37,3 +37,15 @@ def test_tokens_accepted_when_well_formed():
 def test_no_address_at_all():
     ctx = parse_request(None)
     assert ctx.media_base == "" and ctx.language is None
+
+
+def test_preheated_kernel_reads_the_path_from_script_name(monkeypatch):
+    """With preheated kernels Voilà sends only SCRIPT_NAME: are media addresses still right?"""
+    from talkkit.request import from_environment
+
+    monkeypatch.delenv("VOILA_REQUEST_URL", raising=False)
+    monkeypatch.setenv("SCRIPT_NAME", "/voila/render/tidlig-opsporing/kit.ipynb")
+    monkeypatch.setenv("QUERY_STRING", "lang=en")
+    ctx = from_environment()
+    assert ctx.media_base == "/voila/files/tidlig-opsporing/"
+    assert ctx.language == "en"

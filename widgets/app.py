@@ -18,7 +18,7 @@ from IPython.display import display
 
 from talkkit.i18n import normalise_language
 from talkkit.kit import Kit, load_kit
-from talkkit.request import RequestContext, from_environment, parse_request
+from talkkit.request import RequestContext, from_environment
 from talkkit.store import Session, Store, open_store
 from widgets.agenda import AgendaModel
 from widgets.book import AnswerBook, Scheduler, answer_keys, default_scheduler
@@ -209,14 +209,6 @@ class KitApp:
         return name, exporter.mime_type, exporter.export([doc])
 
 
-def _request_context() -> RequestContext:
-    """The page's request. A preheated kernel gets the page's path as ``SCRIPT_NAME`` but no
-    ``VOILA_REQUEST_URL``; without a path the media addresses would be wrong."""
-    if not os.environ.get("VOILA_REQUEST_URL") and os.environ.get("SCRIPT_NAME"):
-        return parse_request(os.environ["SCRIPT_NAME"], os.environ.get("QUERY_STRING", ""))
-    return from_environment()
-
-
 def show_kit(
     folder: str | Path = ".",
     *,
@@ -238,7 +230,7 @@ def show_kit(
         from voila.utils import wait_for_request
 
         wait_for_request()
-    context = _request_context()
+    context = from_environment()
     lang = context.language or normalise_language(language)
     app = KitApp(
         kit,

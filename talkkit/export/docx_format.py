@@ -14,9 +14,6 @@ import io
 from collections.abc import Sequence
 
 from babel.dates import format_date
-from docx import Document
-from docx.enum.text import WD_BREAK
-from docx.shared import Cm, Pt
 
 from talkkit.export.doc import ExportDoc, Row, as_docs
 from talkkit.export.text import xml_safe
@@ -72,6 +69,11 @@ def _page(document: object, doc: ExportDoc) -> None:
 
 def to_docx(docs: ExportDoc | Sequence[ExportDoc]) -> bytes:
     """A handout for one group, or one page per group of an event."""
+    # imported on demand: python-docx is slow to import and not needed to open a kit page
+    from docx import Document
+    from docx.enum.text import WD_BREAK
+    from docx.shared import Cm, Pt
+
     document = Document()
     section = document.sections[0]
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):

@@ -13,8 +13,6 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
-import xlsxwriter
-
 from talkkit.export.doc import ExportDoc, as_docs, record_cells, record_header, records
 from talkkit.export.text import fit_cell, xml_safe
 from talkkit.i18n import translator
@@ -44,6 +42,8 @@ def to_xlsx(docs: ExportDoc | Sequence[ExportDoc]) -> bytes:
     language = docs[0].language if docs else "en"
     _ = translator(language)
     buffer = io.BytesIO()
+    import xlsxwriter  # imported on demand, not on a kit page's start-up path
+
     workbook = xlsxwriter.Workbook(buffer, WORKBOOK_OPTIONS)
     sheet = workbook.add_worksheet(_("Answers")[:31])
     bold = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top"})
