@@ -1,12 +1,16 @@
-"""The facilitator board's refresh with 60 groups of 20 answers: a hook until issue #5.
+"""The facilitator board's refresh with 60 groups of 20 answers (issue #5).
 
-The board does not exist yet. :func:`board_refresh` is the one place to fill in when it does:
-given a store holding ``groups`` sessions of one event with ``answers`` answers each, do what
-one refresh of the board does (read and build what the facilitator sees) and return. The
-benchmark seeds the store, times :data:`REFRESHES` refreshes and checks the median against the
-1 s target. Until then the phase reports "not built yet" and, as a proxy, the time to read the
-event's answers from the store (``list_sessions`` + ``load_answers`` per group), which any board
-refresh needs at least.
+The store is seeded with one event of the demo kit, ``groups`` sessions and ``answers`` answers
+each (the kit's own answer keys: conversation prompts, views, evaluation). Then, timed
+:data:`REFRESHES` times each:
+
+* **full refresh**: :func:`talkkit.events.board_snapshot`, everything the board shows read
+  fresh from the store (what a facilitator's reload, or a board opened mid-seminar, costs);
+* **poll**: every group saves one more answer, then one :meth:`BoardState.poll` (what the open
+  board does every few seconds) reads what changed.
+
+Server side only: the board's rendering in the browser is timed by the board's own browser
+test (``tests/``). If the board is missing (an older tree) the phase reports "not built yet".
 """
 
 from __future__ import annotations
@@ -15,11 +19,10 @@ import statistics
 import time
 from typing import Any
 
-from bench.saves import KEYS
+from bench.config import ROOT
 
-__all__ = ["EVENT", "REFRESHES", "NotBuilt", "board_refresh", "measure_board", "seed"]
+__all__ = ["REFRESHES", "NotBuilt", "measure_board", "seed"]
 
-EVENT = "bench-board"
 REFRESHES = 5
 
 
@@ -27,53 +30,86 @@ class NotBuilt(Exception):
     """The facilitator board (issue #5) is not built yet."""
 
 
-def board_refresh(store: Any, event_id: str) -> None:
-    """One refresh of the facilitator board for ``event_id`` (issue #5 fills this in)."""
-    raise NotBuilt("the facilitator board (issue #5) is not built yet")
+def _board() -> tuple[Any, Any]:
+    try:
+        from talkkit.events import BoardState, board_snapshot
+    except ImportError as exc:
+        raise NotBuilt(f"the facilitator board (issue #5) is not built yet: {exc}") from exc
+    return BoardState, board_snapshot
 
 
-def seed(store: Any, groups: int, answers: int) -> None:
+def _keys(kit: Any) -> list[tuple[str, str]]:
+    """The kit's answer keys and kinds, conversation answers first (as a group fills them)."""
+    from widgets.book import answer_keys
+
+    return list(answer_keys(kit).items())
+
+
+def _value(kind: str, g: int, a: int, round_no: int = 0) -> Any:
+    text = f"Gruppe {g + 1}, svar {a + 1} ({round_no}): vi talte om tilliden og de små tegn. "
+    if kind == "rating":
+        return 1 + (g + a + round_no) % 5
+    if kind == "takeaways":
+        return [{"what": text, "who": "Vi alle", "when": "I morgen"}] * 3
+    if kind in ("questions", "names"):
+        return [text[:90], f"Spørgsmål {round_no}"]
+    return text * 3
+
+
+def seed(store: Any, kit: Any, groups: int, answers: int) -> tuple[str, list[Any], list]:
+    from talkkit.events import create_event
+
+    event, _secret = create_event(store, kit.id, "Bench seminar")
+    keys = _keys(kit)[:answers]
+    sessions = []
     for g in range(groups):
-        session = store.create_session("bench", "da", event_id=EVENT, group_name=f"Bord {g + 1}")
-        for a in range(answers):
-            text = f"Gruppe {g + 1} svarer på spørgsmål {a + 1}: " + "vi talte om tilliden. " * 6
-            store.save_answer(session.id, KEYS[a % len(KEYS)], text, None)
+        session = store.create_session(kit.id, "da", event_id=event.id, group_name=f"Bord {g}")
+        sessions.append(session)
+        for a, (key, kind) in enumerate(keys):
+            store.save_answer(session.id, key, _value(kind, g, a), None)
+    return event.id, sessions, keys
 
 
-def _read_event(store: Any) -> int:
-    count = 0
-    for session in store.list_sessions(event_id=EVENT):
-        count += len(store.load_answers(session.id))
-    return count
-
-
-def measure_board(store_url: str, groups: int = 60, answers: int = 20) -> dict[str, Any]:
+def measure_board(
+    store_url: str, kit_folder: str, groups: int = 60, answers: int = 20
+) -> dict[str, Any]:
+    from talkkit.kit import load_kit
     from talkkit.store import open_store
 
+    result: dict[str, Any] = {"groups": groups, "answers_per_group": answers}
+    try:
+        BoardState, board_snapshot = _board()
+    except NotBuilt as exc:
+        return {**result, "status": "not built yet", "note": str(exc), "refresh_s": None}
+    kit = load_kit(ROOT / "kits" / kit_folder)
     with open_store(store_url) as store:
-        seed(store, groups, min(answers, len(KEYS)))
-        proxy = []
-        read = 0
+        event_id, sessions, keys = seed(store, kit, groups, answers)
+        stored = sum(len(store.load_answers(s.id)) for s in sessions)
+        full = []
         for _ in range(REFRESHES):
             start = time.perf_counter()
-            read = _read_event(store)
-            proxy.append(time.perf_counter() - start)
-        result: dict[str, Any] = {
-            "groups": groups,
-            "answers_per_group": answers,
-            "store_read_s": proxy,
-            "store_read_median_s": statistics.median(proxy),
-            "answers_read": read,
-        }
-        try:
-            board_refresh(store, EVENT)
-        except NotBuilt as exc:
-            result.update(status="not built yet", note=str(exc), refresh_s=None)
-            return result
-        times = []
-        for _ in range(REFRESHES):
+            snapshot = board_snapshot(store, event_id, kit=kit)
+            full.append(time.perf_counter() - start)
+        state = BoardState(store, event_id, kit=kit)
+        state.load()
+        polls = []
+        for round_no in range(1, REFRESHES + 1):
+            for g, session in enumerate(sessions):
+                key, kind = keys[(g + round_no) % len(keys)]
+                revision = store.load_answers(session.id)[key].revision
+                store.save_answer(session.id, key, _value(kind, g, 0, round_no), revision)
             start = time.perf_counter()
-            board_refresh(store, EVENT)
-            times.append(time.perf_counter() - start)
-        result.update(status="measured", refresh_s=times, refresh_median_s=statistics.median(times))
-        return result
+            patch = state.poll()
+            polls.append(time.perf_counter() - start)
+            assert patch is not None and len(patch["rows"]) >= groups
+    return {
+        **result,
+        "status": "measured",
+        "answers_stored": stored,
+        "snapshot_groups": len(snapshot.get("groups", [])),
+        "refresh_s": full,
+        "refresh_median_s": statistics.median(full),
+        "refresh_max_s": max(full),
+        "poll_s": polls,
+        "poll_median_s": statistics.median(polls),
+    }

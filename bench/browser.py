@@ -112,12 +112,15 @@ async def load_once(
     start: Any = None,
     keep: bool = False,
     record_urls: bool = False,
+    latency_ms: float = 0,
 ) -> dict:
     """Open ``url`` in a new page of ``context`` and measure it (see the module doc).
 
     ``start``: an ``asyncio.Event`` to wait for once the page exists (all groups go together).
     ``keep``: leave the page open and put it in the result as ``"_page"``.
     ``record_urls``: list every URL the page requested in ``"urls"``.
+    ``latency_ms``: emulate this network round trip (a building's wifi, not localhost).
+    ``"network"`` counts the HTTP responses that came over the network (not from the cache).
     """
     from playwright.async_api import Error as PlaywrightError
 
@@ -131,6 +134,27 @@ async def load_once(
             requests["urls"].append(response.url)
 
     page.on("response", on_response)
+    cdp = await context.new_cdp_session(page)
+    await cdp.send("Network.enable")
+    if latency_ms:
+        await cdp.send(
+            "Network.emulateNetworkConditions",
+            {
+                "offline": False,
+                "latency": latency_ms,
+                "downloadThroughput": -1,
+                "uploadThroughput": -1,
+            },
+        )
+
+    def on_cdp_response(event: dict) -> None:
+        response = event.get("response", {})
+        if response.get("url", "").startswith("http") and not (
+            response.get("fromDiskCache") or response.get("fromMemoryCache")
+        ):
+            requests["network"] = requests.get("network", 0) + 1
+
+    cdp.on("Network.responseReceived", on_cdp_response)
     if start is not None:
         await start.wait()
     t0 = time.perf_counter()
@@ -179,6 +203,7 @@ async def load_once(
             text = await page.evaluate("() => (document.body && document.body.innerText) || ''")
             result["page_text"] = " ".join(text.split())[:200]
     result["requests"] = requests["n"]
+    result["network"] = requests.get("network", 0)
     if record_urls:
         result["urls"] = requests["urls"]
     if keep:
@@ -189,12 +214,14 @@ async def load_once(
     return result
 
 
-async def cold_and_warm(browser: Any, url: str, timeout: float) -> tuple[dict, dict]:
+async def cold_and_warm(
+    browser: Any, url: str, timeout: float, latency_ms: float = 0
+) -> tuple[dict, dict]:
     """A cold load in a new context, then a warm load of the same page in that context."""
     context = await new_context(browser)
     try:
-        cold = await load_once(context, url, timeout, record_urls=True)
-        warm = await load_once(context, url, timeout)
+        cold = await load_once(context, url, timeout, record_urls=True, latency_ms=latency_ms)
+        warm = await load_once(context, url, timeout, latency_ms=latency_ms)
     finally:
         await context.close()
     return cold, warm

@@ -49,6 +49,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="comma-separated group counts opening the kit at once (default 1,10,30,60)",
     )
     p.add_argument(
+        "--latency-ms",
+        type=float,
+        default=d.latency_ms,
+        help="also load kit and trivial page with this emulated round trip (0: not)",
+    )
+    p.add_argument(
         "--synthetic-groups",
         type=_ints,
         default=d.synthetic_groups,
@@ -126,6 +132,7 @@ def config_from_args(args: argparse.Namespace) -> BenchConfig:
     cfg = BenchConfig(
         label=args.label,
         runs=args.runs,
+        latency_ms=args.latency_ms,
         groups=args.groups,
         synthetic_groups=args.synthetic_groups,
         probes=args.probes,
@@ -145,7 +152,7 @@ def config_from_args(args: argparse.Namespace) -> BenchConfig:
     )
     if args.quick:
         cfg.runs, cfg.groups, cfg.writers, cfg.saves = 1, (2,), 2, 10
-        cfg.synthetic_groups, cfg.probes = (3,), 1
+        cfg.synthetic_groups, cfg.probes, cfg.latency_ms = (3,), 1, 0.0
         cfg.save_interval, cfg.burst_saves = 0.05, 0
         cfg.stores = ("sqlite",)
         cfg.page_timeout = min(cfg.page_timeout, 40.0)

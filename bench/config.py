@@ -21,6 +21,9 @@ class BenchConfig:
     label: str = "run"
     #: Page loads per target and cache state (cold and warm), for median and p95.
     runs: int = 5
+    #: The kit and the trivial page are loaded a second time with this network round trip
+    #: emulated in chromium (0: not): on localhost revalidating 120 files costs little.
+    latency_ms: float = 40.0
     #: Group counts opening the kit at the same moment, each in its own chromium context;
     #: memory is read at each level.
     groups: tuple[int, ...] = (1, 10, 30, 60)

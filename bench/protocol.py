@@ -182,7 +182,11 @@ class SyntheticGroup:
                 return r
             r["ready"] = time.perf_counter() - t0
         except Exception as exc:  # every failure is a result: the run goes on
-            r["failure"] = f"error: {type(exc).__name__}: {str(exc)[:120]}"
+            name = type(exc).__name__
+            if name in ("HTTPTimeoutError", "TimeoutError"):
+                r["failure"] = "timeout (html)" if "html" not in r else "timeout (websocket)"
+            else:
+                r["failure"] = f"error: {name}: {str(exc)[:120]}"
         finally:
             client.close()
         return r

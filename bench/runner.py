@@ -25,7 +25,6 @@ from bench.report import summarize, targets_table, write_results
 from bench.servers import (
     BASELINE_NOTEBOOK,
     KitServer,
-    add_preheat_variant,
     prepare_kits,
     server_copy,
     start_kit_server,
@@ -106,7 +105,8 @@ async def _tti_loads(cfg: BenchConfig, server: KitServer, targets: dict[str, str
         try:
             for run in range(cfg.runs):
                 for name, url in targets.items():
-                    cold, warm = await browser.cold_and_warm(b, url, cfg.page_timeout)
+                    latency = cfg.latency_ms if name.endswith("_rtt") else 0
+                    cold, warm = await browser.cold_and_warm(b, url, cfg.page_timeout, latency)
                     loads[name]["cold"].append(cold)
                     loads[name]["warm"].append(warm)
                     log(
@@ -122,10 +122,9 @@ async def _tti_loads(cfg: BenchConfig, server: KitServer, targets: dict[str, str
 
 def phase_tti(cfg: BenchConfig, work: Path, log: _Log) -> dict[str, Any]:
     kits = prepare_kits(work / "tti", cfg.kit)
-    targets = {"kit": cfg.kit}
-    if preheat_of(cfg.serve_args) > 0:
-        targets["kit_wait"] = add_preheat_variant(kits, cfg.kit)
-    targets["trivial"] = BASELINE_NOTEBOOK
+    targets = {"kit": cfg.kit, "trivial": BASELINE_NOTEBOOK}
+    if cfg.latency_ms:  # the same over a network with a round trip (caching shows here)
+        targets.update(kit_rtt=cfg.kit, trivial_rtt=BASELINE_NOTEBOOK)
     preheat = preheat_of(cfg.serve_args)
     saved_args = cfg.serve_args
     cfg.serve_args = with_preheat(cfg.serve_args, min(preheat, TTI_PREHEAT))
@@ -320,8 +319,8 @@ def phase_saves(cfg: BenchConfig, work: Path, log: _Log) -> dict[str, Any]:
 def phase_board(cfg: BenchConfig, work: Path, log: _Log) -> dict[str, Any]:
     folder = work / "board"
     folder.mkdir(exist_ok=True)
-    result = board.measure_board(f"sqlite://{folder / 'board.sqlite3'}")
-    log(f"board: {result['status']}")
+    result = board.measure_board(f"sqlite://{folder / 'board.sqlite3'}", str(Path(cfg.kit).parent))
+    log(f"board: {result['status']} {result.get('refresh_median_s')}")
     return result
 
 
@@ -341,9 +340,10 @@ def _notes(
     ]
     if preheat_of(cfg.serve_args) > 0:
         notes.append(
-            "kit_wait is the kit notebook with `voila.utils.wait_for_request()` before "
-            "`show_kit` (made in the benchmark's copy only): what preheated kernels need for the "
-            "page's address (lang, session, event, facilitator, theme) to reach the kit."
+            f"Preheated kernels: the one-page-at-a-time phase keeps {TTI_PREHEAT} per notebook "
+            "(its folder holds the kit and the trivial notebook); the groups phases keep "
+            f"{preheat_of(cfg.serve_args)} for the kit. With preheat a kit kernel has run the "
+            "notebook up to `wait_for_request()` in `show_kit` before the page is asked for."
         )
     if machine.get("foreign_kernels_start"):
         notes.append(
@@ -360,9 +360,7 @@ def _notes(
         )
     board_result = raw.get("board") or {}
     if board_result.get("status") == "not built yet":
-        notes.append(
-            "Facilitator board: not built yet (issue #5); fill in bench.board.board_refresh."
-        )
+        notes.append("Facilitator board: not built yet (issue #5).")
     return notes
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
-import json
 import os
 import re
 import shutil
@@ -31,7 +30,6 @@ from bench.config import BENCH_DIR, ROOT
 
 __all__ = [
     "BASELINE_NOTEBOOK",
-    "PREHEAT_VARIANT",
     "KitServer",
     "free_port",
     "prepare_kits",
@@ -42,9 +40,6 @@ __all__ = [
 
 #: The trivial Voilà baseline: one ipyvuetify Textarea.
 BASELINE_NOTEBOOK = "bench-baseline/trivial.ipynb"
-#: The kit notebook with ``voila.utils.wait_for_request()`` before ``show_kit`` (what preheated
-#: kernels need so the page's query string reaches the kit); made in the copy only.
-PREHEAT_VARIANT = "kit-wait.ipynb"
 
 
 def free_port() -> int:
@@ -66,25 +61,6 @@ def prepare_kits(target: Path, kit: str) -> Path:
     baseline.mkdir(parents=True)
     shutil.copy2(BENCH_DIR / "baseline" / "trivial.ipynb", baseline / "trivial.ipynb")
     return kits
-
-
-def add_preheat_variant(kits: Path, kit: str) -> str:
-    """Write the kit notebook with ``wait_for_request()`` before the kit is built; its path."""
-    source = kits / kit
-    nb = json.loads(source.read_text(encoding="utf-8"))
-    for cell in nb["cells"]:
-        text = "".join(cell.get("source", ""))
-        if cell.get("cell_type") == "code" and "show_kit(" in text and "import" in text:
-            lines = text.splitlines(keepends=True)
-            for i, line in enumerate(lines):
-                if re.match(r"\s*\w+\s*=\s*show_kit\(|\s*show_kit\(", line):
-                    lines.insert(i, "import voila.utils\nvoila.utils.wait_for_request()\n")
-                    break
-            cell["source"] = "".join(lines)
-            break
-    variant = source.with_name(PREHEAT_VARIANT)
-    variant.write_text(json.dumps(nb, indent=1), encoding="utf-8")
-    return str(variant.relative_to(kits))
 
 
 @dataclass
