@@ -15,13 +15,13 @@ import re
 import time
 import urllib.request
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import websocket
-from conftest import KITS, KitServer, start_server, stop_server
+from conftest import KitServer
 
 from talkkit import events
 from talkkit.store import open_store
@@ -30,13 +30,9 @@ ANSWERS = ["Gruppe A mener at tillid er alt", "Gruppe B vil ringe til skolen", "
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KitServer]:
-    base = tmp_path_factory.mktemp("access")
-    data = base / "data"
-    data.mkdir()
-    srv = start_server(KITS, data, base / "serve.log")
-    yield srv
-    stop_server(srv)
+def server(kit_server: KitServer) -> KitServer:
+    """The session's ``talkkit serve`` (its store is this test's to add events to)."""
+    return kit_server
 
 
 @pytest.fixture(scope="module")

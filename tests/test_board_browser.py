@@ -4,11 +4,10 @@ and refresh in time, and the presentation view is anonymous."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import KITS, KitServer, start_server, stop_server
+from conftest import KitServer
 
 from talkkit import events
 from talkkit.store import Pick, open_store
@@ -21,13 +20,9 @@ KEYS = [f"phase{p}.prompt{q}" for p in range(1, 6) for q in range(1, 5)]
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KitServer]:
-    base = tmp_path_factory.mktemp("board")
-    data = base / "data"
-    data.mkdir()
-    srv = start_server(KITS, data, base / "serve.log")
-    yield srv
-    stop_server(srv)
+def server(kit_server: KitServer) -> KitServer:
+    """The session's ``talkkit serve`` (its store is this test's to add events to)."""
+    return kit_server
 
 
 def store_of(server: KitServer):

@@ -1,5 +1,5 @@
-"""Joining an event from a kit page (widgets/join.py) with a real KitApp, driven by the
-messages a (possibly hostile) browser sends."""
+"""Joining an event from a kit page (widgets/join.py, built into KitApp) with a real KitApp,
+driven by the messages a (possibly hostile) browser sends."""
 
 from __future__ import annotations
 
@@ -52,8 +52,8 @@ def setup(tmp_path: Path):
 def app_for(url: str, query: str) -> tuple[KitApp, Any]:
     context = parse_request(f"{RENDER}?{query}")
     app = KitApp(KIT, language="da", facilitator=False, context=context, store=url, schedule=Now())
-    box = join_step(app)
-    return app, box.join_step
+    assert join_step(app).join_step is app.join  # never a second form
+    return app, app.join
 
 
 def test_a_code_in_the_address_is_never_used_as_an_event_id(setup) -> None:
@@ -120,6 +120,6 @@ def test_a_self_study_kit_without_a_code_shows_no_form(tmp_path: Path) -> None:
         store=f"sqlite://{tmp_path / 's.sqlite3'}",
         schedule=Now(),
     )
-    step = join_step(app).join_step
+    step = app.join
     assert not step.view.show
     assert step.view.t["join"] == "Anslut"

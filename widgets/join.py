@@ -7,9 +7,8 @@ event id: :func:`join_step` clears it from the app, and the code is checked in t
 joined, the group's session carries the event id, its name and municipality; the kernel
 learns nothing about the event but its name, and never anything of another group.
 
-Use from ``show_kit`` (one line)::
-
-    display(join_step(app))   # instead of display(app.view)
+:class:`widgets.app.KitApp` builds its :class:`JoinStep` itself and shows the form at the top of
+its page. :func:`join_step` wraps any other app that has no join step of its own.
 """
 
 from __future__ import annotations
@@ -207,6 +206,11 @@ def join_step(app: Any) -> v.Html:
     The form is offered on hybrid-seminar kits and whenever the address carries ``?event=``;
     a self-study kit without a code shows no form.
     """
+    existing = getattr(app, "join", None)
+    if isinstance(existing, JoinStep):  # KitApp shows its own form inside its page
+        box = v.Html(tag="div", children=[app.view])
+        box.join_step = existing  # type: ignore[attr-defined]
+        return box
     code = getattr(app.context, "event_code", None) or getattr(app, "event", None) or None
     app.event = None  # a raw code is never an event id: only events.join() turns it into one
     offer = getattr(app.kit, "format", "") != "self-study"
