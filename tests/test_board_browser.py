@@ -123,9 +123,22 @@ def test_60_groups_of_20_answers_render_and_refresh_in_time(server: KitServer, p
     assert longest < 500  # no freeze: the page never blocks half a second
 
 
+def axe_check(pg, where: str) -> None:
+    """No serious or critical axe-core violation (as tests/test_a11y.py checks kit pages)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(pg).response
+    blocking = [
+        f"{where}: {v['impact']} {v['id']} {[n['target'] for n in v['nodes']][:3]}"
+        for v in results["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert blocking == []
+
+
 def test_the_presentation_is_anonymous_and_follows_the_address(server: KitServer, page) -> None:
-    """``?present=1&lang=sv``: after login the main points fill the screen, in Swedish, with
-    no group names."""
+    """``?present=1&lang=sv&theme=dark``: after login the main points fill the screen, in
+    Swedish, with no group names; login, board and presentation pass axe-core in the dark."""
     pg, _log = page
     with store_of(server) as store:
         event, secret = events.create_event(store, "tidlig-opsporing", "Visning")
@@ -135,7 +148,11 @@ def test_the_presentation_is_anonymous_and_follows_the_address(server: KitServer
         state = events.BoardState(store, event.id)
         state.load()
         state.pick_answer("g1", "learning.struck")
-    open_board(pg, server, secret, "present=1&lang=sv")
+    pg.goto(f"{server.url}voila/render/board.ipynb?present=1&lang=sv&theme=dark", timeout=120_000)
+    pg.locator(".tkb-secret input").wait_for(timeout=120_000)
+    axe_check(pg, "login")
+    open_board(pg, server, secret, "present=1&lang=sv&theme=dark")
+    axe_check(pg, "presentation")
     shown = pg.locator(".tkb-present").inner_text()
     assert "Huvudpoänger" in shown and "Tillit tar tid" in shown
     assert "Bord Hemmelig" not in shown and "Lund" not in shown
@@ -145,3 +162,6 @@ def test_the_presentation_is_anonymous_and_follows_the_address(server: KitServer
     assert size >= 36  # readable from the back of the room
     pg.get_by_role("button", name="Tillbaka till tavlan").click()
     pg.get_by_role("tab", name="Grupper").wait_for()
+    for tab in ("Grupper", "Svar", "Teman", "Huvudpoänger", "Utvärdering"):
+        pg.get_by_role("tab", name=tab).click()
+        axe_check(pg, tab)
