@@ -3,6 +3,7 @@ translated into Danish and Swedish (domain ``events``), keeping its placeholders
 
 from __future__ import annotations
 
+import functools
 import string
 from pathlib import Path
 
@@ -22,14 +23,15 @@ SOURCES = {
 }
 
 
-def used_msgids() -> set[str]:
+@functools.cache
+def used_msgids() -> frozenset[str]:
     found = set()
     for path, keyword in SOURCES.items():
         for _line, message, _comments, _context in extract_from_file(
             "python", str(ROOT / path), keywords={keyword: None}
         ):
             found.add(message)
-    return found
+    return frozenset(found)
 
 
 def fields(text: str) -> set[str]:
