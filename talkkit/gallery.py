@@ -57,7 +57,10 @@ def gallery_entry(folder: Path) -> GalleryEntry:
         cached = _cache.get(folder)
         if cached and cached[0] == signature:
             return cached[1]
-    problems = check_kit(folder)
+    # Media are not opened (no ffprobe per video): the gallery must answer fast for a room of
+    # groups; a missing file still makes a kit unavailable, a wrong declared length is for
+    # `talkkit check` to tell the author.
+    problems = check_kit(folder, probe_media=False)
     try:
         kit = load_kit(folder)
     except KitLoadError:

@@ -76,18 +76,18 @@ def start_server(kits_dir: Path, data_dir: Path, log_path: Path, *extra: str) ->
         env=env,
     )
     url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"talkkit serve exited: {log_path.read_text()}")
         try:
-            with urllib.request.urlopen(url, timeout=2) as response:
+            with urllib.request.urlopen(url, timeout=20) as response:
                 if response.status == 200:
                     return KitServer(url, process, data_dir, kits_dir, log_path, env)
         except OSError:
             time.sleep(0.2)
     process.kill()
-    raise RuntimeError(f"talkkit serve did not answer within 60 s: {log_path.read_text()}")
+    raise RuntimeError(f"talkkit serve did not answer within 120 s: {log_path.read_text()}")
 
 
 def stop_server(server: KitServer) -> None:
