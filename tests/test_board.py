@@ -132,3 +132,31 @@ def test_every_board_text_is_translated(lang: str) -> None:
         assert catalogue_ids("events", lang) >= set(english.values())
         same = [k for k in english if shown[k] == english[k] and english[k] not in ("Kit",)]
         assert len(same) <= 2, same
+
+
+def test_show_board_reads_the_address_after_a_preheated_kernel_gets_it(
+    monkeypatch: pytest.MonkeyPatch, seeded
+) -> None:
+    """With preheated kernels the address (``?lang=sv&present=1``) arrives only after
+    ``wait_for_request()``: does the board wait for it?"""
+    import voila.utils
+
+    from widgets.board import show_board
+
+    store, _event, secret, _session = seeded
+    monkeypatch.delenv("VOILA_REQUEST_URL", raising=False)
+    monkeypatch.delenv("QUERY_STRING", raising=False)
+    monkeypatch.setenv("VOILA_PREHEAT", "True")
+
+    def arrives() -> None:
+        monkeypatch.setenv("SCRIPT_NAME", "/voila/render/board.ipynb")
+        monkeypatch.setenv("QUERY_STRING", "lang=sv&present=1")
+
+    monkeypatch.setattr(voila.utils, "wait_for_request", arrives)
+    monkeypatch.setattr("widgets.board.display", lambda *_a: None)
+    app = show_board(store=store.url)
+    assert app.language == "sv" and app.view.t["login"] == "Öppna tavlan"
+    app.view.send = lambda content, buffers=None: None  # type: ignore[method-assign]
+    app.view.set_state({"secret": secret})
+    assert app.login() and app.view.present
+    app.stop()

@@ -329,10 +329,15 @@ def warm_up(language: str) -> None:
 def show_board(*, language: str = "da", store: str = "") -> BoardApp:
     """Display the board; ``?lang=`` in the address wins over ``language`` and ``?present=1``
     opens the presentation view once logged in."""
+    warm_up(normalise_language(language))
+    if os.environ.get("VOILA_PREHEAT", "False") != "False":
+        # a preheated kernel gets the page's address only now (see widgets.app.show_kit)
+        from voila.utils import wait_for_request
+
+        wait_for_request()
     context = from_environment()
     query = parse_qs(os.environ.get("QUERY_STRING", ""), max_num_fields=20)
     present = (query.get("present") or [""])[0].strip().lower() in ("1", "true", "yes", "ja")
-    warm_up(normalise_language(language))
     apply_theme()
     set_dark({"dark": True, "light": False}.get(context.theme or ""))
     app = BoardApp(
