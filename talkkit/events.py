@@ -415,6 +415,9 @@ def _display(key: str, value: Any) -> Any:
 #: Seconds re-read before the last poll's newest change: a save's time is taken just before
 #: its commit, so a save committed after a poll may carry a time before that poll's newest.
 OVERLAP = timedelta(seconds=5)
+#: Every this many polls everything is re-read (and compared), in case kernels on other
+#: machines have clocks more than :data:`OVERLAP` apart.
+FULL_EVERY = 30
 
 
 class BoardState:
@@ -446,6 +449,7 @@ class BoardState:
         self.picks: list[Pick] = []
         self._newest: datetime | None = None
         self._group_rows: dict[str, dict[str, Any]] = {}
+        self._polls = 0
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -499,7 +503,9 @@ class BoardState:
     def poll(self) -> dict[str, Any] | None:
         """Read what changed since the last read; the patch to send, or ``None``."""
         sessions = self.store.list_sessions(event_id=self.event_id)
-        since = self._newest - OVERLAP if self._newest else None
+        self._polls += 1
+        full = self._polls % FULL_EVERY == 0
+        since = self._newest - OVERLAP if self._newest and not full else None
         rows = self.store.event_answers(self.event_id, since=since)
         current = {s.id: s for s in sessions}
         changed_rows = []

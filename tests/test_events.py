@@ -44,6 +44,12 @@ def raw(url: str, sql: str, params: tuple = ()) -> list[tuple]:
         return cursor.fetchall() if cursor.description else []
 
 
+def stamp(url: str, **delta: float) -> object:
+    """Now plus ``delta`` as the backend stores a time (ISO text in SQLite)."""
+    when = utcnow() + timedelta(**delta)
+    return when.isoformat(timespec="microseconds") if url.startswith("sqlite") else when
+
+
 class FakeClock:
     def __init__(self) -> None:
         self.now = 1000.0
@@ -314,16 +320,23 @@ def test_a_poll_returns_only_what_changed(store, store_url: str) -> None:
     # a save whose time is a little older than the newest seen (committed late) is not lost
     store.save_answer(sid, "learning.recognise", "sent", None)
     state.poll()
-    late = (utcnow() - timedelta(seconds=2)).isoformat(timespec="microseconds")
-    when = late if store_url.startswith("sqlite") else utcnow() - timedelta(seconds=2)
     raw(
         store_url,
         "UPDATE answers SET value = %s, revision = 2, updated_at = %s "
         "WHERE session_id = %s AND key = %s",
-        ('"sent, committed late"', when, sid, "learning.recognise"),
+        ('"sent, committed late"', stamp(store_url, seconds=-2), sid, "learning.recognise"),
     )
     patch = state.poll()
     assert [r["v"] for r in patch["rows"]] == ["sent, committed late"]
+    # a save stamped an hour ago (a kernel with a slow clock) is found by the full re-read
+    raw(
+        store_url,
+        "UPDATE answers SET value = %s, revision = 3, updated_at = %s "
+        "WHERE session_id = %s AND key = %s",
+        ('"slow clock"', stamp(store_url, hours=-1), sid, "learning.recognise"),
+    )
+    found = [state.poll() for _ in range(events.FULL_EVERY)]
+    assert [r["v"] for p in found if p for r in p["rows"]] == ["slow clock"]
     # a purged group disappears
     store.purge(session_id=sid)
     assert state.poll()["gone"] == ["g1"]
