@@ -356,7 +356,9 @@ def _docx_evaluation(
     for q in summaries:
         paragraph = document.add_paragraph()
         paragraph.add_run(xml_safe(q.text)).bold = True
-        if q.kind == "rating":
+        if q.kind == "rating" and not q.n:
+            document.add_paragraph(t["no_answers"])
+        elif q.kind == "rating":
             mean = q.mean
             paragraph.add_run(
                 f"  ({q.n} {t['answers']}"
