@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -74,6 +75,7 @@ def start_server(kits_dir: Path, data_dir: Path, log_path: Path, *extra: str) ->
         stdout=log,
         stderr=subprocess.STDOUT,
         env=env,
+        start_new_session=True,  # its own process group: the server and its kernels
     )
     url = f"http://127.0.0.1:{port}/"
     deadline = time.monotonic() + 120
@@ -91,11 +93,22 @@ def start_server(kits_dir: Path, data_dir: Path, log_path: Path, *extra: str) ->
 
 
 def stop_server(server: KitServer) -> None:
+    """Stop the server and every kernel it started (they share its process group)."""
     server.process.terminate()
     try:
         server.process.wait(timeout=15)
     except subprocess.TimeoutExpired:
         server.process.kill()
+    crash_server(server)
+
+
+def crash_server(server: KitServer) -> None:
+    """``kill -9`` the server and its kernels at once, as a power cut or OOM kill would."""
+    try:
+        os.killpg(server.process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    server.process.wait(timeout=15)
 
 
 @pytest.fixture(scope="session")
