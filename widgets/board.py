@@ -23,7 +23,7 @@ from typing import Any, ClassVar
 from urllib.parse import parse_qs
 
 from IPython.display import display
-from traitlets import Bool, Dict, Float, Unicode
+from traitlets import Bool, Dict, Unicode
 
 from talkkit import events
 from talkkit.i18n import LANGUAGE_NAMES, LANGUAGES, normalise_language, translator
@@ -109,7 +109,6 @@ class BoardView(SafeTemplate):
     logged_in = Bool(False).tag(sync=True)
     present = Bool(False).tag(sync=True)
     offline = Bool(False).tag(sync=True)
-    polled = Float(0.0, help="kernel time (s) of the last successful poll").tag(sync=True)
 
     def __init__(self, app: BoardApp, language: str, **kwargs: Any) -> None:
         super().__init__(
@@ -244,8 +243,7 @@ class BoardApp:
                 log.warning("board poll failed: %s", exc)
                 self.view.offline = True
                 continue
-            self.view.offline = False
-            self.view.polled = time.time()
+            self.view.offline = False  # a synced trait: only sent when it changes
             if patch:
                 self._send("patch", patch)
 
