@@ -487,8 +487,9 @@ class BoardState:
             "r": answer.revision,
         }
 
-    def load(self) -> dict[str, Any]:
-        """Read everything; the full board as :meth:`snapshot` returns it."""
+    def load(self, *, themes: bool = True) -> dict[str, Any]:
+        """Read everything; the full board as :meth:`snapshot` returns it (``themes=False``:
+        without the theme overview, the slowest part, for a board to send first)."""
         sessions = self.store.list_sessions(event_id=self.event_id)
         self.sessions = {s.id: s for s in sessions}
         for s in sessions:
@@ -498,7 +499,7 @@ class BoardState:
         self._newest = max((a.updated_at for a in rows), default=None)
         self.picks = self.store.list_picks(self.event_id) if self.event else []
         self._group_rows = {s.id: self._group_row(s) for s in sessions}
-        return self.snapshot()
+        return self.snapshot(themes=themes)
 
     def poll(self) -> dict[str, Any] | None:
         """Read what changed since the last read; the patch to send, or ``None``."""
@@ -597,8 +598,9 @@ class BoardState:
         ]
         return [q.as_dict() for q in summarise_evaluation(self.kit, values, self.content_language)]
 
-    def snapshot(self) -> dict[str, Any]:
-        """Everything the board shows (plain JSON data)."""
+    def snapshot(self, *, themes: bool = True) -> dict[str, Any]:
+        """Everything the board shows (plain JSON data); ``themes=False`` leaves the theme
+        overview empty (``"themes": None``)."""
         event = self.event
         return {
             "event": {
@@ -617,7 +619,7 @@ class BoardState:
             "prompts": self.prompts(),
             "rows": [self._row(a) for a in self.answers.values()],
             "questions": self.questions(),
-            "themes": self.themes(),
+            "themes": self.themes() if themes else None,
             "evaluation": self.evaluation(),
             "picks": self.picks_data(),
         }

@@ -227,12 +227,12 @@ def similar_answers(
             i = parent[i]
         return i
 
-    for i in range(len(items)):
-        for j in range(i + 1, len(items)):
-            # token_set_ratio is 100 when one answer's words are all in the other: ask for two
-            # shared words too, so a one-line answer does not join everything
-            if scores[i][j] and len(set(items[i][2]) & set(items[j][2])) >= MIN_WORDS:
-                parent[find(j)] = find(i)
+    sets = [set(words) for _g, _t, words in items]
+    for i, j in zip(*scores.nonzero(), strict=True):  # only the pairs above the threshold
+        # token_set_ratio is 100 when one answer's words are all in the other: ask for two
+        # shared words too, so a one-line answer does not join everything
+        if i < j and len(sets[i] & sets[j]) >= MIN_WORDS:
+            parent[find(int(j))] = find(int(i))
     members: dict[int, list[int]] = defaultdict(list)
     for i in range(len(items)):
         members[find(i)].append(i)
@@ -240,7 +240,7 @@ def similar_answers(
     for idx in members.values():
         if len(idx) < 2:
             continue
-        shared = Counter(w for i in idx for w in set(items[i][2]))
+        shared = Counter(w for i in idx for w in sets[i])
         common = [w for w, n in shared.most_common() if n >= 2][:3]
         forms = _surface_forms([items[i][1] for i in idx], language)
         label = ", ".join(forms.get(w, w) for w in common)

@@ -80,6 +80,10 @@ def test_the_right_secret_sends_the_board_once_then_only_changes(seeded) -> None
     assert session.id not in json.dumps(sent[0])  # aliases only
     # the answers are never synced as widget state, only sent as messages
     assert SECRET_ANSWER not in every_widget_state()
+    assert sent[0]["args"][0]["themes"] is None  # the slow theme overview follows...
+    sent.clear()
+    first = app.poll_now()  # ...with the first poll
+    assert first["rows"] == [] and "words" in first["themes"]
     sent.clear()
     assert app.poll_now() is None and sent == []
     store.save_answer(session.id, "learning.recognise", "Nyt svar", None)

@@ -201,8 +201,11 @@ class BoardApp:
             return False
         view.error = ""
         self.state = events.BoardState(store, result.event.id, language=self.language)
-        snapshot = self.state.load()
-        self._themes_at = time.monotonic()
+        with self._lock:
+            # the theme overview (the slow part) follows with the first poll
+            snapshot = self.state.load(themes=False)
+        self._themes_dirty = True
+        self._themes_at = 0.0
         view.logged_in = True
         view.present = self._want_present
         self._send("snapshot", snapshot)
@@ -239,41 +242,53 @@ class BoardApp:
             await asyncio.sleep(self.poll_seconds)
             try:
                 patch = await loop.run_in_executor(None, self._read_changes)
+                if patch:  # the changed rows go out first...
+                    self._send("patch", patch)
+                themes = await loop.run_in_executor(None, self._read_themes)
+                if themes:  # ...the theme overview (slower) after them
+                    self._send("patch", themes)
             except Exception as exc:  # the store may be down for a moment: keep trying
                 log.warning("board poll failed: %s", exc)
                 self.view.offline = True
                 continue
             self.view.offline = False  # a synced trait: only sent when it changes
-            if patch:
-                self._send("patch", patch)
 
     def _read_changes(self) -> dict[str, Any] | None:
-        """One poll (runs in a worker thread): the patch for the browser, or ``None``."""
+        """One poll (runs in a worker thread): the patch of changed rows, or ``None``."""
         with self._lock:
-            return self._changes()
+            state = self.state
+            if state is None:
+                return None
+            patch = state.poll()
+            if patch:
+                self._themes_dirty = True
+                patch["questions"] = state.questions()
+                if any(r["k"].startswith("evaluation.") for r in patch["rows"]) or patch["gone"]:
+                    patch["evaluation"] = state.evaluation()
+            return patch
 
-    def _changes(self) -> dict[str, Any] | None:
-        state = self.state
-        if state is None:
-            return None
-        patch = state.poll()
-        if patch:
-            self._themes_dirty = True
-            patch["questions"] = state.questions()
-            if any(r["k"].startswith("evaluation.") for r in patch["rows"]) or patch["gone"]:
-                patch["evaluation"] = state.evaluation()
-        if self._themes_dirty and time.monotonic() - self._themes_at >= THEMES_SECONDS:
+    def _read_themes(self) -> dict[str, Any] | None:
+        """The theme overview as a patch, when answers changed and it is due; else ``None``."""
+        with self._lock:
+            state = self.state
+            if state is None or not self._themes_dirty:
+                return None
+            if time.monotonic() - self._themes_at < THEMES_SECONDS:
+                return None
             self._themes_dirty = False
             self._themes_at = time.monotonic()
-            patch = patch or {"groups": [], "rows": [], "gone": []}
-            patch["themes"] = state.themes()
-        return patch
+            return {"groups": [], "rows": [], "gone": [], "themes": state.themes()}
 
     def poll_now(self) -> dict[str, Any] | None:
-        """Poll once and send the patch (tests and benchmarks call this directly)."""
+        """Poll once as the loop does and send what it sends (for tests and benchmarks); the
+        changed rows, with the theme overview merged in when it was due."""
         patch = self._read_changes()
         if patch:
             self._send("patch", patch)
+        themes = self._read_themes()
+        if themes:
+            self._send("patch", themes)
+            patch = {**(patch or themes), "themes": themes["themes"]}
         return patch
 
     def stop(self) -> None:
