@@ -18,13 +18,24 @@ one by one. :class:`TalkkitVoila` serves Voilà's own files under a versioned ad
 (``/voila/static/v/<hash of the files>/``) and the front-end extensions' content-hashed files
 with ``Cache-Control: public, max-age=31536000, immutable``: a browser that has them asks for
 them never again, and a changed file has another address.
+
+Preheated kernels (``talkkit serve --preheat N``) run the kit notebook before anyone asks for
+the page (``show_kit`` does the heavy work, then waits for the request). Voilà refills a pool
+as soon as a kernel is taken, all refills at once, and hands a page a kernel that is still
+starting: when 30 groups arrive together, 30 refills compete with the 30 pages for the CPU.
+:func:`tune_preheat` makes the pool gentler: at most ``preheat_concurrency`` pool kernels warm
+up at a time, a page only takes a warmed-up kernel (else it gets a fresh one, as without
+preheat), and a pool start refused by ``max_kernels`` is dropped and tried again later instead
+of failing a page.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import os
 import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -96,6 +107,12 @@ class BoundedKernelManager(AsyncMappingKernelManager):
         config=True,
         help="The most kernels (open kit pages) at once; more get HTTP 503 until some are culled.",
     )
+    preheat_concurrency = Int(
+        1,
+        config=True,
+        help="With preheated kernels: how many pool kernels may start and run their notebook at "
+        "the same time (the rest wait, so refills never starve the pages being served).",
+    )
 
     async def start_kernel(self, *args: Any, **kwargs: Any) -> str:
         if len(self.list_kernel_ids()) >= self.max_kernels:
@@ -104,6 +121,63 @@ class BoundedKernelManager(AsyncMappingKernelManager):
                 reason="Too many open kits on this server right now; try again in a minute.",
             )
         return await super().start_kernel(*args, **kwargs)
+
+
+#: Seconds a pool kernel may take to run its notebook up to ``wait_for_request()``.
+PREHEAT_WARMUP_TIMEOUT = 120.0
+
+
+def tune_preheat(km: Any) -> None:
+    """Make Voilà's kernel pool gentle under a burst (see the module doc); no-op without one."""
+    if not hasattr(km, "_pools") or not hasattr(km, "_initialize"):
+        return
+    from voila.request_info_handler import RequestInfoSocketHandler
+
+    gate = asyncio.Semaphore(max(1, km.preheat_concurrency))
+    initialize = km._initialize
+
+    async def warmed_up(notebook_path: str, kernel_id: str | None = None, **kwargs: Any) -> dict:
+        # Whole warm-up under the gate: the kernel's start and its notebook run up to the
+        # point where it waits for a request (or to its end, for a notebook that never waits).
+        async with gate:
+            result = await initialize(notebook_path, kernel_id, **kwargs)
+            deadline = time.monotonic() + PREHEAT_WARMUP_TIMEOUT
+            while time.monotonic() < deadline:
+                if result["kernel_id"] in RequestInfoSocketHandler._waiters:
+                    break
+                if result["task"].done():
+                    break
+                await asyncio.sleep(0.05)
+            return result
+
+    def wanted(notebook: str) -> int:
+        config = km.kernel_pools_config
+        return int(config.get(notebook, config.get("default", {})).get("pool_size", 0))
+
+    def ready(task: asyncio.Future) -> bool:
+        return task.done() and not task.cancelled() and task.exception() is None
+
+    def get_pool_size(notebook: str) -> int:
+        pool = km._pools.get(notebook)
+        if pool is None:
+            return 0
+        # A pool start that failed (e.g. refused at max_kernels) would fail the page that takes
+        # it: drop it, and top the pool up again while there is room.
+        pool[:] = [t for t in pool if not t.done() or ready(t)]
+        if len(pool) < wanted(notebook) and len(km.list_kernel_ids()) < km.max_kernels:
+            km.fill_if_needed(notebook_name=notebook)
+        return sum(1 for t in pool if ready(t))  # only warmed-up kernels count
+
+    get_rendered_notebook = km.get_rendered_notebook
+
+    async def ready_first(notebook_name: str, *args: Any, **kwargs: Any) -> Any:
+        pool = km._pools.get(notebook_name, [])
+        pool.sort(key=lambda t: not ready(t))  # Voilà takes the first one
+        return await get_rendered_notebook(notebook_name, *args, **kwargs)
+
+    km._initialize = warmed_up
+    km.get_pool_size = get_pool_size
+    km.get_rendered_notebook = ready_first
 
 
 class GalleryHandler(web.RequestHandler):
@@ -184,7 +258,9 @@ class TalkkitVoila(Voila):
             return page_config
 
         self.voila_configuration.page_config_hook = page_config_hook
-        return super().init_settings()
+        settings = super().init_settings()
+        tune_preheat(self.kernel_manager)
+        return settings
 
     def init_handlers(self) -> list:
         handlers = []
@@ -216,8 +292,14 @@ def serve_config(
     max_kernels: int = 80,
     cull_idle_seconds: int = 900,
     preheat: int = 0,
+    preheat_notebooks: list[str] | None = None,
 ) -> Config:
-    """The Voilà configuration ``talkkit serve`` uses (one place, documented above)."""
+    """The Voilà configuration ``talkkit serve`` uses (one place, documented above).
+
+    ``preheat``: kernels kept ready per notebook; ``preheat_notebooks``: only for these notebooks
+    (paths relative to the kits folder, e.g. ``tidlig-opsporing/kit.ipynb``), not for every kit
+    in the folder (7 kits x 30 kernels would not fit ``max_kernels``).
+    """
     c = Config()
     c.Voila.port = port
     c.Voila.ip = ip
@@ -242,6 +324,10 @@ def serve_config(
     if preheat:
         c.VoilaConfiguration.preheat_kernel = True
         c.VoilaConfiguration.default_pool_size = preheat
+        if preheat_notebooks:
+            pools: dict[str, dict[str, int]] = {"default": {"pool_size": 0}}
+            pools.update({nb: {"pool_size": preheat} for nb in preheat_notebooks})
+            c.VoilaKernelManager.kernel_pools_config = pools
     c.BoundedKernelManager.max_kernels = max_kernels
     c.MappingKernelManager.cull_idle_timeout = cull_idle_seconds
     c.MappingKernelManager.cull_interval = max(1, min(60, cull_idle_seconds // 2))
