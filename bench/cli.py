@@ -119,7 +119,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--quick",
         action="store_true",
-        help="a tiny run to see that it works: 1 run, 2 groups, 2 writers x 10 saves, SQLite",
+        help="a tiny run to see that it works: 1 run, 1 + 2 groups, 2 writers x 10 saves, SQLite",
     )
     p.add_argument("--keep-work-dir", action="store_true", help="keep logs and stores")
     p.add_argument("--quiet", action="store_true", help="no progress lines")
@@ -151,8 +151,8 @@ def config_from_args(args: argparse.Namespace) -> BenchConfig:
         verbose=not args.quiet,
     )
     if args.quick:
-        cfg.runs, cfg.groups, cfg.writers, cfg.saves = 1, (2,), 2, 10
-        cfg.synthetic_groups, cfg.probes, cfg.latency_ms = (3,), 1, 0.0
+        cfg.runs, cfg.groups, cfg.writers, cfg.saves = 1, (1,), 2, 10
+        cfg.synthetic_groups, cfg.probes, cfg.latency_ms = (2,), 1, 0.0
         cfg.save_interval, cfg.burst_saves = 0.05, 0
         cfg.stores = ("sqlite",)
         cfg.page_timeout = min(cfg.page_timeout, 40.0)

@@ -227,7 +227,9 @@ class SyntheticGroup:
 
     def close(self) -> None:
         if self.ws is not None:
-            self.ws.close()
+            with contextlib.suppress(Exception):  # its loop may be gone already
+                self.ws.close()
+            self.ws = None
 
 
 async def run_synthetic(

@@ -163,10 +163,17 @@ def summarize(raw: dict[str, Any]) -> dict[str, Any]:
         k: v["memory"] for k, v in summary.get("groups", {}).items() if v.get("memory")
     }
     if memory_levels:
-        most = max(memory_levels, key=int)
+        # The largest median over the levels: at the biggest level many kernels may still be
+        # starting (small), so the biggest level alone would flatter.
+        medians = {
+            k: v["kernel_rss_median_mb"]
+            for k, v in memory_levels.items()
+            if v.get("kernel_rss_median_mb")
+        }
+        worst = max(medians, key=lambda k: medians[k]) if medians else None
         summary["memory"] = {
-            "kernel_rss_mb": memory_levels[most].get("kernel_rss_median_mb"),
-            "at_groups": int(most),
+            "kernel_rss_mb": medians.get(worst) if worst else None,
+            "at_groups": int(worst) if worst else None,
             "levels": memory_levels,
         }
     board = raw.get("board")
@@ -528,3 +535,24 @@ def write_results(result: dict[str, Any], folder: Path) -> tuple[Path, Path]:
     text = json.dumps(_plain(result), indent=1, default=str, allow_nan=False)
     js.write_text(text, encoding="utf-8")
     return md, js
+
+
+def rerender(json_path: Path) -> Path:
+    """Summarise a results ``.json`` again from its raw data (after a change to this module)
+    and write its ``.md`` beside it."""
+
+    result = json.loads(json_path.read_text(encoding="utf-8"))
+    result["summary"] = summarize(result["raw"])
+    result["targets"] = targets_table(result["summary"])
+    md = json_path.with_suffix(".md")
+    md.write_text(render_markdown(result), encoding="utf-8")
+    text = json.dumps(_plain(result), indent=1, default=str, allow_nan=False)
+    json_path.write_text(text, encoding="utf-8")
+    return md
+
+
+if __name__ == "__main__":
+    import sys
+
+    for arg in sys.argv[1:]:
+        print(rerender(Path(arg)))

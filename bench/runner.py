@@ -13,6 +13,7 @@ import shutil
 import sys
 import tempfile
 import time
+import traceback
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -373,6 +374,7 @@ def run_bench(cfg: BenchConfig) -> dict[str, Any]:
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
     raw: dict[str, Any] = {}
     noise: dict[str, dict[str, float]] = {}
+    errors: dict[str, str] = {}
     machine = machine_info(postgres=pg_version() if "postgres" in cfg.stores else None)
     log(f"work folder {work}; machine {machine['nproc']} cores, load {machine['loadavg_start']}")
     phases = {
@@ -385,7 +387,11 @@ def run_bench(cfg: BenchConfig) -> dict[str, Any]:
         for name in cfg.phases:
             log(f"phase {name}")
             watch = CpuWatch()
-            raw[name] = phases[name](cfg, work, log)
+            try:
+                raw[name] = phases[name](cfg, work, log)
+            except Exception as exc:  # a broken phase must not lose the others' results
+                log(f"phase {name} failed: {traceback.format_exc()}")
+                errors[name] = f"{type(exc).__name__}: {exc}"[:500]
             noise[name] = watch.stop()
             log(f"phase {name}: {noise[name]}")
     finally:
@@ -405,9 +411,11 @@ def run_bench(cfg: BenchConfig) -> dict[str, Any]:
         "loadavg_end": [round(x, 2) for x in os.getloadavg()],
         "foreign_kernels_end": foreign_kernels(),
         "noise": noise,
+        "phase_errors": errors,
         "summary": summary,
         "targets": targets_table(summary),
-        "notes": _notes(cfg, raw, machine, noise),
+        "notes": [f"Phase {k} failed: {v}" for k, v in errors.items()]
+        + _notes(cfg, raw, machine, noise),
         "raw": raw,
     }
     if cfg.results_dir is not None:
