@@ -13,6 +13,7 @@ from typing import Any
 import psutil
 
 from bench.config import ROOT
+from bench.servers import is_kernel
 
 __all__ = ["CpuWatch", "foreign_kernels", "machine_info"]
 
@@ -53,8 +54,7 @@ def foreign_kernels(ours: set[int] = frozenset()) -> int:  # type: ignore[assign
     """Jupyter kernels running on this machine that the benchmark did not start."""
     count = 0
     for proc in psutil.process_iter(["pid", "cmdline"]):
-        cmd = " ".join(proc.info.get("cmdline") or [])
-        if "ipykernel_launcher" in cmd and proc.info["pid"] not in ours:
+        if is_kernel(proc.info.get("cmdline") or []) and proc.info["pid"] not in ours:
             count += 1
     return count
 

@@ -42,6 +42,12 @@ __all__ = [
 BASELINE_NOTEBOOK = "bench-baseline/trivial.ipynb"
 
 
+def is_kernel(cmdline: list[str]) -> bool:
+    """A Jupyter kernel's command line (``talkkit serve`` starts ``python -m talkkit.kernel``)."""
+    cmd = " ".join(cmdline)
+    return "ipykernel_launcher" in cmd or "talkkit.kernel" in cmd
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -88,7 +94,7 @@ class KitServer:
         found = []
         for proc in self.children():
             with contextlib.suppress(psutil.Error):
-                if "ipykernel_launcher" in " ".join(proc.cmdline()):
+                if is_kernel(proc.cmdline()):
                     found.append(proc)
         return found
 
@@ -151,7 +157,7 @@ class KitServer:
         for pid in self.seen_children:
             with contextlib.suppress(psutil.Error):
                 proc = psutil.Process(pid)
-                if "ipykernel_launcher" in " ".join(proc.cmdline()):
+                if is_kernel(proc.cmdline()):
                     proc.kill()
 
 

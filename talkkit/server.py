@@ -39,6 +39,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 from jupyter_server.base.handlers import FileFindHandler
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from jupyter_server.utils import url_path_join
@@ -52,7 +53,7 @@ from voila.static_file_handler import MultiStaticFileHandler
 from talkkit.gallery import render_gallery
 from talkkit.paths import PACKAGE_DIR, kits_dir
 
-__all__ = ["BoundedKernelManager", "TalkkitVoila", "serve_config"]
+__all__ = ["BoundedKernelManager", "KitKernelSpecManager", "TalkkitVoila", "serve_config"]
 
 #: Static files Voilà may hand out: kit media only (never notebooks, YAML, databases).
 MEDIA_ALLOWLIST = [r".*\.(png|jpe?g|gif|svg|webp|webm|mp4|ogg|vtt)$"]
@@ -121,6 +122,20 @@ class BoundedKernelManager(AsyncMappingKernelManager):
                 reason="Too many open kits on this server right now; try again in a minute.",
             )
         return await super().start_kernel(*args, **kwargs)
+
+
+class KitKernelSpecManager(KernelSpecManager):
+    """Python kernels of kit pages start as ``python -m talkkit.kernel``: ipykernel without its
+    debugger and input history (see :mod:`talkkit.kernel`). Other kernels are left as they are."""
+
+    def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
+        spec = super().get_kernel_spec(kernel_name)
+        argv = list(spec.argv)
+        if argv[1:3] == ["-m", "ipykernel_launcher"]:
+            from talkkit.kernel import KERNEL_ARGS
+
+            spec.argv = [argv[0], "-m", "talkkit.kernel", *argv[3:], *KERNEL_ARGS]
+        return spec
 
 
 #: Seconds a pool kernel may take to run its notebook up to ``wait_for_request()``.
@@ -317,6 +332,7 @@ def serve_config(
     c.VoilaConfiguration.strip_sources = True
     c.VoilaConfiguration.file_allowlist = MEDIA_ALLOWLIST
     c.VoilaConfiguration.multi_kernel_manager_class = "talkkit.server.BoundedKernelManager"
+    c.VoilaConfiguration.kernel_spec_manager_class = "talkkit.server.KitKernelSpecManager"
     c.VoilaConfiguration.http_header_envs = []
     # Skip JupyterLab-only front-end extensions (the Voilà preview button, pygments themes):
     # less JavaScript per page, and none built against another JupyterLab than Voilà's.

@@ -143,8 +143,7 @@ def test_show_board_reads_the_address_after_a_preheated_kernel_gets_it(
 ) -> None:
     """With preheated kernels the address (``?lang=sv&present=1``) arrives only after
     ``wait_for_request()``: does the board wait for it?"""
-    import voila.utils
-
+    from talkkit import preheat
     from widgets.board import show_board
 
     store, _event, secret, _session = seeded
@@ -156,7 +155,7 @@ def test_show_board_reads_the_address_after_a_preheated_kernel_gets_it(
         monkeypatch.setenv("SCRIPT_NAME", "/voila/render/board.ipynb")
         monkeypatch.setenv("QUERY_STRING", "lang=sv&present=1")
 
-    monkeypatch.setattr(voila.utils, "wait_for_request", arrives)
+    monkeypatch.setattr(preheat, "wait_for_request", arrives)
     monkeypatch.setattr("widgets.board.display", lambda *_a: None)
     app = show_board(store=store.url)
     assert app.language == "sv" and app.view.t["login"] == "Öppna tavlan"

@@ -387,8 +387,7 @@ def test_show_kit_waits_for_the_request_in_a_preheated_kernel(
     monkeypatch: pytest.MonkeyPatch, store_url: str
 ) -> None:
     """With Voilà's preheated kernels the address is known only after wait_for_request()."""
-    import voila.utils
-
+    from talkkit import preheat
     from widgets import show_kit
 
     monkeypatch.delenv("VOILA_REQUEST_URL", raising=False)
@@ -399,7 +398,7 @@ def test_show_kit_waits_for_the_request_in_a_preheated_kernel(
         monkeypatch.setenv("SCRIPT_NAME", RENDER)
         monkeypatch.setenv("QUERY_STRING", "lang=sv")
 
-    monkeypatch.setattr(voila.utils, "wait_for_request", arrives)
+    monkeypatch.setattr(preheat, "wait_for_request", arrives)
     monkeypatch.setattr("widgets.app.display", lambda *_a: None)
     app = show_kit(ROOT / "kits" / "tidlig-opsporing", store=store_url)
     assert app.language == "sv"

@@ -9,13 +9,13 @@ answer book, never a view.
 from __future__ import annotations
 
 import logging
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from IPython.display import display
 
+from talkkit import preheat
 from talkkit.i18n import normalise_language
 from talkkit.kit import Kit, load_kit
 from talkkit.request import RequestContext, from_environment
@@ -224,12 +224,10 @@ def show_kit(
     ``?session=`` resumes a session (as ``group`` does), ``?event=`` joins an event.
     """
     kit = load_kit(folder)
-    if os.environ.get("VOILA_PREHEAT", "False") != "False":
+    if preheat.is_preheated():
         # A preheated kernel runs this before anyone asked for the page: the heavy work above
         # is done ahead; the address (language, session, facilitator) arrives only now.
-        from voila.utils import wait_for_request
-
-        wait_for_request()
+        preheat.wait_for_request()
     context = from_environment()
     lang = context.language or normalise_language(language)
     app = KitApp(

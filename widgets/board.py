@@ -25,7 +25,7 @@ from urllib.parse import parse_qs
 from IPython.display import display
 from traitlets import Bool, Dict, Unicode
 
-from talkkit import events
+from talkkit import events, preheat
 from talkkit.i18n import LANGUAGE_NAMES, LANGUAGES, normalise_language, translator
 from talkkit.request import from_environment
 from talkkit.store import Store, StoreError, open_store
@@ -343,11 +343,9 @@ def show_board(*, language: str = "da", store: str = "") -> BoardApp:
     """Display the board; ``?lang=`` in the address wins over ``language`` and ``?present=1``
     opens the presentation view once logged in."""
     warm_up(normalise_language(language))
-    if os.environ.get("VOILA_PREHEAT", "False") != "False":
+    if preheat.is_preheated():
         # a preheated kernel gets the page's address only now (see widgets.app.show_kit)
-        from voila.utils import wait_for_request
-
-        wait_for_request()
+        preheat.wait_for_request()
     context = from_environment()
     query = parse_qs(os.environ.get("QUERY_STRING", ""), max_num_fields=20)
     present = (query.get("present") or [""])[0].strip().lower() in ("1", "true", "yes", "ja")

@@ -1,0 +1,37 @@
+"""The kernel a group's kit page runs in, under ``talkkit serve``: ipykernel, minus what a
+group's page never uses.
+
+``talkkit serve`` (see :class:`talkkit.server.KitKernelSpecManager`) starts Python kernels as
+``python -m talkkit.kernel`` instead of ``python -m ipykernel_launcher``. The kernel is the same
+ipykernel, with two things switched off:
+
+- **the debugger** (debugpy): ipykernel loads it into every kernel so that JupyterLab can debug,
+  which costs about 10 MB per kernel (measured with ``talkkit bench``, ``bench/README.md``)
+  and would answer debug requests that any client connected to the page's websocket may send;
+- **the input history** (an SQLite file and its writer thread): a kit page runs only its
+  notebook's code, and the history would write it to disk for every page opened.
+
+JupyterLab and Binder, where authors and students work, keep the usual kernel.
+"""
+
+from __future__ import annotations
+
+import sys
+
+__all__ = ["KERNEL_ARGS", "main"]
+
+#: Options added to the kernel's command line.
+KERNEL_ARGS = ("--HistoryManager.enabled=False",)
+
+
+def main() -> None:
+    # ipykernel imports debugpy when a kernel is created and turns the debugger off when it
+    # cannot (its documented fallback when debugpy is not installed).
+    sys.modules["debugpy"] = None  # type: ignore[assignment]
+    from ipykernel.kernelapp import launch_new_instance
+
+    launch_new_instance()
+
+
+if __name__ == "__main__":
+    main()
