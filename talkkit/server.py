@@ -39,12 +39,18 @@ import time
 from pathlib import Path
 from typing import Any
 
+import jinja2
+import jinja2.bccache
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+from jupyter_events import EventLogger
 from jupyter_server.base.handlers import FileFindHandler
-from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+from jupyter_server.services.kernels.kernelmanager import (
+    AsyncMappingKernelManager,
+    ServerKernelManager,
+)
 from jupyter_server.utils import url_path_join
 from tornado import web
-from traitlets import Int
+from traitlets import Int, default
 from traitlets.config import Config
 from voila import __version__ as voila_version
 from voila.app import Voila
@@ -53,7 +59,13 @@ from voila.static_file_handler import MultiStaticFileHandler
 from talkkit.gallery import render_gallery
 from talkkit.paths import PACKAGE_DIR, kits_dir
 
-__all__ = ["BoundedKernelManager", "KitKernelSpecManager", "TalkkitVoila", "serve_config"]
+__all__ = [
+    "BoundedKernelManager",
+    "KitKernelManager",
+    "KitKernelSpecManager",
+    "TalkkitVoila",
+    "serve_config",
+]
 
 #: Static files Voilà may hand out: kit media only (never notebooks, YAML, databases).
 MEDIA_ALLOWLIST = [r".*\.(png|jpe?g|gif|svg|webp|webm|mp4|ogg|vtt)$"]
@@ -96,6 +108,26 @@ def use_talkkit_template() -> None:
         os.environ["JUPYTER_PATH"] = os.pathsep.join([str(TEMPLATE_ROOT), *parts])
 
 
+_EVENT_LOGGER: EventLogger | None = None
+
+
+class KitKernelManager(ServerKernelManager):
+    """One kernel's manager, sharing one event logger with all the others.
+
+    jupyter_server gives each kernel manager a new event logger and registers its event schemas
+    into it (a YAML parse and a jsonschema validation per kernel) unless the server application
+    has a logger, which standalone Voilà has not: about a tenth of the server's CPU when 30
+    groups open a kit at once (py-spy, ``bench/README.md``).
+    """
+
+    @default("event_logger")
+    def _default_event_logger(self) -> EventLogger:
+        global _EVENT_LOGGER
+        if _EVENT_LOGGER is None:
+            _EVENT_LOGGER = super()._default_event_logger()
+        return _EVENT_LOGGER
+
+
 class BoundedKernelManager(AsyncMappingKernelManager):
     """A kernel manager that refuses to start more than ``max_kernels`` kernels.
 
@@ -114,6 +146,10 @@ class BoundedKernelManager(AsyncMappingKernelManager):
         help="With preheated kernels: how many pool kernels may start and run their notebook at "
         "the same time (the rest wait, so refills never starve the pages being served).",
     )
+
+    @default("kernel_manager_class")
+    def _default_kernel_manager_class(self) -> str:
+        return "talkkit.server.KitKernelManager"
 
     async def start_kernel(self, *args: Any, **kwargs: Any) -> str:
         if len(self.list_kernel_ids()) >= self.max_kernels:
@@ -195,6 +231,50 @@ def tune_preheat(km: Any) -> None:
     km.get_rendered_notebook = ready_first
 
 
+class MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled page templates kept in memory for the server's life.
+
+    Voilà makes a new nbconvert exporter, hence a new Jinja environment, for every notebook it
+    renders (every page, every preheated kernel), and Jinja parses and compiles every template
+    again for each new environment: more than half of the server's CPU when 30 groups open a
+    kit at once (py-spy, ``bench/README.md``). Jinja checks each entry against its template's
+    source, so a changed template is compiled afresh.
+    """
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+#: One cache per kind of environment (Jinja compiles async and sync templates differently).
+_BYTECODE_CACHES: dict[tuple, MemoryBytecodeCache] = {}
+
+
+def cache_compiled_templates() -> None:
+    """Give every Voilà exporter's Jinja environment the shared :class:`MemoryBytecodeCache`."""
+    from voila.exporter import VoilaExporter
+
+    if getattr(VoilaExporter, "_talkkit_cached", False):
+        return
+    create = VoilaExporter._create_environment
+
+    def create_environment(self: Any) -> jinja2.Environment:
+        environment = create(self)
+        kind = (environment.is_async, tuple(sorted(environment.extensions)))
+        environment.bytecode_cache = _BYTECODE_CACHES.setdefault(kind, MemoryBytecodeCache())
+        return environment
+
+    VoilaExporter._create_environment = create_environment
+    VoilaExporter._talkkit_cached = True
+
+
 class GalleryHandler(web.RequestHandler):
     """Serves the gallery page (static HTML, no kernel)."""
 
@@ -273,6 +353,7 @@ class TalkkitVoila(Voila):
             return page_config
 
         self.voila_configuration.page_config_hook = page_config_hook
+        cache_compiled_templates()
         settings = super().init_settings()
         tune_preheat(self.kernel_manager)
         return settings

@@ -132,3 +132,37 @@ def test_abandoned_kernels_are_culled(tmp_path):
         assert "Culling kernel" in server.log(), server.log()[-2000:]
     finally:
         stop_server(server)
+
+
+def test_page_templates_are_compiled_once_for_all_renders() -> None:
+    """Voilà makes a new Jinja environment per rendered page; the second one must not parse
+    and compile the page templates again (see ``talkkit.server.MemoryBytecodeCache``)."""
+    from voila.exporter import VoilaExporter
+    from voila.paths import collect_template_paths
+
+    from talkkit.server import MemoryBytecodeCache, cache_compiled_templates, use_talkkit_template
+
+    use_talkkit_template()
+    cache_compiled_templates()
+    paths = collect_template_paths(["voila", "nbconvert"], "talkkit")
+    first = VoilaExporter(template_paths=paths, template_name="talkkit").environment
+    first.get_template("index.html.j2")
+    second = VoilaExporter(template_paths=paths, template_name="talkkit").environment
+    assert second is not first
+    assert isinstance(second.bytecode_cache, MemoryBytecodeCache)
+
+    def compile_again(*_args, **_kwargs):
+        raise AssertionError("a page template was compiled again")
+
+    second.compile = compile_again
+    template = second.get_template("index.html.j2")
+    assert template.name == "index.html.j2"
+
+
+def test_kernel_managers_share_one_event_logger() -> None:
+    """Registering jupyter_server's event schemas once, not once per kernel."""
+    from talkkit.server import BoundedKernelManager, KitKernelManager
+
+    assert BoundedKernelManager().kernel_manager_class == "talkkit.server.KitKernelManager"
+    first, second = KitKernelManager(), KitKernelManager()
+    assert first.event_logger is second.event_logger
