@@ -236,6 +236,24 @@ def test_answers_typed_before_the_session_opens_are_saved_when_it_does(store) ->
     assert stored(store, book) == {KEY: "tidligt svar"}
 
 
+def test_text_typed_before_a_resumed_session_opens_never_hides_a_stored_answer(store) -> None:
+    """The store was down at start and the group typed; the session that opens then already
+    holds another answer for the field: the group is offered both, nothing is overwritten."""
+    session = store.create_session(KIT.id, "da")
+    store.save_answer(session.id, KEY, "gemt i går", None)
+    store.save_answer(session.id, "learning.recognise", "også gemt", None)
+    book = AnswerBook(KIT, language="da", schedule=Later())
+    assert book.save(KEY, "skrevet mens vi ventede", 1) == "saving"
+    assert book.save("learning.recognise", "også gemt", 1) == "saving"  # the same text
+    book.connect(lambda: (store, session))
+    assert book.status[KEY]["state"] == "conflict"
+    assert book.status[KEY]["theirs"] == "gemt i går"
+    assert stored(store, book)[KEY] == "gemt i går"  # not overwritten unseen
+    assert book.status["learning.recognise"]["state"] == "saved"
+    assert book.resolve(KEY, "ours") == "saved"
+    assert stored(store, book)[KEY] == "skrevet mens vi ventede"
+
+
 def test_an_unreachable_store_at_start_is_retried(store) -> None:
     later = Later()
     attempts = []

@@ -191,6 +191,11 @@ class AnswerBook(HasTraits):
             except AnswerError:
                 log.warning("stored answer %s does not fit the kit any more; not shown", key)
                 continue
+            if key in self._state.pending:
+                # Typed before the session opened (the store was down, or the page let the
+                # group type at once): written as "no answer seen", so a different stored
+                # answer is offered to choose from (resolve), never overwritten unseen.
+                continue
             self._state.revisions[key] = answer.revision
         self.values = {**loaded, **self.values}
         self._push({k: v for k, v in loaded.items() if k not in self._state.pending})
