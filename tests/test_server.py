@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import time
 import urllib.error
 import urllib.request
@@ -166,3 +168,47 @@ def test_kernel_managers_share_one_event_logger() -> None:
     assert BoundedKernelManager().kernel_manager_class == "talkkit.server.KitKernelManager"
     first, second = KitKernelManager(), KitKernelManager()
     assert first.event_logger is second.event_logger
+
+
+def _page_config(kit_server) -> dict:
+    """The Jupyter page config of the demo kit's page (where its JavaScript lives)."""
+    url = f"{kit_server.url}voila/render/tidlig-opsporing/kit.ipynb"
+    with urllib.request.urlopen(url, timeout=120) as response:  # noqa: S310 - localhost
+        html = response.read().decode("utf-8")
+    found = re.search(
+        r'<script id="jupyter-config-data" type="application/json">(.*?)</script>', html, re.S
+    )
+    assert found, "no page config in the kit page"
+    return json.loads(found.group(1))
+
+
+def _get(url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
+    request = urllib.request.Request(url, headers=headers)  # noqa: S310 - localhost
+    with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+        return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
+
+
+def test_javascript_is_cached_for_good_and_sent_gzipped(kit_server) -> None:
+    """Voilà's files and the widget extensions' hashed chunks: immutable caching, gzip once."""
+    import gzip
+
+    config = _page_config(kit_server)
+    base = kit_server.url.rstrip("/")
+    extension = next(e for e in config["federated_extensions"] if e["name"] == "jupyter-vuetify")
+    urls = [
+        base + config["fullStaticUrl"] + "/voila.js",
+        f"{base}{config['fullLabextensionsUrl']}/{extension['name']}/{extension['load']}",
+    ]
+    for url in urls:
+        status, plain_headers, plain = _get(url, **{"Accept-Encoding": "identity"})
+        assert status == 200 and len(plain) > 1000, url
+        assert plain_headers["cache-control"] == "public, max-age=31536000, immutable", url
+        assert "content-encoding" not in plain_headers
+        status, headers, body = _get(url, **{"Accept-Encoding": "gzip, deflate, br"})
+        assert headers.get("content-encoding") == "gzip", url
+        assert "Accept-Encoding" in headers.get("vary", ""), url
+        assert int(headers["content-length"]) == len(body) < len(plain) / 2
+        assert gzip.decompress(body) == plain  # the same file, only smaller
+        # A range request gets the file's own bytes.
+        status, headers, part = _get(url, Range="bytes=0-99", **{"Accept-Encoding": "gzip"})
+        assert status == 206 and part == plain[:100] and "content-encoding" not in headers

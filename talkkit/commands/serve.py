@@ -27,6 +27,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--preheat", type=int, default=0, help="kernels kept ready per kit (0: start on demand)"
     )
     p.add_argument(
+        "--preheat-kit",
+        action="append",
+        default=[],
+        metavar="KIT",
+        help="keep --preheat kernels ready only for this kit (its folder name; repeatable), "
+        "e.g. the kit of today's seminar: --preheat 30 --preheat-kit tidlig-opsporing",
+    )
+    p.add_argument(
         "--store",
         default=None,
         help="answer store for every kit: a postgresql:// URL for seminars with many groups "
@@ -39,6 +47,18 @@ def run(args: argparse.Namespace) -> int:
     from talkkit.server import serve  # imported here: Voilà is heavy and only serve needs it
 
     root = (args.kits_dir or kits_dir()).resolve()
+    notebooks = []
+    for kit in args.preheat_kit:
+        notebook = root / kit / "kit.ipynb"
+        if "/" in kit or "\\" in kit or not notebook.is_file():
+            print(
+                f"talkkit serve: no kit named {kit!r} in {root} (--preheat-kit takes a kit folder's name)"
+            )
+            return 2
+        notebooks.append(f"{kit}/kit.ipynb")
+    if notebooks and args.preheat <= 0:
+        print("talkkit serve: --preheat-kit needs --preheat N (how many kernels to keep ready)")
+        return 2
     if args.store:
         os.environ["TALKKIT_STORE"] = args.store  # kernels inherit it (talkkit.store.default_url)
     host = "localhost" if args.ip in ("127.0.0.1", "localhost") else args.ip
@@ -54,5 +74,6 @@ def run(args: argparse.Namespace) -> int:
         max_kernels=args.max_kernels,
         cull_idle_seconds=args.cull_idle,
         preheat=args.preheat,
+        preheat_notebooks=notebooks or None,
     )
     return 0
