@@ -35,6 +35,7 @@ REQUEST_VARIABLES = frozenset(
         "SERVER_SOFTWARE",
         "SERVER_PROTOCOL",
         "VOILA_REQUEST_URL",
+        "HTTP_COOKIE",  # the one header talkkit serve passes (http_header_envs)
     }
 )
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
 from talkkit.i18n import normalise_language
@@ -19,6 +20,7 @@ __all__ = ["RequestContext", "from_environment", "parse_request"]
 
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{4,64}$")
 _TRUE = {"1", "true", "yes", "ja", "on"}
+_KIT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,12 @@ class RequestContext:
     session_id: str | None
     media_base: str  # URL path prefix under which the kit folder's files are served
     theme: str | None
+    #: kit id -> the session this browser last used with that kit (its ``talkkit_session_<kit>``
+    #: cookie, set by the kit page); lets the kernel open it before the page asks.
+    browser_sessions: Mapping[str, str] = field(default_factory=dict)
+
+    def browser_session(self, kit_id: str) -> str | None:
+        return self.browser_sessions.get(kit_id)
 
 
 def _token(values: dict[str, list[str]], name: str) -> str | None:
@@ -36,8 +44,28 @@ def _token(values: dict[str, list[str]], name: str) -> str | None:
     return value if _TOKEN.match(value) else None
 
 
-def parse_request(url: str | None, query: str | None = None) -> RequestContext:
-    """Parse the page address (``/voila/render/<kit>/kit.ipynb?lang=sv&facilitator=1``)."""
+#: Cookie name prefix of the session a browser last used with a kit (``widgets/page.vue``).
+SESSION_COOKIE = "talkkit_session_"
+
+
+def parse_cookies(header: str | None) -> dict[str, str]:
+    """``kit id -> session id`` from a ``Cookie`` header; anything odd is left out."""
+    found: dict[str, str] = {}
+    for part in (header or "")[:8192].split(";")[:50]:
+        name, _, value = part.strip().partition("=")
+        if not name.startswith(SESSION_COOKIE):
+            continue
+        kit_id = name[len(SESSION_COOKIE) :]
+        if _KIT_ID.match(kit_id) and _TOKEN.match(value):
+            found[kit_id] = value
+    return found
+
+
+def parse_request(
+    url: str | None, query: str | None = None, cookie: str | None = None
+) -> RequestContext:
+    """Parse the page address (``/voila/render/<kit>/kit.ipynb?lang=sv&facilitator=1``) and
+    the kit session cookies of its ``Cookie`` header."""
     parts = urlsplit(url or "")
     values = parse_qs(query if query is not None else parts.query, max_num_fields=20)
     lang_raw = (values.get("lang") or [None])[0]
@@ -55,6 +83,7 @@ def parse_request(url: str | None, query: str | None = None) -> RequestContext:
         session_id=_token(values, "session"),
         media_base=media_base,
         theme=theme if theme in ("dark", "light") else None,
+        browser_sessions=parse_cookies(cookie),
     )
 
 
@@ -65,4 +94,4 @@ def from_environment() -> RequestContext:
     ``voila.utils.wait_for_request()``) gets only the page's path as ``SCRIPT_NAME``.
     """
     url = os.environ.get("VOILA_REQUEST_URL") or os.environ.get("SCRIPT_NAME")
-    return parse_request(url, os.environ.get("QUERY_STRING"))
+    return parse_request(url, os.environ.get("QUERY_STRING"), os.environ.get("HTTP_COOKIE"))

@@ -352,6 +352,12 @@ class PrecompressedMixin:
             return etag[:-1] + '-gzip"'  # another representation, another tag
         return etag
 
+    @classmethod
+    def get_content_version(cls, abspath: str) -> str:
+        # tornado hashes a file through cls.get_content(), which is an instance method here
+        with open(abspath, "rb") as f:
+            return hashlib.sha512(f.read()).hexdigest()
+
     def get_content_size(self) -> int:
         if self._gzip_body is not None:
             return len(self._gzip_body)
@@ -476,7 +482,9 @@ def serve_config(
     c.VoilaConfiguration.file_allowlist = MEDIA_ALLOWLIST
     c.VoilaConfiguration.multi_kernel_manager_class = "talkkit.server.BoundedKernelManager"
     c.VoilaConfiguration.kernel_spec_manager_class = "talkkit.server.KitKernelSpecManager"
-    c.VoilaConfiguration.http_header_envs = []
+    # Only the Cookie header reaches a kernel (as HTTP_COOKIE): the kit page's session cookie
+    # lets it open the group's session before the page asks (talkkit/request.py).
+    c.VoilaConfiguration.http_header_envs = ["Cookie"]
     # Skip JupyterLab-only front-end extensions (the Voilà preview button, pygments themes):
     # less JavaScript per page, and none built against another JupyterLab than Voilà's.
     c.VoilaConfiguration.extension_denylist = LAB_ONLY_EXTENSIONS

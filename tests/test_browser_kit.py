@@ -185,6 +185,32 @@ def test_the_browser_resumes_its_own_session_without_the_link(kit_server, page) 
     assert_clean(log, failed, kit_server.url)
 
 
+def test_the_session_cookie_lets_the_kernel_open_the_session_first(
+    kit_server, page, browser
+) -> None:
+    """The kit page keeps its session id in a cookie for its own folder: a browser with only
+    that cookie (no localStorage, no ?session=) gets its session back, and the kernel opened it
+    before the page asked (the fields are never shown waiting)."""
+    pg, _log = page
+    open_kit(pg, kit_url(kit_server))
+    first = re.search(r"session=([\w-]+)", pg.url).group(1)
+    pg.locator("#tk-welcome-expectations").fill("Husket med en cookie")
+    expect(save_line(pg, "tk-welcome-expectations")).to_have_text(re.compile("Gemt"))
+    cookies = [c for c in pg.context.cookies() if c["name"].startswith("talkkit_session_")]
+    assert [(c["name"], c["value"], c["path"], c["sameSite"]) for c in cookies] == [
+        (f"talkkit_session_{KIT}", first, f"/voila/render/{KIT}/", "Strict")
+    ]
+    other = browser.new_context(viewport={"width": 1366, "height": 900}, locale="da-DK")
+    try:
+        other.add_cookies(cookies)
+        fresh = other.new_page()
+        open_kit(fresh, kit_url(kit_server))
+        expect(fresh.locator("#tk-welcome-expectations")).to_have_value("Husket med en cookie")
+        assert re.search(r"session=([\w-]+)", fresh.url).group(1) == first
+    finally:
+        other.close()
+
+
 def test_swedish_interface_and_facilitator_guidance(kit_server, page) -> None:
     """?lang=sv speaks Swedish (content falls back to Danish, with a note); ?facilitator=1
     shows the guidance, and the language switch keeps the session."""

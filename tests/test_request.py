@@ -49,3 +49,20 @@ def test_preheated_kernel_reads_the_path_from_script_name(monkeypatch):
     ctx = from_environment()
     assert ctx.media_base == "/voila/files/tidlig-opsporing/"
     assert ctx.language == "en"
+
+
+def test_session_cookies_are_read_per_kit_and_checked():
+    """Only well-formed ``talkkit_session_<kit>`` cookies count; other cookies are ignored."""
+    from talkkit.request import parse_cookies
+
+    header = (
+        "_xsrf=2|abc|def; talkkit_session_tidlig-opsporing=lCqC14lEuBeXtJydFLiDIw; "
+        "talkkit_session_skolfranvaro=<script>; talkkit_session_../etc=abcdefgh; "
+        "talkkit_session_=abcdefgh; other=talkkit_session_x"
+    )
+    assert parse_cookies(header) == {"tidlig-opsporing": "lCqC14lEuBeXtJydFLiDIw"}
+    assert parse_cookies(None) == {} and parse_cookies("") == {}
+    assert parse_cookies("talkkit_session_a=" + "x" * 65) == {}
+    ctx = parse_request(URL, "", header)
+    assert ctx.browser_session("tidlig-opsporing") == "lCqC14lEuBeXtJydFLiDIw"
+    assert ctx.browser_session("skolfranvaro") is None

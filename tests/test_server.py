@@ -212,3 +212,4 @@ def test_javascript_is_cached_for_good_and_sent_gzipped(kit_server) -> None:
         # A range request gets the file's own bytes.
         status, headers, part = _get(url, Range="bytes=0-99", **{"Accept-Encoding": "gzip"})
         assert status == 206 and part == plain[:100] and "content-encoding" not in headers
+    assert "Could not open static file" not in kit_server.log()

@@ -403,3 +403,26 @@ def test_show_kit_waits_for_the_request_in_a_preheated_kernel(
     app = show_kit(ROOT / "kits" / "tidlig-opsporing", store=store_url)
     assert app.language == "sv"
     assert app.players[0].src.startswith("/voila/files/tidlig-opsporing/")
+
+
+def test_the_browsers_session_cookie_opens_the_session_before_the_page_asks(
+    store_url: str,
+) -> None:
+    """A kernel whose request carries the kit's session cookie opens that session at once (the
+    fields are ready when the page first shows); the address's session still wins, and a
+    cookie naming another kit's or an unknown session opens nothing."""
+    store = open_store(store_url)
+    mine = store.create_session(KIT.id, "da")
+    other = store.create_session(KIT.id, "da")
+
+    def built(query: str, cookie: str) -> KitApp:
+        context = parse_request(f"{RENDER}?{query}", None, cookie)
+        return KitApp(KIT, language="da", facilitator=False, context=context, store=store_url)
+
+    app = built("", f"talkkit_session_{KIT.id}={mine.id}")
+    assert app.book.ready and app.book.session_id == mine.id  # before any hello
+    app = built(f"session={other.id}", f"talkkit_session_{KIT.id}={mine.id}")
+    assert app.book.session_id == other.id
+    for cookie in (f"talkkit_session_another-kit={mine.id}", f"talkkit_session_{KIT.id}=nosuchid1"):
+        app = built("", cookie)
+        assert not app.book.ready and app.book.session_id == ""

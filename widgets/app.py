@@ -116,10 +116,15 @@ class KitApp:
         self.agenda.observe(self._phase_changed, "current")
         self.book.observe(self._session_opened, "session_id")
 
-        # A session named in the address (or the group parameter) opens right away; otherwise
-        # the page asks the browser for its own last session first (see hello()).
-        if self._address_ids_exist():
+        # A session named in the address (or the group parameter), else the one this browser
+        # last used with the kit (its cookie), opens right away: the page's fields are ready
+        # when it first shows. Otherwise the page asks the browser for its last session first
+        # (hello(), from localStorage), then opens that or a new one.
+        cookie_id = context.browser_session(kit.id)
+        if self._ids_exist(self._address_ids):
             self.open([])
+        elif cookie_id and self._ids_exist([cookie_id]):
+            self.open([cookie_id])
 
     # -- the session ----------------------------------------------------------------------------
 
@@ -128,11 +133,11 @@ class KitApp:
             self._store = open_store(self._store_url or None)
         return self._store
 
-    def _address_ids_exist(self) -> bool:
-        if not any(self._address_ids):
+    def _ids_exist(self, ids: list[str | None]) -> bool:
+        if not any(ids):
             return False
         try:
-            return find_session(self._get_store(), self.kit, self._address_ids) is not None
+            return find_session(self._get_store(), self.kit, ids) is not None
         except Exception as exc:
             log.warning("store not reachable at start: %s", exc)
             return False
