@@ -10,7 +10,8 @@ start, turned into seconds):
 
 *Time to interactive* is ``interactive``. A page never usable within the page timeout gets
 ``failure="no answer field"`` if it showed widgets but no enabled answer field, else
-``failure="timeout"`` (or ``"error: ..."``).
+``failure="timeout"`` (``"timeout (blank page)"`` when it never showed anything, or
+``"error: ..."``).
 
 *Cold* is a new browser context (empty HTTP cache); *warm* is a second load in the same context.
 """
@@ -202,6 +203,8 @@ async def load_once(
         if result["failure"] and result["failure"] != "no answer field":
             text = await page.evaluate("() => (document.body && document.body.innerText) || ''")
             result["page_text"] = " ".join(text.split())[:200]
+            if result["failure"] == "timeout" and not result["page_text"]:
+                result["failure"] = "timeout (blank page)"  # nothing was ever shown
     result["requests"] = requests["n"]
     result["network"] = requests.get("network", 0)
     if record_urls:

@@ -34,6 +34,8 @@ from typing import Any
 __all__ = ["SyntheticGroup", "run_synthetic", "save_rounds"]
 
 _KERNEL_ID = re.compile(r'"kernelId":\s*"([0-9a-f-]{36})"')
+#: What a page shows: a cell output holding a widget view (without one a page stays blank).
+_WIDGET_VIEW = re.compile(r'"application/vnd\.jupyter\.widget-view\+json":\s*\{\s*"model_id"')
 
 
 def _msg(session: str, msg_type: str, content: dict, metadata: dict | None = None) -> str:
@@ -138,6 +140,9 @@ class SyntheticGroup:
                 r["failure"] = "no kernel in the page"
                 return r
             kernel_id = found.group(1)
+            if not _WIDGET_VIEW.search(html):
+                r["failure"] = "blank page (no widget in the HTML)"
+                return r
             await self._assets(client)
             r["assets"] = time.perf_counter() - t0
             ws_url = self.base_url.replace("http", "ws", 1)

@@ -24,6 +24,7 @@ def server_extension_config() -> tuple[dict, dict]:
     server = {
         "ServerApp": {"jpserver_extensions": {"talkkit.server": True, "voila": True}},
         "MappingKernelManager": dict(c.MappingKernelManager.items()),
+        "VoilaExecutor": dict(c.VoilaExecutor.items()),
     }
     return server, {"VoilaConfiguration": voila}
 

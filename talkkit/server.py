@@ -95,6 +95,13 @@ LAB_ONLY_EXTENSIONS = ["@voila-dashboards/jupyterlab-preview", "jupyterlab_pygme
 
 TEMPLATE_ROOT = PACKAGE_DIR / "share" / "jupyter"
 
+#: Seconds Voilà's executor waits, after a cell's reply, for the rest of the cell's output.
+#: nbclient's default is 4 s, and past it the output is dropped without an error. When many
+#: groups open a kit at once the server handles a kernel's messages seconds late: with 60
+#: groups on 2 cores (``talkkit bench``) the kit's output (the whole page) came later than
+#: 4 s and pages stayed blank for good. A page that shows late is better than a blank one.
+RENDER_OUTPUT_TIMEOUT = 60
+
 #: Cache-Control of a file whose address changes whenever its content does.
 IMMUTABLE = "public, max-age=31536000, immutable"
 #: A file name with a content hash (webpack chunks, ``remoteEntry.<hash>.js``, fonts).
@@ -500,6 +507,7 @@ def serve_config(
     c.MappingKernelManager.cull_interval = max(1, min(60, cull_idle_seconds // 2))
     c.MappingKernelManager.cull_connected = False
     c.KernelManager.transport = "ipc"
+    c.VoilaExecutor.iopub_timeout = RENDER_OUTPUT_TIMEOUT
     return c
 
 

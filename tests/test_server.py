@@ -170,6 +170,38 @@ def test_kernel_managers_share_one_event_logger() -> None:
     assert first.event_logger is second.event_logger
 
 
+def test_late_cell_output_is_waited_for() -> None:
+    """Under a burst the server reads a kernel's messages seconds late; nbclient's 4 s wait for
+    a cell's output then drops the whole kit page and the group sees a blank page (found with
+    60 groups in ``talkkit bench``). The executor of ``talkkit serve`` and of Binder waits."""
+    import nbclient
+    import nbformat
+    from voila.execute import VoilaExecutor
+
+    from talkkit.server import RENDER_OUTPUT_TIMEOUT, serve_config
+
+    nb = nbformat.v4.new_notebook()
+    default = nbclient.NotebookClient(nb).iopub_timeout
+    assert RENDER_OUTPUT_TIMEOUT >= 30 > default
+    assert VoilaExecutor(nb, config=serve_config()).iopub_timeout == RENDER_OUTPUT_TIMEOUT
+    assert VoilaExecutor(nb, config=serve_config(preheat=2)).iopub_timeout == RENDER_OUTPUT_TIMEOUT
+
+
+def test_binder_server_waits_for_late_cell_output(tmp_path) -> None:
+    import nbformat
+    from traitlets.config.loader import JSONFileConfigLoader
+    from voila.execute import VoilaExecutor
+
+    from talkkit.binder_config import main as write_config
+    from talkkit.server import RENDER_OUTPUT_TIMEOUT
+
+    write_config([str(tmp_path)])
+    folder = tmp_path / "jupyter_server_config.d"
+    config = JSONFileConfigLoader("talkkit.json", str(folder)).load_config()
+    executor = VoilaExecutor(nbformat.v4.new_notebook(), config=config)
+    assert executor.iopub_timeout == RENDER_OUTPUT_TIMEOUT
+
+
 def _page_config(kit_server) -> dict:
     """The Jupyter page config of the demo kit's page (where its JavaScript lives)."""
     url = f"{kit_server.url}voila/render/tidlig-opsporing/kit.ipynb"
