@@ -81,3 +81,19 @@ def test_kit_renders_with_talkkit_template(jupyter_server):
 def test_media_allowlist_applies(jupyter_server, path, ok):
     code, _ = get(jupyter_server + "voila/files/" + path)
     assert (code == 200) is ok
+
+
+def test_binder_server_waits_for_late_cell_output(tmp_path) -> None:
+    """Binder's Voilà executor waits for late cell output as ``talkkit serve``'s does (see
+    ``test_server.test_late_cell_output_is_waited_for``)."""
+    import nbformat
+    from traitlets.config.loader import JSONFileConfigLoader
+    from voila.execute import VoilaExecutor
+
+    from talkkit.server import RENDER_OUTPUT_TIMEOUT
+
+    write_config([str(tmp_path)])
+    folder = tmp_path / "jupyter_server_config.d"
+    config = JSONFileConfigLoader("talkkit.json", str(folder)).load_config()
+    executor = VoilaExecutor(nbformat.v4.new_notebook(), config=config)
+    assert executor.iopub_timeout == RENDER_OUTPUT_TIMEOUT

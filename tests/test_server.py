@@ -187,21 +187,6 @@ def test_late_cell_output_is_waited_for() -> None:
     assert VoilaExecutor(nb, config=serve_config(preheat=2)).iopub_timeout == RENDER_OUTPUT_TIMEOUT
 
 
-def test_binder_server_waits_for_late_cell_output(tmp_path) -> None:
-    import nbformat
-    from traitlets.config.loader import JSONFileConfigLoader
-    from voila.execute import VoilaExecutor
-
-    from talkkit.binder_config import main as write_config
-    from talkkit.server import RENDER_OUTPUT_TIMEOUT
-
-    write_config([str(tmp_path)])
-    folder = tmp_path / "jupyter_server_config.d"
-    config = JSONFileConfigLoader("talkkit.json", str(folder)).load_config()
-    executor = VoilaExecutor(nbformat.v4.new_notebook(), config=config)
-    assert executor.iopub_timeout == RENDER_OUTPUT_TIMEOUT
-
-
 def _page_config(kit_server) -> dict:
     """The Jupyter page config of the demo kit's page (where its JavaScript lives)."""
     url = f"{kit_server.url}voila/render/tidlig-opsporing/kit.ipynb"
