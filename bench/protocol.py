@@ -15,7 +15,9 @@ server's side of a page load, in the order a page does it:
    until the kernel says the group's session is open (a ``ready: true`` update): from then on a
    real page's answer fields are enabled. That moment is the synthetic group's ``ready``;
 4. optionally save answers through the kernel (the ``save`` event of the answer view) and time
-   each until the kernel reports it ``saved`` (committed in the store).
+   each until the kernel reports it ``saved`` (committed in the store): every group at the
+   same instant (:func:`save_rounds`, the worst case), or every group at the kit's autosave
+   pace (:func:`paced_saves`, what groups typing at once send).
 
 Only message types Voilà lets a page send are used (comm_open, comm_msg, kernel_info_request).
 """
@@ -25,13 +27,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import random
 import re
 import time
 import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-__all__ = ["SyntheticGroup", "run_synthetic", "save_rounds"]
+__all__ = ["SyntheticGroup", "paced_saves", "run_synthetic", "save_rounds"]
 
 _KERNEL_ID = re.compile(r'"kernelId":\s*"([0-9a-f-]{36})"')
 #: What a page shows: a cell output holding a widget view (without one a page stays blank).
@@ -277,3 +280,48 @@ async def save_rounds(members: list[SyntheticGroup], rounds: int = 3) -> dict[st
         lost += sum(1 for d in done if d is None)
         await asyncio.sleep(0.2)
     return {"writers": len(ready), "rounds": rounds, "latencies_ms": latencies, "lost": lost}
+
+
+async def paced_saves(
+    members: list[SyntheticGroup], saves: int, interval: float, seed: int = 6
+) -> dict[str, Any]:
+    """Every ready group types: ``saves`` saves each, one every ``interval`` seconds +-50 %.
+
+    The kit's answer field sends a save after one second without typing, so a group typing
+    without pause sends about one a second; the groups start at random moments of the first
+    interval, as groups do. A group's next save is due ``interval`` (+-50 %) after the last
+    one was sent, or as soon as the last one is saved if that took longer: a slow answer
+    delays the group's next save, as a page's would. Latency as in :func:`save_rounds`.
+    """
+    rng = random.Random(seed)  # noqa: S311 - timing jitter, not secrets
+    ready = [m for m in members if m.result.get("ready") and m.ws is not None]
+    latencies: list[float] = []
+    lost = 0
+
+    async def group(index: int, member: SyntheticGroup, waits: list[float]) -> None:
+        nonlocal lost
+        await asyncio.sleep(waits[0])
+        for n, wait in enumerate(waits[1:]):
+            due = time.perf_counter() + wait
+            took = await member.save(f"bench-paced-{index}-{n}", 100 + n)
+            if took is None:
+                lost += 1
+            else:
+                latencies.append(took)
+            await asyncio.sleep(max(0.0, due - time.perf_counter()))
+
+    plans = [
+        [interval * rng.random()] + [interval * rng.uniform(0.5, 1.5) for _ in range(saves)]
+        for _ in ready
+    ]
+    t0 = time.perf_counter()
+    await asyncio.gather(*(group(i, m, plans[i]) for i, m in enumerate(ready)))
+    elapsed = time.perf_counter() - t0
+    return {
+        "writers": len(ready),
+        "saves_per_writer": saves,
+        "interval": interval,
+        "latencies_ms": latencies,
+        "lost": lost,
+        "saves_per_s": len(latencies) / elapsed if elapsed > 0 else None,
+    }

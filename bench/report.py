@@ -92,6 +92,8 @@ def _synthetic_summary(level: dict[str, Any]) -> dict[str, Any]:
             kinds[x["failure"]] = kinds.get(x["failure"], 0) + 1
     e2e = level.get("e2e") or {}
     saves = stats(e2e.get("latencies_ms", []))
+    typing = level.get("e2e_paced") or {}
+    typed = stats(typing.get("latencies_ms", []))
     return {
         "groups": level["groups"],
         "store": level.get("store", "sqlite"),
@@ -107,8 +109,18 @@ def _synthetic_summary(level: dict[str, Any]) -> dict[str, Any]:
         "memory": {
             k: v for k, v in level["memory"].items() if k not in ("kernel_rss_mb", "kernel_uss_mb")
         },
-        "save": {**saves, "lost": e2e.get("lost", 0), "writers": e2e.get("writers", 0)},
-        "save_p99": saves["p99"],
+        # every group saving at the kit's autosave pace (the target) ...
+        "save_typing": {
+            **typed,
+            "lost": typing.get("lost", 0),
+            "writers": typing.get("writers", 0),
+            "interval": typing.get("interval"),
+            "saves_per_s": typing.get("saves_per_s"),
+        },
+        "save_p99": typed["p99"],
+        # ... and every group saving in the same instant (the worst case)
+        "save_at_once": {**saves, "lost": e2e.get("lost", 0), "writers": e2e.get("writers", 0)},
+        "save_at_once_p99": saves["p99"],
         "cpu_s": level.get("cpu_s"),
     }
 
@@ -411,7 +423,8 @@ def render_markdown(result: dict[str, Any]) -> str:
             levels.append((f"{pg['groups']} (PostgreSQL)", pg))
         for n, s in levels:
             mem = s.get("memory", {})
-            save = s.get("save", {})
+            typing = s.get("save_typing", {})
+            save = s.get("save_at_once", {})
             rows.append(
                 [
                     n,
@@ -424,6 +437,8 @@ def render_markdown(result: dict[str, Any]) -> str:
                     f"{mem.get('kernels', '–')}",
                     _fmt(mem.get("kernel_rss_median_mb"), "MB"),
                     _fmt(mem.get("server_rss_mb"), "MB"),
+                    f"{_fmt(typing.get('median'), 'ms')} / {_fmt(typing.get('p99'), 'ms')}"
+                    + (f" ({typing['lost']} lost)" if typing.get("lost") else ""),
                     f"{_fmt(save.get('median'), 'ms')} / {_fmt(save.get('p99'), 'ms')}"
                     + (f" ({save['lost']} lost)" if save.get("lost") else ""),
                     _cpu(s.get("cpu_s")),
@@ -442,7 +457,8 @@ def render_markdown(result: dict[str, Any]) -> str:
                     "kernels",
                     "kernel RSS",
                     "server RSS",
-                    "save via kernel median / p99",
+                    "save via kernel, typing: median / p99",
+                    "save via kernel, all in one instant: median / p99",
                     "CPU s server / browser (wall)",
                 ],
                 rows,
@@ -456,7 +472,11 @@ def render_markdown(result: dict[str, Any]) -> str:
             "session is open, the moment a real page enables its answer fields (a real page adds "
             "its own rendering, ~1-2 s on an idle machine). Probes are real chromium pages "
             "opening at the same moment. Save via kernel: the answer view's `save` event until "
-            "the kernel reports it saved (committed), every group at once, 3 rounds."
+            "the kernel reports it saved (committed). *Typing*: every group saves at the kit's "
+            "autosave pace (one save per interval +-50 %, the groups starting at random moments "
+            "of the first interval; the interval and count are those of the store-call run "
+            "below); this is the target. *All in one instant*: every group sends a save at the "
+            "same moment, 3 rounds, the worst case."
         )
         out.append("")
     saves = summary.get("saves")

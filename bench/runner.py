@@ -204,14 +204,15 @@ def _level(
             cpu = memory.cpu_used(cpu_start, memory.cpu_seconds(server))
             cpu["wall"] = time.monotonic() - wall_start
             snap = await asyncio.to_thread(memory.snapshot, server)
-            e2e = None
+            e2e = paced = None
             if synthetic and members:
                 e2e = await protocol.save_rounds(members, rounds=3)
+                paced = await protocol.paced_saves(members, cfg.saves, cfg.save_interval)
                 for member in members:
                     member.close()
             elif any(pages):
                 e2e = await browser.saves_through_pages(pages, store, rounds=2)
-            return {"memory": snap, "e2e": e2e, "cpu": cpu}
+            return {"memory": snap, "e2e": e2e, "e2e_paced": paced, "cpu": cpu}
 
         url = f"{server.url}voila/render/{cfg.kit}"
         cpu_start = memory.cpu_seconds(server)
@@ -252,6 +253,7 @@ def _level(
         "memory": extra["memory"],
         "memory_idle": idle,
         "e2e": extra["e2e"],
+        "e2e_paced": extra.get("e2e_paced"),
         "cpu_s": extra["cpu"],
         "server_error_count": count,
         "server_errors": lines,

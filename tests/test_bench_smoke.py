@@ -76,8 +76,11 @@ def test_a_tiny_bench_run_measures_every_phase(tmp_path):
     synthetic = summary["synthetic"]["2"]
     assert synthetic["failures"] == 0, synthetic["failure_kinds"]
     assert _positive(synthetic["probe_p95"]) and _positive(synthetic["ready_p95"])
-    assert synthetic["save"]["n"] == 3 and synthetic["save"]["lost"] == 0
-    assert _positive(synthetic["save_p99"])
+    assert synthetic["save_at_once"]["n"] == 3 and synthetic["save_at_once"]["lost"] == 0
+    assert _positive(synthetic["save_at_once_p99"])
+    # the same group typing: 10 saves at the quick run's pace, each one committed
+    assert synthetic["save_typing"]["n"] == 10 and synthetic["save_typing"]["lost"] == 0
+    assert _positive(synthetic["save_p99"]) and _positive(synthetic["save_typing"]["saves_per_s"])
 
     # saves on SQLite: every save timed, none failed
     saves = summary["saves"]["sqlite"]
