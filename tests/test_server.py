@@ -230,3 +230,53 @@ def test_javascript_is_cached_for_good_and_sent_gzipped(kit_server) -> None:
         status, headers, part = _get(url, Range="bytes=0-99", **{"Accept-Encoding": "gzip"})
         assert status == 206 and part == plain[:100] and "content-encoding" not in headers
     assert "Could not open static file" not in kit_server.log()
+
+
+def test_files_compressed_at_start_are_served_without_compressing_again(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``precompress`` (run at server start) keys its cache as the handlers look it up: the
+    real path tornado resolves, here through a symlinked folder, as a venv's share/ may be."""
+    import asyncio
+    import gzip
+
+    from tornado.httpclient import AsyncHTTPClient
+    from tornado.httpserver import HTTPServer
+    from tornado.testing import bind_unused_port
+    from tornado.web import Application
+
+    from talkkit import server as srv
+
+    real = tmp_path / "real" / "static"
+    real.mkdir(parents=True)
+    code = b"console.log('talkkit');\n" * 500
+    (real / "chunk.0123456789abcdef.js").write_bytes(code)
+    (real / "chunk.0123456789abcdef.js.map").write_text("{}")  # only developer tools ask
+    (real / "poster.png").write_bytes(b"\x89PNG" + bytes(2000))  # not text: never gzipped
+    link = tmp_path / "served"
+    link.symlink_to(tmp_path / "real")
+    assert srv.precompress([str(link)]) == 1
+
+    compress, calls = gzip.compress, []
+    monkeypatch.setattr(gzip, "compress", lambda *a, **k: calls.append(1) or compress(*a, **k))
+
+    async def fetch() -> tuple[str | None, bytes]:
+        app = Application([(r"/s/(.*)", srv.VersionedStaticHandler, {"paths": [str(link)]})])
+        sock, port = bind_unused_port()
+        server = HTTPServer(app)
+        server.add_sockets([sock])
+        try:
+            response = await AsyncHTTPClient().fetch(
+                f"http://127.0.0.1:{port}/s/static/chunk.0123456789abcdef.js",
+                headers={"Accept-Encoding": "gzip"},
+                decompress_response=False,
+            )
+            return response.headers.get("Content-Encoding"), response.body
+        finally:
+            server.stop()
+
+    encoding, body = asyncio.run(fetch())
+    assert encoding == "gzip" and gzip.decompress(body) == code
+    assert calls == []  # served from what was compressed at start
+    (real / "chunk.0123456789abcdef.js").write_bytes(code + b"// changed\n")
+    assert asyncio.run(fetch())[0] == "gzip" and calls == [1]  # a changed file: compressed anew
