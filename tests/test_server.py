@@ -239,6 +239,7 @@ def test_files_compressed_at_start_are_served_without_compressing_again(
     real path tornado resolves, here through a symlinked folder, as a venv's share/ may be."""
     import asyncio
     import gzip
+    from concurrent.futures import ThreadPoolExecutor
 
     from tornado.httpclient import AsyncHTTPClient
     from tornado.httpserver import HTTPServer
@@ -275,8 +276,13 @@ def test_files_compressed_at_start_are_served_without_compressing_again(
         finally:
             server.stop()
 
-    encoding, body = asyncio.run(fetch())
+    def served() -> tuple[str | None, bytes]:
+        # its own thread: a browser test before this one leaves Playwright's loop running here
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, fetch()).result(timeout=60)
+
+    encoding, body = served()
     assert encoding == "gzip" and gzip.decompress(body) == code
     assert calls == []  # served from what was compressed at start
     (real / "chunk.0123456789abcdef.js").write_bytes(code + b"// changed\n")
-    assert asyncio.run(fetch())[0] == "gzip" and calls == [1]  # a changed file: compressed anew
+    assert served()[0] == "gzip" and calls == [1]  # a changed file: compressed anew
