@@ -16,7 +16,7 @@ import pytest
 from websockets.sync.server import serve
 
 from talkkit import preheat
-from tests.helpers import ROOT
+from tests.helpers import ROOT, run_async
 
 KERNEL_ID = "4f1c2a9e-0000-4000-8000-000000000001"
 
@@ -200,7 +200,7 @@ def test_a_refill_waits_until_the_groups_stop_arriving() -> None:
         assert starts[1] >= last_take + 0.45  # not during the burst: 0.5 s after its end
         assert starts[1] < last_take + 1.5
 
-    asyncio.run(main())
+    run_async(main())
 
 
 def test_a_refill_does_not_wait_for_ever_under_a_steady_stream() -> None:
@@ -217,4 +217,4 @@ def test_a_refill_does_not_wait_for_ever_under_a_steady_stream() -> None:
         await refill
         assert asked + 0.55 <= starts[0] < last_take  # at its max wait, while pages still came
 
-    asyncio.run(main())
+    run_async(main())

@@ -10,6 +10,7 @@ import urllib.request
 
 import pytest
 from conftest import KITS, start_server, stop_server
+from helpers import run_async
 from playwright.sync_api import expect
 
 
@@ -237,9 +238,7 @@ def test_files_compressed_at_start_are_served_without_compressing_again(
 ) -> None:
     """``precompress`` (run at server start) keys its cache as the handlers look it up: the
     real path tornado resolves, here through a symlinked folder, as a venv's share/ may be."""
-    import asyncio
     import gzip
-    from concurrent.futures import ThreadPoolExecutor
 
     from tornado.httpclient import AsyncHTTPClient
     from tornado.httpserver import HTTPServer
@@ -276,13 +275,8 @@ def test_files_compressed_at_start_are_served_without_compressing_again(
         finally:
             server.stop()
 
-    def served() -> tuple[str | None, bytes]:
-        # its own thread: a browser test before this one leaves Playwright's loop running here
-        with ThreadPoolExecutor(1) as pool:
-            return pool.submit(asyncio.run, fetch()).result(timeout=60)
-
-    encoding, body = served()
+    encoding, body = run_async(fetch())
     assert encoding == "gzip" and gzip.decompress(body) == code
     assert calls == []  # served from what was compressed at start
     (real / "chunk.0123456789abcdef.js").write_bytes(code + b"// changed\n")
-    assert served()[0] == "gzip" and calls == [1]  # a changed file: compressed anew
+    assert run_async(fetch())[0] == "gzip" and calls == [1]  # a changed file: compressed anew
