@@ -24,10 +24,9 @@ the page (``show_kit`` does the heavy work, then waits for the request). Voilà 
 as soon as a kernel is taken, all refills at once, and hands a page a kernel that is still
 starting: when 30 groups arrive together, 30 refills compete with the 30 pages for the CPU.
 :func:`tune_preheat` makes the pool gentler: at most ``preheat_concurrency`` pool kernels warm
-up at a time, a refill waits until pages have stopped taking kernels for a moment
-(``preheat_refill_quiet``, 5 s: during a burst a refill only takes CPU from the pages), a page
-only takes a warmed-up kernel (else it gets a fresh one, as without preheat), and a pool start
-refused by ``max_kernels`` is dropped and tried again later instead of failing a page.
+up at a time, a page only takes a warmed-up kernel (else it gets a fresh one, as without
+preheat), and a pool start refused by ``max_kernels`` is dropped and tried again later instead
+of failing a page.
 """
 
 from __future__ import annotations
@@ -35,7 +34,6 @@ from __future__ import annotations
 import asyncio
 import gzip
 import hashlib
-import math
 import os
 import re
 import threading
@@ -54,7 +52,7 @@ from jupyter_server.services.kernels.kernelmanager import (
 )
 from jupyter_server.utils import url_path_join
 from tornado import web
-from traitlets import Float, Int, default
+from traitlets import Int, default
 from traitlets.config import Config
 from voila import __version__ as voila_version
 from voila.app import Voila
@@ -157,20 +155,6 @@ class BoundedKernelManager(AsyncMappingKernelManager):
         help="With preheated kernels: how many pool kernels may start and run their notebook at "
         "the same time (the rest wait, so refills never starve the pages being served).",
     )
-    preheat_refill_quiet = Float(
-        5.0,
-        config=True,
-        help="With preheated kernels: seconds without a page taking a pool kernel before a "
-        "refill starts (waiting at most preheat_refill_max_wait). A refill started while "
-        "groups are still arriving takes CPU from their pages and is not ready in time for them; "
-        "their pages go on loading for seconds after they took their kernel (30 groups on 2 "
-        "cores: session open p95 6.3 s with 5 s, 7.0 s without the wait).",
-    )
-    preheat_refill_max_wait = Float(
-        20.0,
-        config=True,
-        help="With preheated kernels: the longest a refill waits for pages to be quiet.",
-    )
 
     @default("kernel_manager_class")
     def _default_kernel_manager_class(self) -> str:
@@ -211,25 +195,11 @@ def tune_preheat(km: Any) -> None:
 
     gate = asyncio.Semaphore(max(1, km.preheat_concurrency))
     initialize = km._initialize
-    last_take = [-math.inf]  # when a page last took a pool kernel (time.monotonic())
-
-    async def after_the_burst() -> None:
-        # 30 groups arriving in the same minute take 30 pool kernels; a kernel started meanwhile
-        # cannot be warm before they are all served, and its start (a Python process and the
-        # kit's notebook, ~0.5 CPU-s) competes with their pages. So wait until pages have not
-        # taken a kernel for `preheat_refill_quiet` seconds (the first fill does not wait).
-        quiet = max(0.0, float(km.preheat_refill_quiet))
-        give_up = time.monotonic() + max(0.0, float(km.preheat_refill_max_wait))
-        while (left := quiet - (time.monotonic() - last_take[0])) > 0:
-            if time.monotonic() >= give_up:
-                return
-            await asyncio.sleep(min(left, 0.25))
 
     async def warmed_up(notebook_path: str, kernel_id: str | None = None, **kwargs: Any) -> dict:
         # Whole warm-up under the gate: the kernel's start and its notebook run up to the
         # point where it waits for a request (or to its end, for a notebook that never waits).
         async with gate:
-            await after_the_burst()
             result = await initialize(notebook_path, kernel_id, **kwargs)
             deadline = time.monotonic() + PREHEAT_WARMUP_TIMEOUT
             while time.monotonic() < deadline:
@@ -261,7 +231,6 @@ def tune_preheat(km: Any) -> None:
     get_rendered_notebook = km.get_rendered_notebook
 
     async def ready_first(notebook_name: str, *args: Any, **kwargs: Any) -> Any:
-        last_take[0] = time.monotonic()
         pool = km._pools.get(notebook_name, [])
         pool.sort(key=lambda t: not ready(t))  # Voilà takes the first one
         return await get_rendered_notebook(notebook_name, *args, **kwargs)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -16,7 +14,7 @@ import pytest
 from websockets.sync.server import serve
 
 from talkkit import preheat
-from tests.helpers import ROOT, run_async
+from tests.helpers import ROOT
 
 KERNEL_ID = "4f1c2a9e-0000-4000-8000-000000000001"
 
@@ -140,81 +138,3 @@ def test_preheated_kit_kernel_gets_its_request_without_voilas_server_side(tmp_pa
     assert result["language"] == "sv"
     assert result["media"].startswith("/voila/files/tidlig-opsporing/")
     assert result["heavy"] == []
-
-
-# -- the pool's refills (talkkit.server.tune_preheat) -------------------------------------------
-
-
-def _pool_manager(quiet: float, max_wait: float, starts: list[float]) -> object:
-    """Just what tune_preheat touches of Voilà's preheating kernel manager; its
-    ``_initialize`` (a pool kernel's start) records when it was called."""
-    from types import SimpleNamespace
-
-    async def initialize(notebook_path: str, kernel_id: str | None = None, **kwargs) -> dict:
-        starts.append(time.monotonic())
-        done = asyncio.get_running_loop().create_future()
-        done.set_result(None)
-        return {"kernel_id": f"k{len(starts)}", "task": done}
-
-    async def rendered(notebook_name: str, *args, **kwargs) -> str:
-        return "page"
-
-    return SimpleNamespace(
-        _pools={"kit.ipynb": []},
-        _initialize=initialize,
-        get_rendered_notebook=rendered,
-        kernel_pools_config={"default": {"pool_size": 1}},
-        list_kernel_ids=lambda: [],
-        max_kernels=10,
-        fill_if_needed=lambda notebook_name: None,
-        preheat_concurrency=1,
-        preheat_refill_quiet=quiet,
-        preheat_refill_max_wait=max_wait,
-    )
-
-
-async def _burst(km, seconds: float, every: float) -> float:
-    """Pages take pool kernels every ``every`` s for ``seconds``; when the last one did."""
-    end = time.monotonic() + seconds
-    last = time.monotonic()
-    while time.monotonic() < end:
-        await km.get_rendered_notebook("kit.ipynb")
-        last = time.monotonic()
-        await asyncio.sleep(every)
-    return last
-
-
-def test_a_refill_waits_until_the_groups_stop_arriving() -> None:
-    from talkkit.server import tune_preheat
-
-    async def main() -> None:
-        starts: list[float] = []
-        km = _pool_manager(quiet=0.5, max_wait=10.0, starts=starts)
-        tune_preheat(km)
-        asked = time.monotonic()
-        await km._initialize("kit.ipynb")  # the first fill: no page yet, so no wait
-        assert starts[0] - asked < 0.2
-        refill = asyncio.create_task(km._initialize("kit.ipynb"))
-        last_take = await _burst(km, seconds=1.2, every=0.1)
-        await refill
-        assert starts[1] >= last_take + 0.45  # not during the burst: 0.5 s after its end
-        assert starts[1] < last_take + 1.5
-
-    run_async(main())
-
-
-def test_a_refill_does_not_wait_for_ever_under_a_steady_stream() -> None:
-    from talkkit.server import tune_preheat
-
-    async def main() -> None:
-        starts: list[float] = []
-        km = _pool_manager(quiet=0.5, max_wait=0.6, starts=starts)
-        tune_preheat(km)
-        await km.get_rendered_notebook("kit.ipynb")
-        asked = time.monotonic()
-        refill = asyncio.create_task(km._initialize("kit.ipynb"))
-        last_take = await _burst(km, seconds=2.0, every=0.1)
-        await refill
-        assert asked + 0.55 <= starts[0] < last_take  # at its max wait, while pages still came
-
-    run_async(main())
