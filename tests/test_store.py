@@ -554,3 +554,88 @@ def test_purge_command_needs_exactly_one_filter(filled) -> None:
         with pytest.raises(SystemExit) as info:
             _purge(argv)
         assert info.value.code == 2
+
+
+# -- SQLite: writers queue on the machine's file lock --------------------------------------------
+
+
+def _hold_queue(store_path: Path) -> int:
+    """Take the SQLite store's writers' lock as another writer would; returns its file."""
+    import fcntl
+    import os
+
+    fd = os.open(f"{store_path}.writers", os.O_RDWR)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    return fd
+
+
+def _save_in_thread(store, session_id: str, value: str) -> tuple[object, dict]:
+    import threading
+    import time
+
+    out: dict = {}
+
+    def run() -> None:
+        try:
+            store.save_answer(session_id, "talk.p1", value, None)
+            out["done"] = time.monotonic()
+        except Exception as exc:  # what the caller asserts on
+            out["error"] = exc
+            out["done"] = time.monotonic()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread, out
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="flock is POSIX")
+def test_a_sqlite_writer_waits_its_turn_and_goes_as_soon_as_the_lock_is_free(
+    tmp_path: Path,
+) -> None:
+    import fcntl
+    import os
+    import time
+
+    path = tmp_path / "store.sqlite3"
+    with open_store(f"sqlite://{path}") as store:
+        session = store.create_session("kit", "da")
+        fd = _hold_queue(path)
+        try:
+            thread, out = _save_in_thread(store, session.id, "Efter tur")
+            thread.join(0.3)
+            assert "done" not in out  # queued behind the other writer, not in SQLite's sleeps
+        finally:
+            released = time.monotonic()
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+        thread.join(5)
+        assert "error" not in out, out.get("error")
+        assert out["done"] - released < 0.1  # polled every 2 ms at most
+        assert store.load_answers(session.id)["talk.p1"].value == "Efter tur"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="flock is POSIX")
+def test_a_stuck_sqlite_writer_ends_in_a_clear_error_not_a_hang(tmp_path: Path) -> None:
+    """Another writer holds the queue and SQLite's write lock and never lets go."""
+    import os
+
+    path = tmp_path / "store.sqlite3"
+    with open_store(f"sqlite://{path}") as setup:
+        session_id = setup.create_session("kit", "da").id
+    from talkkit.store.sqlite import SQLiteStore
+
+    store = SQLiteStore(path, busy_timeout=0.3, retries=0)
+    fd = _hold_queue(path)
+    stuck = sqlite3.connect(path, isolation_level=None)
+    stuck.execute("BEGIN IMMEDIATE")
+    try:
+        thread, out = _save_in_thread(store, session_id, "Fast")
+        thread.join(10)
+        assert not thread.is_alive(), "the save hangs behind a stuck writer"
+        assert isinstance(out.get("error"), StoreUnavailable)
+        assert "locked" in str(out["error"])
+    finally:
+        stuck.execute("ROLLBACK")
+        stuck.close()
+        os.close(fd)
+        store.close()

@@ -5,6 +5,11 @@ Many processes (one kernel per group) write the same file, so (see docs/stack-no
 * WAL journal, so readers never block the writer;
 * ``BEGIN IMMEDIATE`` for every write: the write lock is taken up front, so two writers never
   deadlock upgrading a read lock (deferred transactions lost most writes in a 40-process test);
+* writers on one machine queue on an OS file lock (``flock`` on ``<store>.writers``) before
+  ``BEGIN IMMEDIATE``: SQLite's own busy handler sleeps in steps of up to 100 ms, so a writer
+  that met a lock held for 2 ms often waited 20-100 ms (60 writers saving once a second: save
+  p99 halved, ``talkkit bench``). The queue gives up after ``busy_timeout`` and leaves the
+  rest to SQLite, so a stuck writer still ends in a clear error, not a hang;
 * ``busy_timeout`` of 20 s, plus a bounded retry with backoff on "database is locked";
 * ``synchronous=FULL``: a commit is on disk before :meth:`save_answer` returns;
 * one connection per store object, used under a lock (``check_same_thread=False``).
@@ -14,15 +19,21 @@ Times are stored as ISO-8601 UTC text of fixed width, so they sort and compare a
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
+
+try:
+    import fcntl
+except ImportError:  # Windows: SQLite's busy handler alone
+    fcntl = None  # type: ignore[assignment]
 
 from talkkit.answers import validate_answer
 from talkkit.store import migrations as _migrations
@@ -115,10 +126,16 @@ class SQLiteStore(Store):
         self.path = Path(path).resolve()
         self.url = f"sqlite://{self.path}"
         self._retries = retries
+        self._busy_timeout = busy_timeout
         self._lock = threading.RLock()
         self._conn: sqlite3.Connection | None = None
+        self._queue_fd: int | None = None
         try:
             self._create_file()
+            if fcntl is not None:
+                self._queue_fd = os.open(
+                    f"{self.path}.writers", os.O_CREAT | os.O_RDWR | os.O_CLOEXEC, 0o600
+                )
             self._conn = sqlite3.connect(
                 self.path,
                 timeout=busy_timeout,
@@ -185,11 +202,42 @@ class SQLiteStore(Store):
                 raise
             return result
 
-        with self._lock:
+        with self._lock, self._writers_queue():
             try:
                 return self._retry(attempt)
             except sqlite3.Error as exc:
                 raise _translate(exc, self.path) from exc
+
+    @contextlib.contextmanager
+    def _writers_queue(self) -> Iterator[None]:
+        """Wait for this machine's other writers of the file (see the module doc).
+
+        Polled with a non-blocking ``flock`` every 0.1-2 ms, so a wait ends within 2 ms of the
+        lock's release; after ``busy_timeout`` without it, the write goes on without the queue
+        and SQLite's own locking decides (a clear "database is locked" error, not a hang).
+        """
+        fd = self._queue_fd
+        held = False
+        if fd is not None:
+            deadline = time.monotonic() + self._busy_timeout
+            pause = 0.0001
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    held = True
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        break
+                    time.sleep(pause)
+                    pause = min(pause * 2, 0.002)
+                except OSError:  # a file system without locks: SQLite's busy handler alone
+                    break
+        try:
+            yield
+        finally:
+            if held:
+                fcntl.flock(fd, fcntl.LOCK_UN)
 
     def _read(self, body: Callable[[sqlite3.Connection], T]) -> T:
         with self._lock:
@@ -566,6 +614,9 @@ class SQLiteStore(Store):
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
+            if self._queue_fd is not None:
+                os.close(self._queue_fd)
+                self._queue_fd = None
 
 
 def fields_of(session: Session) -> tuple[Any, ...]:
