@@ -639,3 +639,13 @@ def test_a_stuck_sqlite_writer_ends_in_a_clear_error_not_a_hang(tmp_path: Path) 
         stuck.close()
         os.close(fd)
         store.close()
+
+
+def test_a_sqlite_store_works_without_its_writers_lock_file(tmp_path: Path) -> None:
+    """The queue is an optimisation: a lock file that cannot be made must not stop saves."""
+    path = tmp_path / "store.sqlite3"
+    (tmp_path / "store.sqlite3.writers").mkdir()  # in the way: os.open fails
+    with open_store(f"sqlite://{path}") as store:
+        session = store.create_session("kit", "da")
+        store.save_answer(session.id, "talk.p1", "Uden kø", None)
+        assert store.load_answers(session.id)["talk.p1"].value == "Uden kø"

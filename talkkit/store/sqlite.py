@@ -135,10 +135,7 @@ class SQLiteStore(Store):
         self._queue_fd: int | None = None
         try:
             self._create_file()
-            if fcntl is not None:
-                self._queue_fd = os.open(
-                    f"{self.path}.writers", os.O_CREAT | os.O_RDWR | os.O_CLOEXEC, 0o600
-                )
+            self._queue_fd = self._open_queue()
             self._conn = sqlite3.connect(
                 self.path,
                 timeout=busy_timeout,
@@ -168,6 +165,16 @@ class SQLiteStore(Store):
         except FileExistsError:
             return
         os.close(fd)
+
+    def _open_queue(self) -> int | None:
+        """The writers' lock file, or None: without it the store works as before (SQLite's
+        busy handler alone), so a lock file that cannot be made never stops the store."""
+        if fcntl is None:
+            return None
+        try:
+            return os.open(f"{self.path}.writers", os.O_CREAT | os.O_RDWR | os.O_CLOEXEC, 0o600)
+        except OSError:
+            return None
 
     def _conn_checked(self) -> sqlite3.Connection:
         if self._conn is None:
