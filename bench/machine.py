@@ -88,29 +88,62 @@ def _busy_seconds() -> float:
     return sum(t) - t.idle - getattr(t, "iowait", 0.0)
 
 
-def _our_seconds() -> float:
-    """CPU seconds of this process and every descendant, live or already reaped."""
-    total = 0.0
-    for proc in [psutil.Process(), *psutil.Process().children(recursive=True)]:
-        with contextlib.suppress(psutil.Error):
-            t = proc.cpu_times()
-            total += t.user + t.system + t.children_user + t.children_system
-    return total
-
-
 class CpuWatch:
-    """How much CPU other programs on this machine used while a phase ran (noise)."""
+    """How much CPU other programs on this machine used while a phase ran (noise).
 
-    def __init__(self) -> None:
+    *Ours* is the CPU of this process and of every descendant, sampled every ``interval``
+    seconds by a thread: each process's own time, read while it lives. Reading the
+    ``children_*`` times at the end instead loses every process that no parent waited for:
+    chromium's renderers, reaped by nobody once their zygote has gone, made a quiet machine
+    look a third busy.
+    """
+
+    def __init__(self, interval: float = 0.2) -> None:
+        import threading
         import time
 
         self._time = time.monotonic
-        self.start = (self._time(), _busy_seconds(), _our_seconds())
+        self._root = psutil.Process()
+        #: (pid, create time) -> [own CPU seconds when first seen, when last seen]
+        self._seen: dict[tuple[int, float], list[float]] = {}
+        self._lock = threading.Lock()
+        self._sample(initial=True)
+        self.start = (self._time(), _busy_seconds())
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=self._run, args=(interval,), name="cpu-watch", daemon=True
+        )
+        self._thread.start()
+
+    def _sample(self, initial: bool = False) -> None:
+        procs = [self._root]
+        with contextlib.suppress(psutil.Error):
+            procs += self._root.children(recursive=True)
+        for proc in procs:
+            with contextlib.suppress(psutil.Error):
+                t = proc.cpu_times()
+                own = t.user + t.system
+                key = (proc.pid, proc.create_time())
+                with self._lock:
+                    seen = self._seen.setdefault(key, [own if initial else 0.0, own])
+                    seen[1] = own
+
+    def _run(self, interval: float) -> None:
+        while not self._stop.wait(interval):
+            self._sample()
+
+    def ours(self) -> float:
+        """CPU seconds of this process tree since the watch started."""
+        with self._lock:
+            return sum(last - first for first, last in self._seen.values())
 
     def stop(self) -> dict[str, float]:
+        self._stop.set()
+        self._thread.join()
+        self._sample()
         wall = self._time() - self.start[0]
         busy = _busy_seconds() - self.start[1]
-        ours = _our_seconds() - self.start[2]
+        ours = self.ours()
         cores = os.cpu_count() or 1
         foreign = max(0.0, busy - ours)
         return {
