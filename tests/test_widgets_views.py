@@ -60,6 +60,7 @@ def close_new_widgets():
         if widget is not None and type(widget).__name__ not in (
             "Template",
             "VueComponent",
+            "Module",
             "Layout",
         ):
             widget.close()

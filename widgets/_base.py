@@ -26,6 +26,7 @@ from ipywidgets import Layout
 from traitlets import Bool, Dict
 
 from talkkit.answers import MAX_ITEMS, MAX_NAME_CHARS, MAX_TAKEAWAY_FIELD_CHARS, MAX_TEXT_CHARS
+from widgets.compiled import component_template
 
 __all__ = ["AnswerView", "SafeTemplate", "as_int", "as_str"]
 
@@ -43,9 +44,13 @@ class SafeTemplate(v.VuetifyTemplate):
 
     #: Synced traits the browser may set (none by default).
     browser_writable: ClassVar[frozenset[str]] = frozenset()
+    #: The component's single-file Vue component in ``widgets/`` (see :mod:`widgets.compiled`).
+    vue_file: ClassVar[str | None] = None
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("layout", _shared_layout())
+        if self.vue_file is not None:
+            kwargs.setdefault("template", component_template(self.vue_file))
         super().__init__(**kwargs)
 
     def set_state(self, sync_data: dict[str, Any]) -> None:

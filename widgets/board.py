@@ -97,7 +97,7 @@ def texts(language: str) -> dict[str, str]:
 class BoardView(SafeTemplate):
     """The board's one view: the login form, then the board (data by custom messages)."""
 
-    template_file = (__file__, "board.vue")
+    vue_file = "board.vue"
     browser_writable: ClassVar[frozenset[str]] = frozenset({"secret"})
 
     lang = Unicode("da").tag(sync=True)

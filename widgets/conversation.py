@@ -24,7 +24,7 @@ READ_OUT_KINDS = ("productive-conversation",)
 class ConversationView(AnswerView):
     """The prompts of every phase; the browser shows those of the current phase."""
 
-    template_file = (__file__, "conversation.vue")
+    vue_file = "conversation.vue"
 
     phases = List(help="[{id, kind, prompts: [{key, text, help}]}]").tag(sync=True)
     phase = Unicode(help="the current phase id").tag(sync=True)

@@ -14,7 +14,7 @@ __all__ = ["EvaluationView"]
 
 
 class EvaluationView(AnswerView):
-    template_file = (__file__, "evaluation.vue")
+    vue_file = "evaluation.vue"
 
     questions = List(help="[{key, kind, text}]").tag(sync=True)
     scale = List(help="[{value, label}] of the rating scale").tag(sync=True)

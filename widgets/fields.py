@@ -3,7 +3,7 @@
 ``tk-autosave`` sends a field's value after a second without typing (and on every flush) and
 shows what the kernel answered: saved, saving, retrying, refused (why), a privacy warning, or
 a conflict with the other version to choose from. ``tk-answer`` is a text field with it.
-They are registered once per kernel as global Vue components (one widget model each).
+They are compiled into ``compiled.mjs`` with the other components (see :mod:`widgets.compiled`).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from pathlib import Path
 import ipyvue
 
 from widgets._i18n import gettext
+from widgets.compiled import is_fresh
 
 __all__ = ["register_components", "status_texts"]
 
@@ -22,7 +23,13 @@ _HERE = Path(__file__).resolve().parent
 
 @functools.cache
 def register_components() -> None:
-    """Make ``<tk-autosave>`` and ``<tk-answer>`` known to every template (once)."""
+    """Make ``<tk-autosave>`` and ``<tk-answer>`` known to every template (once).
+
+    Only when the components come from their sources: the compiled module registers them in
+    each component that uses them (see :mod:`widgets.compiled`).
+    """
+    if is_fresh():
+        return
     ipyvue.register_component_from_file("tk-autosave", str(_HERE / "autosave.vue"))
     ipyvue.register_component_from_file("tk-answer", str(_HERE / "answer_field.vue"))
 

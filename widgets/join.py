@@ -28,53 +28,6 @@ __all__ = ["JoinView", "join_step"]
 
 log = logging.getLogger("talkkit.widgets")
 
-TEMPLATE = """
-<template>
-  <section v-if="show" class="tkj" :class="{ 'tkj-open': open && !joined.event }" aria-labelledby="tkj-title">
-    <div v-if="joined.event" class="tkj-joined" role="status">
-      <strong>{{ t.joined }}</strong> {{ joined.event }} · {{ joined.group }}<span v-if="joined.municipality"> ({{ joined.municipality }})</span>
-    </div>
-    <template v-else>
-      <h2 id="tkj-title" class="tkj-title">
-        <button v-if="!open" class="tkj-toggle" @click="open = true">{{ t.offer }}</button>
-        <span v-else>{{ t.title }}</span>
-      </h2>
-      <form v-if="open" class="tkj-form" @submit.prevent="send">
-        <v-text-field v-model="code" :label="t.code" variant="outlined" density="comfortable"
-                      hide-details autocomplete="off" maxlength="40" class="tkj-code"></v-text-field>
-        <v-text-field v-model="group" :label="t.group" variant="outlined" density="comfortable"
-                      hide-details maxlength="200"></v-text-field>
-        <v-text-field v-model="municipality" :label="t.municipality" variant="outlined"
-                      density="comfortable" hide-details maxlength="200"></v-text-field>
-        <v-btn type="submit" color="primary" size="large" :loading="busy">{{ t.join }}</v-btn>
-      </form>
-      <p v-if="open" class="tkj-help">{{ t.help }}</p>
-      <p v-if="error" class="tkj-error" role="alert">{{ error }}</p>
-    </template>
-  </section>
-</template>
-<script>
-export default {
-  data() { return { open: false, code: '', group: '', municipality: '' }; },
-  created() { this.open = this.start_open; this.code = this.prefill; },
-  methods: {
-    send() { this.join({ code: this.code, group: this.group, municipality: this.municipality }); },
-  },
-};
-</script>
-<style>
-.tkj { margin: 0.5rem auto; max-width: 72rem; padding: 0 1rem; font-size: 1.05rem; }
-.tkj-open { border: 2px solid #2a5d84; border-radius: 8px; padding: 0.8rem 1rem; }
-.tkj-title { font-size: 1.3rem; margin: 0 0 0.5rem; }
-.tkj-toggle { background: none; border: 0; color: #0b4f8a; text-decoration: underline; cursor: pointer; font-size: 1rem; padding: 0; }
-.tkj-form { display: grid; grid-template-columns: repeat(auto-fit, minmax(12rem, 1fr)); gap: 0.8rem; align-items: center; }
-.tkj-code input { font-family: monospace; letter-spacing: 0.08em; text-transform: uppercase; }
-.tkj-error { color: #b00020; font-weight: 600; margin: 0.5rem 0 0; }
-.tkj-help { margin: 0.5rem 0 0; color: #444; }
-.tkj-joined { padding: 0.3rem 0; color: #1b5e20; }
-</style>
-"""
-
 
 def texts(language: str) -> dict[str, str]:
     tr = translator(language, "events")  # the "events" domain (not the widgets one)
@@ -96,7 +49,7 @@ def texts(language: str) -> dict[str, str]:
 class JoinView(SafeTemplate):
     """The join form. The browser sets no trait; it sends ``join`` with the three fields."""
 
-    template = Unicode(TEMPLATE).tag(sync=True)
+    vue_file = "join.vue"
     browser_writable: ClassVar[frozenset[str]] = frozenset()
 
     t = Dict().tag(sync=True)

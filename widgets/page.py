@@ -40,7 +40,7 @@ _widgets = widget_serialization
 
 
 class PageView(AnswerView):
-    template_file = (__file__, "page.vue")
+    vue_file = "page.vue"
 
     lang = Unicode().tag(sync=True)
     content_lang = Unicode().tag(sync=True)

@@ -83,7 +83,7 @@ def _chapters(kit: Kit, talk: Talk, language: str) -> list[dict]:
 class PlayerView(SafeTemplate):
     """One talk."""
 
-    template_file = (__file__, "player.vue")
+    vue_file = "player.vue"
 
     talk = Dict(help="{id, title, speaker, role}").tag(sync=True)
     src = Unicode().tag(sync=True)

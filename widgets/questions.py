@@ -14,7 +14,7 @@ __all__ = ["QuestionsView"]
 
 
 class QuestionsView(AnswerView):
-    template_file = (__file__, "questions.vue")
+    vue_file = "questions.vue"
 
     kind = Unicode(help="the current phase kind: joint-gathering shows the read-out view").tag(
         sync=True

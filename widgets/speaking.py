@@ -77,7 +77,7 @@ class SpeakingModel(HasTraits):
 
 
 class SpeakingView(AnswerView):
-    template_file = (__file__, "speaking.vue")
+    vue_file = "speaking.vue"
 
     count = Int().tag(sync=True)
     names = List().tag(sync=True)

@@ -11,7 +11,7 @@ __all__ = ["TakeawaysView"]
 
 
 class TakeawaysView(AnswerView):
-    template_file = (__file__, "takeaways.vue")
+    vue_file = "takeaways.vue"
 
     def __init__(self, book: AnswerBook, *, language: str) -> None:
         _ = gettext(language)
