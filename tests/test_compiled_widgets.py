@@ -10,7 +10,9 @@ import shutil
 import subprocess
 
 import pytest
-from conftest import ROOT
+from conftest import KITS, ROOT, start_server, stop_server
+from playwright.sync_api import expect
+from test_browser_kit import kit_url, open_kit
 
 from widgets import compiled
 
@@ -93,3 +95,31 @@ def test_a_stale_module_is_not_used(fresh, caplog):
     source = (ROOT / "widgets" / "questions.vue").read_text(encoding="utf-8")
     assert template.template == source
     assert "./dev vue" in caplog.text and "page.vue" in caplog.text
+
+
+#: Counts the times jupyter-vue loads Vue's SFC compiler into the page (it announces each load).
+COUNT_COMPILER_LOADS = """
+window.__sfcLoads = 0;
+window.addEventListener('jupyter-vue:load-chunk', (e) => {
+  if (e.detail && e.detail.chunk === 'vue-sfc') window.__sfcLoads += 1;
+});
+"""
+
+
+@pytest.mark.browser
+def test_the_kit_page_loads_no_vue_compiler(kit_server, page, tmp_path, monkeypatch):
+    pg, _log = page
+    pg.add_init_script(COUNT_COMPILER_LOADS)
+    open_kit(pg, kit_url(kit_server, "lang=en"))
+    expect(pg.locator("textarea").first).to_be_enabled()
+    assert pg.evaluate("window.__sfcLoads") == 0
+
+    # The same kit from the sources loads the compiler: the count above can see it.
+    monkeypatch.setenv(compiled.SOURCE_ENV, "1")
+    server = start_server(KITS, tmp_path / "data", tmp_path / "serve.log")
+    try:
+        open_kit(pg, kit_url(server, "lang=en"))
+        expect(pg.locator("textarea").first).to_be_enabled()
+        assert pg.evaluate("window.__sfcLoads") == 1
+    finally:
+        stop_server(server)
