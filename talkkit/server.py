@@ -58,6 +58,7 @@ from voila import __version__ as voila_version
 from voila.app import Voila
 from voila.static_file_handler import MultiStaticFileHandler
 
+from talkkit.chunks import ChunkBundle, build_bundle
 from talkkit.gallery import render_gallery
 from talkkit.paths import PACKAGE_DIR, kits_dir
 
@@ -422,6 +423,27 @@ class VersionedStaticHandler(PrecompressedMixin, MultiStaticFileHandler):
         self.set_header("Cache-Control", IMMUTABLE)
 
 
+class ChunkBundleHandler(web.RequestHandler):
+    """Voilà's chunks in one file (:mod:`talkkit.chunks`), from memory, cached for good."""
+
+    def initialize(self, bundle: ChunkBundle) -> None:
+        self.bundle = bundle
+
+    def get(self, name: str) -> None:
+        if name != self.bundle.name:  # an older page's bundle: its chunks load one by one
+            raise web.HTTPError(404)
+        self.set_header("Content-Type", "text/javascript; charset=utf-8")
+        self.set_header("Cache-Control", IMMUTABLE)
+        self.set_header("X-Content-Type-Options", "nosniff")
+        self.set_header("Vary", "Accept-Encoding")
+        accepted = self.request.headers.get("Accept-Encoding", "")
+        if "gzip" in [part.split(";")[0].strip() for part in accepted.split(",")]:
+            self.set_header("Content-Encoding", "gzip")
+            self.finish(self.bundle.gzipped)
+        else:
+            self.finish(self.bundle.body)
+
+
 def static_version(paths: list[str]) -> str:
     """A short hash of Voilà's version and of the name, size and time of every static file."""
     digest = hashlib.sha256(voila_version.encode())
@@ -448,12 +470,18 @@ class TalkkitVoila(Voila):
         # Before Voilà's settings: the preheated kernels' page config is made with this hook.
         self.static_version = static_version(self.static_paths)
         versioned = f"voila/static/v/{self.static_version}"
+        self.chunk_bundle = None
+        if not os.environ.get("TALKKIT_NO_CHUNK_BUNDLE"):
+            self.chunk_bundle = build_bundle(self.static_paths)
         previous = self.voila_configuration.page_config_hook
+        bundle = self.chunk_bundle
 
         def page_config_hook(page_config: dict, **kwargs: Any) -> dict:
             if previous is not None:
                 page_config = previous(page_config, **kwargs)
             page_config["fullStaticUrl"] = url_path_join(kwargs["base_url"], versioned)
+            if bundle is not None:  # the talkkit template loads it before voila.js
+                page_config["talkkitChunks"] = bundle.name
             return page_config
 
         self.voila_configuration.page_config_hook = page_config_hook
@@ -487,7 +515,16 @@ class TalkkitVoila(Voila):
             VersionedStaticHandler,
             {"paths": self.static_paths, "default_filename": "index.html"},
         )
-        return [(rf"{base}/", *gallery), (rf"{base}/gallery", *gallery), static, *handlers]
+        bundle = []
+        if self.chunk_bundle is not None:
+            bundle = [
+                (
+                    rf"{base}/voila/static/v/{self.static_version}/(talkkit-chunks\.[0-9a-f]+\.js)",
+                    ChunkBundleHandler,
+                    {"bundle": self.chunk_bundle},
+                )
+            ]
+        return [(rf"{base}/", *gallery), (rf"{base}/gallery", *gallery), *bundle, static, *handlers]
 
 
 def serve_config(
