@@ -9,8 +9,10 @@ server's side of a page load, in the order a page does it:
    (none when they are cached). aiohttp (C parser, connection pool) keeps the load generator's
    own CPU small: tornado's simple client, with a new connection per file, used three times the
    server's CPU on the same two cores and measured itself more than the server;
-2. open the kernel's websocket, open the ``jupyter.widget.control`` comm and ask for every
-   widget's state (what ipywidgets 8 does);
+2. open the kernel's websocket with the protocol Voilà's page speaks (``v1``, binary frames;
+   before 2026-11-22 the synthetic groups spoke the legacy JSON protocol, which costs the
+   server a parse and a re-encoding of every message), open the ``jupyter.widget.control``
+   comm and ask for every widget's state (what ipywidgets 8 does);
 3. send the page's ``hello`` event (what the kit's page view sends when it is mounted) and wait
    until the kernel says the group's session is open (a ``ready: true`` update): from then on a
    real page's answer fields are enabled. That moment is the synthetic group's ``ready``;
@@ -41,24 +43,45 @@ _KERNEL_ID = re.compile(r'"kernelId":\s*"([0-9a-f-]{36})"')
 _WIDGET_VIEW = re.compile(r'"application/vnd\.jupyter\.widget-view\+json":\s*\{\s*"model_id"')
 
 
-def _msg(session: str, msg_type: str, content: dict, metadata: dict | None = None) -> str:
-    return json.dumps(
-        {
-            "header": {
-                "msg_id": uuid.uuid4().hex,
-                "username": "bench",
-                "session": session,
-                "msg_type": msg_type,
-                "version": "5.3",
-                "date": datetime.now(UTC).isoformat(),
-            },
-            "parent_header": {},
-            "metadata": metadata or {},
-            "content": content,
-            "channel": "shell",
-            "buffers": [],
-        }
+#: The kernel websocket protocol Voilà's page speaks (JupyterLab's services offer it and
+#: jupyter_server picks it): binary frames, and the server relays a kernel's messages without
+#: parsing and re-encoding them as it does for the legacy JSON protocol.
+WS_PROTOCOL = "v1.kernel.websocket.jupyter.org"
+
+
+def _pack(obj: Any) -> bytes:
+    return json.dumps(obj).encode("utf-8")
+
+
+def _msg(session: str, msg_type: str, content: dict, metadata: dict | None = None) -> bytes:
+    """A shell message as a v1 websocket frame (what the page sends)."""
+    from jupyter_server.services.kernels.connection.base import serialize_msg_to_ws_v1
+
+    header = {
+        "msg_id": uuid.uuid4().hex,
+        "username": "bench",
+        "session": session,
+        "msg_type": msg_type,
+        "version": "5.3",
+        "date": datetime.now(UTC).isoformat(),
+    }
+    return serialize_msg_to_ws_v1(
+        [_pack(header), _pack({}), _pack(metadata or {}), _pack(content)], "shell"
     )
+
+
+def _unpack(frame: bytes) -> dict:
+    """A v1 websocket frame as a message dict (header, content, channel)."""
+    from jupyter_server.services.kernels.connection.base import deserialize_msg_from_ws_v1
+
+    channel, parts = deserialize_msg_from_ws_v1(frame)
+    header = json.loads(parts[0])
+    return {
+        "channel": channel,
+        "header": header,
+        "msg_type": header.get("msg_type"),
+        "content": json.loads(parts[3]) if len(parts) > 3 else {},
+    }
 
 
 class SyntheticGroup:
@@ -100,9 +123,9 @@ class SyntheticGroup:
                 return None
             if raw is None:
                 raise ConnectionError("websocket closed")
-            if isinstance(raw, bytes):
-                continue  # binary (buffers): no talkkit widget sends any
-            msg = json.loads(raw)
+            if not isinstance(raw, bytes):
+                continue  # the v1 protocol sends every message as a binary frame
+            msg = _unpack(raw)
             if msg.get("msg_type") == "comm_msg" or msg["header"].get("msg_type") == "comm_msg":
                 data = msg["content"].get("data", {})
                 if data.get("method") == "update":
@@ -113,7 +136,7 @@ class SyntheticGroup:
         return None
 
     def _send(self, msg_type: str, content: dict, metadata: dict | None = None) -> None:
-        self.ws.write_message(_msg(self.session, msg_type, content, metadata))
+        self.ws.write_message(_msg(self.session, msg_type, content, metadata), binary=True)
 
     def _model_with_event(self, event: str) -> str | None:
         for model_id, state in self.states.items():
@@ -151,10 +174,14 @@ class SyntheticGroup:
             ws_url = self.base_url.replace("http", "ws", 1)
             self.ws = await asyncio.wait_for(
                 websocket_connect(
-                    f"{ws_url}/api/kernels/{kernel_id}/channels?session_id={self.session}"
+                    f"{ws_url}/api/kernels/{kernel_id}/channels?session_id={self.session}",
+                    subprotocols=[WS_PROTOCOL],
                 ),
                 max(0.1, deadline - time.perf_counter()),
             )
+            if self.ws.selected_subprotocol != WS_PROTOCOL:  # frames would not be understood
+                r["failure"] = "error: the server did not take the v1 websocket protocol"
+                return r
             control = uuid.uuid4().hex
             self._send(
                 "comm_open",
