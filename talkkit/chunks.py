@@ -17,7 +17,8 @@ The list (``voila_chunks.json``) is what a kit page and the trivial Voilà page 
 in chromium for the pinned Voilà version; ``tests/test_chunk_bundle.py`` fails when a page
 fetches a chunk that is not in it, and ``python -m talkkit.chunks`` records it again. With
 another Voilà version than the recorded one the server does not bundle (the pages work as
-plain Voilà pages).
+plain Voilà pages); nor does it with ``TALKKIT_NO_CHUNK_BUNDLE=1`` set (to record the list, or
+to compare in a benchmark).
 """
 
 from __future__ import annotations
