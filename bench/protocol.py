@@ -71,15 +71,12 @@ def _msg(session: str, msg_type: str, content: dict, metadata: dict | None = Non
 
 
 def _unpack(frame: bytes) -> dict:
-    """A v1 websocket frame as a message dict (header, content, channel)."""
+    """A v1 websocket frame as a message dict (its header and content)."""
     from jupyter_server.services.kernels.connection.base import deserialize_msg_from_ws_v1
 
-    channel, parts = deserialize_msg_from_ws_v1(frame)
-    header = json.loads(parts[0])
+    _channel, parts = deserialize_msg_from_ws_v1(frame)
     return {
-        "channel": channel,
-        "header": header,
-        "msg_type": header.get("msg_type"),
+        "header": json.loads(parts[0]),
         "content": json.loads(parts[3]) if len(parts) > 3 else {},
     }
 
@@ -126,7 +123,7 @@ class SyntheticGroup:
             if not isinstance(raw, bytes):
                 continue  # the v1 protocol sends every message as a binary frame
             msg = _unpack(raw)
-            if msg.get("msg_type") == "comm_msg" or msg["header"].get("msg_type") == "comm_msg":
+            if msg["header"].get("msg_type") == "comm_msg":
                 data = msg["content"].get("data", {})
                 if data.get("method") == "update":
                     model = self.states.setdefault(msg["content"]["comm_id"], {})

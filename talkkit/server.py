@@ -354,6 +354,12 @@ def precompress(roots: list[str]) -> int:
     return done
 
 
+def accepts_gzip(request: Any) -> bool:
+    """Whether the request's ``Accept-Encoding`` lists gzip."""
+    accepted = request.headers.get("Accept-Encoding", "")
+    return "gzip" in [part.split(";")[0].strip() for part in accepted.split(",")]
+
+
 class PrecompressedMixin:
     """A static file handler that sends text files gzipped, compressed once and kept in memory.
 
@@ -370,8 +376,7 @@ class PrecompressedMixin:
         request = self.request  # type: ignore[attr-defined]
         if not path.endswith(COMPRESSIBLE) or request.headers.get("Range"):
             return None
-        accepted = request.headers.get("Accept-Encoding", "")
-        if "gzip" not in [part.split(";")[0].strip() for part in accepted.split(",")]:
+        if not accepts_gzip(request):
             return None
         return gzipped_file(path)
 
@@ -436,8 +441,7 @@ class ChunkBundleHandler(web.RequestHandler):
         self.set_header("Cache-Control", IMMUTABLE)
         self.set_header("X-Content-Type-Options", "nosniff")
         self.set_header("Vary", "Accept-Encoding")
-        accepted = self.request.headers.get("Accept-Encoding", "")
-        if "gzip" in [part.split(";")[0].strip() for part in accepted.split(",")]:
+        if accepts_gzip(self.request):
             self.set_header("Content-Encoding", "gzip")
             self.finish(self.bundle.gzipped)
         else:
