@@ -1,24 +1,35 @@
-"""Voilà's own JavaScript chunks in one file: one request instead of about seventy.
+"""Voilà's JavaScript chunks in one file: one request instead of about a hundred.
 
 Voilà's page script (``voila.js``, a webpack 5 build) loads its code as some seventy small
 chunks (``<id>.voila.js``), in waves: the first wave is asked for only once ``voila.js`` has
-run, the next once those have run. On a cold page that is 72 requests of the 112 a kit page
-makes, and when 30 groups open a kit at once the server answers 2,000 of them in the same
-seconds (``talkkit bench``, ``bench/README.md``).
+run, the next once those have run. The front-end extensions (ipywidgets' manager, ipyvue,
+ipyvuetify and Voilà's widget manager, each its own webpack build behind a ``remoteEntry``) load
+26 more the same way. On a cold page that was 98 requests of the 118 a kit page made, and when
+30 groups open a kit at once the server answers 3,000 of them in the same seconds (``talkkit
+bench``, ``bench/README.md``).
 
 Webpack's runtime never requests a chunk that is already installed, and it installs every
-chunk pushed onto its chunk array (``self.webpackChunk_JUPYTERLAB_CORE_OUTPUT``) before the
-runtime itself ran. So the server concatenates the chunks a page uses into one file, served
-under a content-hashed name (cached for good), and the talkkit template loads it just before
-``voila.js``. The chunk files are untouched and still served: a chunk missing from the list is
-loaded the usual way, so a stale list costs requests, never a broken page.
+chunk pushed onto its chunk array (``self.webpackChunk_JUPYTERLAB_CORE_OUTPUT``, one array per
+build) before the runtime itself ran. So the server concatenates the chunks a page uses into one
+file, served under a content-hashed name (cached for good), and the talkkit template loads it
+just before ``voila.js``. Each chunk runs in a function of its own, so that its ``"use strict"``
+applies to it alone, as it does when it is a file. The chunk files are untouched and still
+served: a chunk missing from the bundle is loaded the usual way, so a stale list costs
+requests, never a broken page.
 
 The list (``voila_chunks.json``) is what a kit page and the trivial Voilà page fetch, recorded
-in chromium for the pinned Voilà version; ``tests/test_chunk_bundle.py`` fails when a page
-fetches a chunk that is not in it, and ``python -m talkkit.chunks`` records it again. With
-another Voilà version than the recorded one the server does not bundle (the pages work as
-plain Voilà pages); nor does it with ``TALKKIT_NO_CHUNK_BUNDLE=1`` set (to record the list, or
-to compare in a benchmark).
+in chromium; ``python -m talkkit.chunks`` records it again, and ``tests/test_chunk_bundle.py``
+fails when a page fetches a chunk that is in neither part of it:
+
+- Voilà's chunks, by id, for the pinned Voilà version. With another Voilà version than the
+  recorded one they are not bundled (the pages load them as plain Voilà pages do).
+- The extensions' chunks, by file name per package, with the package's version. The extensions
+  are not pinned, so each chunk is checked at server start: the package is the recorded
+  version, the file exists, and the ``remoteEntry`` the page loads maps the chunk's id to the
+  file's content hash. A chunk that fails a check is left out (and fetched by the page).
+
+``TALKKIT_NO_CHUNK_BUNDLE=1`` turns the bundle off (to record the list, or to compare in a
+benchmark).
 """
 
 from __future__ import annotations
@@ -29,20 +40,38 @@ import json
 import logging
 import os
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from voila import __version__ as voila_version
 
-__all__ = ["CHUNK_LIST", "ChunkBundle", "build_bundle", "chunk_ids", "record"]
+__all__ = [
+    "CHUNK_LIST",
+    "ChunkBundle",
+    "build_bundle",
+    "chunk_ids",
+    "extension_chunks",
+    "record",
+    "record_extensions",
+]
 
 log = logging.getLogger(__name__)
 
-#: The chunk ids a page fetches, recorded for one Voilà version.
+#: The chunks a page fetches, recorded for one Voilà version and the extensions' versions.
 CHUNK_LIST = Path(__file__).with_name("voila_chunks.json")
 
 #: A Voilà chunk's file name (``voila.js`` itself is the runtime, not a chunk).
 CHUNK_NAME = re.compile(r"^(\d+)\.voila\.js$")
+
+#: An extension's npm package name (``jupyter-vue``, ``@jupyter-widgets/jupyterlab-manager``).
+PACKAGE_NAME = re.compile(r"^(?:@[a-z0-9][\w.-]*/)?[a-z0-9][\w.-]*$")
+
+#: An extension's chunk file: ``<id>.<content hash>.js`` (named chunks are not bundled).
+EXTENSION_CHUNK = re.compile(r"^(\d+)\.([0-9a-f]{8,64})\.js$")
+
+#: Where a page asks for an extension's chunk: ``.../voila/labextensions/<package>/static/<file>``.
+EXTENSION_URL = re.compile(r"/voila/labextensions/((?:@[^/?]+/)?[^/?@][^/?]*)/static/([^/?]+)")
 
 
 @dataclass(frozen=True)
@@ -50,15 +79,23 @@ class ChunkBundle:
     name: str  # file name, content-hashed: talkkit-chunks.<hash>.js
     body: bytes
     gzipped: bytes
-    chunks: tuple[str, ...]  # the ids in it
+    chunks: tuple[str, ...]  # Voilà's chunk ids in it
+    extension_chunks: tuple[str, ...] = ()  # "<package>/static/<file>" of the extensions'
 
 
-def chunk_ids(path: Path = CHUNK_LIST) -> list[str] | None:
-    """The recorded chunk ids, or None if the list is for another Voilà version or unreadable."""
+def _read_list(path: Path) -> dict | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        log.warning("talkkit: no Voilà chunk list (%s); pages load the chunks one by one", exc)
+        log.warning("talkkit: no chunk list (%s); pages load the chunks one by one", exc)
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def chunk_ids(path: Path = CHUNK_LIST) -> list[str] | None:
+    """The recorded Voilà chunk ids, or None if the list is for another Voilà or unreadable."""
+    data = _read_list(path)
+    if data is None:
         return None
     if data.get("voila") != voila_version:
         log.warning(
@@ -72,33 +109,122 @@ def chunk_ids(path: Path = CHUNK_LIST) -> list[str] | None:
     return [i for i in ids if i.isdigit()]
 
 
-def build_bundle(static_paths: list[str], ids: list[str] | None = None) -> ChunkBundle | None:
-    """The chunks ``ids`` (default: the recorded list) of Voilà's static folders in one file.
+def extension_chunks(path: Path = CHUNK_LIST) -> dict[str, dict]:
+    """The recorded extensions' chunks: ``{package: {"version": v, "chunks": [file, ...]}}``.
 
-    Chunks not found are left out (the page loads them itself). None if nothing was found.
+    Only well-formed package and file names are kept (the names become paths).
     """
-    ids = chunk_ids() if ids is None else ids
-    if not ids:
-        return None
-    parts: list[bytes] = []
-    found: list[str] = []
-    for chunk in ids:
-        for root in static_paths:
-            path = os.path.join(root, f"{chunk}.voila.js")
+    data = _read_list(path) or {}
+    listed = data.get("labextensions")
+    found: dict[str, dict] = {}
+    if not isinstance(listed, dict):
+        return found
+    for package, entry in listed.items():
+        if not (isinstance(package, str) and PACKAGE_NAME.match(package)):
+            continue
+        if not isinstance(entry, dict) or not isinstance(entry.get("version"), str):
+            continue
+        files = [f for f in entry.get("chunks", []) if isinstance(f, str)]
+        files = [f for f in files if EXTENSION_CHUNK.match(f)]
+        if files:
+            found[package] = {"version": entry["version"], "chunks": files}
+    return found
+
+
+def _package_root(labextension_paths: Iterable[str], package: str) -> tuple[str, dict] | None:
+    """The folder and package.json of the copy of ``package`` a page loads (the first found,
+    as jupyterlab_server's ``get_federated_extensions`` picks it)."""
+    for root in labextension_paths:
+        folder = os.path.join(root, *package.split("/"))
+        try:
+            with open(os.path.join(folder, "package.json"), encoding="utf-8") as f:
+                return folder, json.load(f)
+        except FileNotFoundError:
+            continue
+        except (OSError, ValueError):
+            return None
+    return None
+
+
+def _checked_extension_chunks(
+    labextension_paths: Sequence[str], listed: dict[str, dict]
+) -> list[tuple[str, bytes]]:
+    """``(package/static/file, body)`` of every listed chunk that passes the checks above."""
+    found: list[tuple[str, bytes]] = []
+    for package, entry in listed.items():
+        located = _package_root(labextension_paths, package)
+        if located is None:
+            continue
+        folder, meta = located
+        if meta.get("version") != entry["version"]:
+            log.warning(
+                "talkkit: the chunk list is for %s %s, this is %s; its chunks load one by one "
+                "(record the list again: python -m talkkit.chunks)",
+                package,
+                entry["version"],
+                meta.get("version"),
+            )
+            continue
+        try:
+            load = os.path.normpath(meta["jupyterlab"]["_build"]["load"])
+            if load.startswith(("..", "/")):
+                continue
+            with open(os.path.join(folder, load), encoding="utf-8", errors="replace") as f:
+                remote_entry = f.read()
+        except (OSError, KeyError, TypeError):
+            continue
+        for name in entry["chunks"]:
+            chunk_id, digest = EXTENSION_CHUNK.match(name).groups()
+            # the page's runtime asks for this very file for that chunk: {…,411:"10a5…",…}
+            if not re.search(rf'[{{,]"?{chunk_id}"?:"{digest}"', remote_entry):
+                log.warning("talkkit: %s/static/%s is not %s's chunk now", package, name, package)
+                continue
             try:
-                with open(path, "rb") as f:
-                    body = f.read()
+                with open(os.path.join(folder, "static", name), "rb") as f:
+                    found.append((f"{package}/static/{name}", f.read()))
             except OSError:
                 continue
-            # a chunk file may end in a line comment (a source map link): end it, then `;`
-            parts.append(body.rstrip() + b"\n;\n")
+    return found
+
+
+def _wrapped(body: bytes) -> bytes:
+    # In a function of its own a chunk's "use strict" holds for that chunk only, as in its own
+    # file; `this` stays the global object. A chunk may end in a line comment (a source map).
+    return b"(function(){\n" + body.rstrip() + b"\n}).call(this);\n"
+
+
+def build_bundle(
+    static_paths: Sequence[str],
+    ids: list[str] | None = None,
+    labextension_paths: Sequence[str] = (),
+    extensions: dict[str, dict] | None = None,
+) -> ChunkBundle | None:
+    """Voilà's chunks ``ids`` (default: the recorded list) from its static folders and the
+    extensions' chunks (default: the recorded ones) from ``labextension_paths``, in one file.
+
+    Chunks not found or not passing the checks are left out (the page loads them itself). None
+    if nothing was found.
+    """
+    ids = chunk_ids() if ids is None else ids
+    extensions = extension_chunks() if extensions is None else extensions
+    parts: list[bytes] = []
+    found: list[str] = []
+    for chunk in ids or []:
+        for root in static_paths:
+            try:
+                with open(os.path.join(root, f"{chunk}.voila.js"), "rb") as f:
+                    parts.append(_wrapped(f.read()))
+            except OSError:
+                continue
             found.append(chunk)
             break
-    if not found:
-        return None
-    missing = len(ids) - len(found)
+    missing = len(ids or []) - len(found)
     if missing:
         log.warning("talkkit: %d of Voilà's listed chunks were not found", missing)
+    from_extensions = _checked_extension_chunks(labextension_paths, extensions)
+    parts += [_wrapped(body) for _name, body in from_extensions]
+    if not parts:
+        return None
     body = b"".join(parts)
     digest = hashlib.sha256(body).hexdigest()[:16]
     return ChunkBundle(
@@ -106,17 +232,35 @@ def build_bundle(static_paths: list[str], ids: list[str] | None = None) -> Chunk
         body=body,
         gzipped=gzip.compress(body, compresslevel=6, mtime=0),
         chunks=tuple(found),
+        extension_chunks=tuple(name for name, _body in from_extensions),
     )
 
 
-def record(urls: list[str]) -> list[str]:
-    """The chunk ids among the URLs a page fetched (sorted by number, no duplicates)."""
+def record(urls: Iterable[str]) -> list[str]:
+    """The Voilà chunk ids among the URLs a page fetched (sorted by number, no duplicates)."""
     ids = set()
     for url in urls:
         found = CHUNK_NAME.match(url.split("?", 1)[0].rsplit("/", 1)[-1])
         if found:
             ids.add(found.group(1))
     return sorted(ids, key=int)
+
+
+def record_extensions(urls: Iterable[str], labextension_paths: Sequence[str]) -> dict[str, dict]:
+    """The extensions' chunks among the URLs a page fetched, with each package's version."""
+    files: dict[str, set[str]] = {}
+    for url in urls:
+        found = EXTENSION_URL.search(url.split("?", 1)[0])
+        if found and PACKAGE_NAME.match(found.group(1)) and EXTENSION_CHUNK.match(found.group(2)):
+            files.setdefault(found.group(1), set()).add(found.group(2))
+    listed: dict[str, dict] = {}
+    for package in sorted(files):
+        located = _package_root(labextension_paths, package)
+        if located is not None:
+            key = lambda name: int(name.split(".", 1)[0])  # noqa: E731
+            chunks = sorted(files[package], key=key)
+            listed[package] = {"version": located[1].get("version"), "chunks": chunks}
+    return listed
 
 
 def _record_main() -> None:  # pragma: no cover - a developer's tool, run by hand
@@ -126,6 +270,7 @@ def _record_main() -> None:  # pragma: no cover - a developer's tool, run by han
     import tempfile
 
     from playwright.async_api import async_playwright
+    from voila.utils import get_voila_labextensions_path
 
     from bench import browser
     from bench.config import BenchConfig
@@ -163,10 +308,11 @@ def _record_main() -> None:  # pragma: no cover - a developer's tool, run by han
     finally:
         shutil.rmtree(work, ignore_errors=True)
     ids = record(urls)
-    CHUNK_LIST.write_text(
-        json.dumps({"voila": voila_version, "chunks": ids}, indent=1) + "\n", encoding="utf-8"
-    )
-    print(f"{CHUNK_LIST}: {len(ids)} chunks of Voilà {voila_version}")
+    extensions = record_extensions(urls, get_voila_labextensions_path())
+    listed = {"voila": voila_version, "chunks": ids, "labextensions": extensions}
+    CHUNK_LIST.write_text(json.dumps(listed, indent=1) + "\n", encoding="utf-8")
+    count = sum(len(e["chunks"]) for e in extensions.values())
+    print(f"{CHUNK_LIST}: {len(ids)} chunks of Voilà {voila_version}, {count} of extensions")
 
 
 if __name__ == "__main__":  # pragma: no cover

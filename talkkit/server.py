@@ -429,7 +429,8 @@ class VersionedStaticHandler(PrecompressedMixin, MultiStaticFileHandler):
 
 
 class ChunkBundleHandler(web.RequestHandler):
-    """Voilà's chunks in one file (:mod:`talkkit.chunks`), from memory, cached for good."""
+    """Voilà's and the extensions' chunks in one file (:mod:`talkkit.chunks`), from memory,
+    cached for good."""
 
     def initialize(self, bundle: ChunkBundle) -> None:
         self.bundle = bundle
@@ -476,7 +477,9 @@ class TalkkitVoila(Voila):
         versioned = f"voila/static/v/{self.static_version}"
         self.chunk_bundle = None
         if not os.environ.get("TALKKIT_NO_CHUNK_BUNDLE"):
-            self.chunk_bundle = build_bundle(self.static_paths)
+            self.chunk_bundle = build_bundle(
+                self.static_paths, labextension_paths=self.labextensions_path
+            )
         previous = self.voila_configuration.page_config_hook
         bundle = self.chunk_bundle
 

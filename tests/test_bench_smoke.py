@@ -120,3 +120,21 @@ def _processes_in(folder) -> list[int]:
         except psutil.Error:
             continue
     return found
+
+
+def test_a_synthetic_group_keeps_the_server_cookies_as_a_browser_does(kit_server):
+    """Without the login cookie sent back, the server mints and signs a new one for every
+    request: work a browser never causes, measured as if it did."""
+    from helpers import run_async
+
+    from bench.protocol import SyntheticGroup
+
+    kit = "tidlig-opsporing/kit.ipynb"
+    group = SyntheticGroup(kit_server.url, kit, [], 60)
+    try:
+        result = run_async(group.open(), timeout=90)
+    finally:
+        group.close()
+    assert result["failure"] is None, result
+    assert result["ready"] > 0
+    assert result["cookies"] >= 1  # the Jupyter server's login cookie, from the page's response
