@@ -167,6 +167,28 @@ def test_a_group_goes_through_the_seminar(kit_server, page) -> None:
     assert_clean(log, failed, kit_server.url)
 
 
+def test_a_phase_is_rendered_when_first_shown_then_kept(kit_server, page) -> None:
+    """The first screen renders only what it shows (talkkit bench: about 0.2 s sooner); a
+    phase's fields, once shown, stay on the page hidden, with what was typed in them."""
+    pg, _log = page
+    open_kit(pg, kit_url(kit_server))
+    expect(pg.locator("#tk-welcome-expectations")).to_be_visible()
+    expect(pg.locator("#tk-learning-struck")).to_have_count(0)
+    expect(pg.locator("video")).to_have_count(0)
+    expect(pg.locator(".tk-takeaways")).to_have_count(0)
+
+    go_to(pg, "Den lærende samtale")
+    pg.locator("#tk-learning-struck").fill("Skrevet lige før vi gik videre")
+    go_to(pg, "To talks")  # before the autosave's pause: leaving the phase sends it
+    expect(pg.locator("video")).to_have_count(2)
+    expect(pg.locator("#tk-learning-struck")).to_be_hidden()
+    expect(pg.locator("#tk-learning-struck")).to_have_count(1)
+    go_to(pg, "Den lærende samtale")
+    expect(pg.locator("#tk-learning-struck")).to_have_value("Skrevet lige før vi gik videre")
+    expect(save_line(pg, "tk-learning-struck")).to_have_text(re.compile("Gemt"))
+    expect(pg.locator(".tk-status")).to_have_text(re.compile("Alle svar er gemt"))
+
+
 def test_the_browser_resumes_its_own_session_without_the_link(kit_server, page) -> None:
     """Opening the kit again without ?session= resumes this browser's last session."""
     pg, log = page
