@@ -62,6 +62,12 @@ def _catalogue(domain: str, language: str) -> dict[str, str]:
     return messages
 
 
+def preload(domains: tuple[str, ...] = ("talkkit",), languages: tuple[str, ...] = LANGUAGES) -> int:
+    """Read the catalogues of ``domains`` in ``languages`` now, not at their first use (a
+    preheated kit kernel does it before its page asks). Returns how many were read."""
+    return sum(bool(_catalogue(d, lang)) for d in domains for lang in languages)
+
+
 def translator(language: str, domain: str = "talkkit") -> Callable[..., str]:
     """A ``_()`` function for one language: ``_("Saved")`` or ``_("{n} left", n=3)``.
 

@@ -113,12 +113,19 @@ def test_preheated_kit_kernel_gets_its_request_without_voilas_server_side(tmp_pa
     code = (
         "import sys, json\n"
         "import widgets.app\n"
+        "import talkkit.i18n\n"
         "widgets.app.display = lambda *a: None\n"
+        "before = {}\n"  # what is ready when the kernel starts waiting for its page
+        "def waiting(wait=widgets.app.preheat.wait_for_request):\n"
+        "    before['store'] = 'talkkit.store.sqlite' in sys.modules\n"
+        "    before['catalogues'] = talkkit.i18n._catalogue.cache_info().currsize\n"
+        "    return wait()\n"
+        "widgets.app.preheat.wait_for_request = waiting\n"
         f"app = widgets.app.show_kit({str(ROOT / 'kits' / 'tidlig-opsporing')!r})\n"
         "heavy = ['voila', 'jupyter_server', 'jupyterlab_server', 'nbconvert', 'jsonschema',\n"
         "         'docx', 'xlsxwriter', 'openpyxl', 'pandas', 'psycopg']\n"
         "print(json.dumps({'language': app.language, 'media': app.players[0].src,\n"
-        "    'heavy': [m for m in heavy if m in sys.modules]}))\n"
+        "    'heavy': [m for m in heavy if m in sys.modules], 'before': before}))\n"
     )
     with voila_query_server(json.dumps(info)) as (port, asked):
         env = {**os.environ, **preheat_env(port), "TALKKIT_DATA": str(tmp_path)}
@@ -138,3 +145,5 @@ def test_preheated_kit_kernel_gets_its_request_without_voilas_server_side(tmp_pa
     assert result["language"] == "sv"
     assert result["media"].startswith("/voila/files/tidlig-opsporing/")
     assert result["heavy"] == []
+    # read before the page asked: its store's module, the texts of 3 languages x 2 domains
+    assert result["before"] == {"store": True, "catalogues": 6}

@@ -17,9 +17,11 @@ from IPython.display import display
 
 from talkkit import preheat
 from talkkit.i18n import normalise_language
+from talkkit.i18n import preload as preload_catalogues
 from talkkit.kit import Kit, load_kit
 from talkkit.request import RequestContext, from_environment
-from talkkit.store import Session, Store, open_store
+from talkkit.store import Session, Store, load_backend, open_store
+from widgets._i18n import DOMAIN as I18N_DOMAIN
 from widgets.agenda import AgendaModel
 from widgets.book import AnswerBook, Scheduler, answer_keys, default_scheduler
 from widgets.conversation import ConversationView
@@ -231,7 +233,11 @@ def show_kit(
     kit = load_kit(folder)
     if preheat.is_preheated():
         # A preheated kernel runs this before anyone asked for the page: the heavy work above
-        # is done ahead; the address (language, session, facilitator) arrives only now.
+        # is done ahead, and so is what every page open reads (the interface texts in every
+        # language, the store's module); the address (language, session, facilitator)
+        # arrives only now.
+        preload_catalogues((I18N_DOMAIN, "talkkit"))
+        load_backend(store or None)
         preheat.wait_for_request()
     context = from_environment()
     lang = context.language or normalise_language(language)

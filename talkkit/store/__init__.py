@@ -43,6 +43,7 @@ __all__ = [
     "StoreError",
     "StoreUnavailable",
     "default_url",
+    "load_backend",
     "open_store",
 ]
 
@@ -54,6 +55,17 @@ def default_url() -> str:
     """The server's store: ``$TALKKIT_STORE`` (e.g. a ``postgresql://`` URL set by
     ``talkkit serve --store``), else the embedded ``sqlite:///<data_dir>/talkkit.sqlite3``."""
     return os.environ.get("TALKKIT_STORE") or f"sqlite://{data_dir() / DEFAULT_FILENAME}"
+
+
+def load_backend(url: str | None = None) -> None:
+    """Import the module of the store at ``url`` now, not at the first :func:`open_store` (a
+    preheated kit kernel does it before its page asks). An unknown URL fails later, in
+    :func:`open_store`, with its clear message."""
+    url = url or default_url()
+    if url.startswith("sqlite://"):
+        import talkkit.store.sqlite
+    elif url.startswith(("postgresql://", "postgres://")):
+        import talkkit.store.postgres  # noqa: F401
 
 
 def open_store(url: str | None = None) -> Store:
