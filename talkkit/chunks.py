@@ -94,7 +94,18 @@ def _read_list(path: Path) -> dict | None:
 
 def chunk_ids(path: Path = CHUNK_LIST) -> list[str] | None:
     """The recorded Voilà chunk ids, or None if the list is for another Voilà or unreadable."""
-    data = _read_list(path)
+    return _voila_ids(_read_list(path))
+
+
+def extension_chunks(path: Path = CHUNK_LIST) -> dict[str, dict]:
+    """The recorded extensions' chunks: ``{package: {"version": v, "chunks": [file, ...]}}``.
+
+    Only well-formed package and file names are kept (the names become paths).
+    """
+    return _extensions(_read_list(path))
+
+
+def _voila_ids(data: dict | None) -> list[str] | None:
     if data is None:
         return None
     if data.get("voila") != voila_version:
@@ -109,13 +120,8 @@ def chunk_ids(path: Path = CHUNK_LIST) -> list[str] | None:
     return [i for i in ids if i.isdigit()]
 
 
-def extension_chunks(path: Path = CHUNK_LIST) -> dict[str, dict]:
-    """The recorded extensions' chunks: ``{package: {"version": v, "chunks": [file, ...]}}``.
-
-    Only well-formed package and file names are kept (the names become paths).
-    """
-    data = _read_list(path) or {}
-    listed = data.get("labextensions")
+def _extensions(data: dict | None) -> dict[str, dict]:
+    listed = (data or {}).get("labextensions")
     found: dict[str, dict] = {}
     if not isinstance(listed, dict):
         return found
@@ -124,8 +130,9 @@ def extension_chunks(path: Path = CHUNK_LIST) -> dict[str, dict]:
             continue
         if not isinstance(entry, dict) or not isinstance(entry.get("version"), str):
             continue
-        files = [f for f in entry.get("chunks", []) if isinstance(f, str)]
-        files = [f for f in files if EXTENSION_CHUNK.match(f)]
+        if not isinstance(entry.get("chunks"), list):
+            continue
+        files = [f for f in entry["chunks"] if isinstance(f, str) and EXTENSION_CHUNK.match(f)]
         if files:
             found[package] = {"version": entry["version"], "chunks": files}
     return found
@@ -205,8 +212,10 @@ def build_bundle(
     Chunks not found or not passing the checks are left out (the page loads them itself). None
     if nothing was found.
     """
-    ids = chunk_ids() if ids is None else ids
-    extensions = extension_chunks() if extensions is None else extensions
+    if ids is None or extensions is None:  # the recorded list, read once
+        data = _read_list(CHUNK_LIST)
+        ids = _voila_ids(data) if ids is None else ids
+        extensions = _extensions(data) if extensions is None else extensions
     parts: list[bytes] = []
     found: list[str] = []
     for chunk in ids or []:
@@ -257,8 +266,7 @@ def record_extensions(urls: Iterable[str], labextension_paths: Sequence[str]) ->
     for package in sorted(files):
         located = _package_root(labextension_paths, package)
         if located is not None:
-            key = lambda name: int(name.split(".", 1)[0])  # noqa: E731
-            chunks = sorted(files[package], key=key)
+            chunks = sorted(files[package], key=lambda name: int(name.split(".", 1)[0]))
             listed[package] = {"version": located[1].get("version"), "chunks": chunks}
     return listed
 

@@ -130,6 +130,7 @@ def test_the_list_keeps_only_well_formed_extension_names(tmp_path):
                     "../etc": good,
                     "ext/../../x": good,
                     "no-version": {"chunks": ["7.aaaaaaaa.js"]},
+                    "no-list": {"version": "1", "chunks": 7},
                 },
             }
         )
