@@ -62,10 +62,14 @@ def _catalogue(domain: str, language: str) -> dict[str, str]:
     return messages
 
 
-def preload(domains: tuple[str, ...] = ("talkkit",), languages: tuple[str, ...] = LANGUAGES) -> int:
+def preload(
+    domains: tuple[str, ...] = ("talkkit",), languages: tuple[str, ...] = LANGUAGES
+) -> None:
     """Read the catalogues of ``domains`` in ``languages`` now, not at their first use (a
-    preheated kit kernel does it before its page asks). Returns how many were read."""
-    return sum(bool(_catalogue(d, lang)) for d in domains for lang in languages)
+    preheated kit kernel does it before its page asks)."""
+    for domain in domains:
+        for language in languages:
+            _catalogue(domain, language)
 
 
 def translator(language: str, domain: str = "talkkit") -> Callable[..., str]:

@@ -649,3 +649,15 @@ def test_a_sqlite_store_works_without_its_writers_lock_file(tmp_path: Path) -> N
         session = store.create_session("kit", "da")
         store.save_answer(session.id, "talk.p1", "Uden kø", None)
         assert store.load_answers(session.id)["talk.p1"].value == "Uden kø"
+
+
+def test_store_urls_of_an_unknown_kind_or_without_a_path_are_refused() -> None:
+    """open_store names the problem; load_backend (a preheated kernel's import ahead) leaves
+    it to open_store instead of failing the kernel before its page asks."""
+    from talkkit.store import load_backend, open_store
+
+    with pytest.raises(ValueError, match="unknown store URL scheme 'mysql'"):
+        open_store("mysql://db/talkkit")
+    with pytest.raises(ValueError, match="needs a file path"):
+        open_store("sqlite:///:memory:")
+    assert load_backend("mysql://db/talkkit") is None

@@ -13,6 +13,7 @@ URLs: ``None`` or ``""`` (the default file), ``sqlite:///abs/path.sqlite3``,
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -57,15 +58,26 @@ def default_url() -> str:
     return os.environ.get("TALKKIT_STORE") or f"sqlite://{data_dir() / DEFAULT_FILENAME}"
 
 
+def _store_class(url: str) -> type[Store]:
+    """The store class for ``url``'s kind, its module imported (psycopg only for PostgreSQL)."""
+    if url.startswith("sqlite://"):
+        from talkkit.store.sqlite import SQLiteStore
+
+        return SQLiteStore
+    if url.startswith(("postgresql://", "postgres://")):
+        from talkkit.store.postgres import PostgresStore
+
+        return PostgresStore
+    scheme = url.split(":", 1)[0][:20]
+    raise ValueError(f"unknown store URL scheme {scheme!r}: use sqlite:/// or postgresql://")
+
+
 def load_backend(url: str | None = None) -> None:
     """Import the module of the store at ``url`` now, not at the first :func:`open_store` (a
     preheated kit kernel does it before its page asks). An unknown URL fails later, in
     :func:`open_store`, with its clear message."""
-    url = url or default_url()
-    if url.startswith("sqlite://"):
-        import talkkit.store.sqlite
-    elif url.startswith(("postgresql://", "postgres://")):
-        import talkkit.store.postgres  # noqa: F401
+    with contextlib.suppress(ValueError):
+        _store_class(url or default_url())
 
 
 def open_store(url: str | None = None) -> Store:
@@ -74,18 +86,11 @@ def open_store(url: str | None = None) -> Store:
     Raises :class:`ValueError` for a URL of an unknown kind and :class:`StoreError` (or
     :class:`StoreUnavailable`) when the database cannot be opened.
     """
-    if not url:
-        url = default_url()
+    url = url or default_url()
+    store_class = _store_class(url)
     if url.startswith("sqlite://"):
-        from talkkit.store.sqlite import SQLiteStore
-
         path = url.removeprefix("sqlite://")
         if not path or path in ("/", ":memory:", "/:memory:"):
             raise ValueError("a sqlite store URL needs a file path: sqlite:///abs/path.sqlite3")
-        return SQLiteStore(Path(path))
-    if url.startswith(("postgresql://", "postgres://")):
-        from talkkit.store.postgres import PostgresStore
-
-        return PostgresStore(url)
-    scheme = url.split(":", 1)[0][:20]
-    raise ValueError(f"unknown store URL scheme {scheme!r}: use sqlite:/// or postgresql://")
+        return store_class(Path(path))
+    return store_class(url)
