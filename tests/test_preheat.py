@@ -111,7 +111,12 @@ def test_preheated_kit_kernel_gets_its_request_without_voilas_server_side(tmp_pa
     kernel never imports Voilà's server side (about 50 MB per kernel) nor anything heavy."""
     info = {"SCRIPT_NAME": "/voila/render/tidlig-opsporing/kit.ipynb", "QUERY_STRING": "lang=sv"}
     code = (
-        "import sys, json\n"
+        "import sys, json, comm\n"
+        "sent = []\n"  # the widget messages the kernel sends (no kernel here: a DummyComm)
+        "def publish(self, msg_type, data=None, metadata=None, buffers=None, **kw):\n"
+        "    state = (data or {}).get('state') or {}\n"
+        "    sent.append(state.get('_model_name') if msg_type == 'comm_open' else msg_type)\n"
+        "comm.DummyComm.publish_msg = publish\n"
         "import widgets.app\n"
         "import talkkit.i18n\n"
         "widgets.app.display = lambda *a: None\n"
@@ -119,13 +124,18 @@ def test_preheated_kit_kernel_gets_its_request_without_voilas_server_side(tmp_pa
         "def waiting(wait=widgets.app.preheat.wait_for_request):\n"
         "    before['store'] = 'talkkit.store.sqlite' in sys.modules\n"
         "    before['catalogues'] = talkkit.i18n._catalogue.cache_info().currsize\n"
+        "    before['sent'] = sorted(set(sent))\n"
+        "    sent.clear()\n"
         "    return wait()\n"
         "widgets.app.preheat.wait_for_request = waiting\n"
         f"app = widgets.app.show_kit({str(ROOT / 'kits' / 'tidlig-opsporing')!r})\n"
         "heavy = ['voila', 'jupyter_server', 'jupyterlab_server', 'nbconvert', 'jsonschema',\n"
         "         'docx', 'xlsxwriter', 'openpyxl', 'pandas', 'psycopg']\n"
+        "views = [app.page, *app.players, app.conversation, app.speaking, app.questions,\n"
+        "         app.takeaways, app.evaluation, app.join.view]\n"
         "print(json.dumps({'language': app.language, 'media': app.players[0].src,\n"
-        "    'heavy': [m for m in heavy if m in sys.modules], 'before': before}))\n"
+        "    'heavy': [m for m in heavy if m in sys.modules], 'before': before,\n"
+        "    'sent': sent, 'views': len(views)}))\n"
     )
     with voila_query_server(json.dumps(info)) as (port, asked):
         env = {**os.environ, **preheat_env(port), "TALKKIT_DATA": str(tmp_path)}
@@ -146,4 +156,12 @@ def test_preheated_kit_kernel_gets_its_request_without_voilas_server_side(tmp_pa
     assert result["media"].startswith("/voila/files/tidlig-opsporing/")
     assert result["heavy"] == []
     # read before the page asked: its store's module, the texts of 3 languages x 2 domains
-    assert result["before"] == {"store": True, "catalogues": 6}
+    before = result.pop("before")
+    sent_before = before.pop("sent")
+    assert before == {"store": True, "catalogues": 6}
+    # sent before the page asked: the widgets every page shares (the views' templates, the
+    # compiled module they name, the shared layout) and the theme's colours
+    assert {"TemplateModel", "ModuleModel", "LayoutModel", "comm_msg"} <= set(sent_before)
+    # sent once the page asked: one comm_open per view, with its state, and nothing else
+    assert result["sent"] == ["VuetifyTemplateModel"] * result["views"]
+    assert result["views"] == 9  # the demo kit: the page, 2 players and 6 more views

@@ -22,6 +22,7 @@ from ipywidgets.widgets.widget import _instances
 from talkkit.kit import load_kit
 from talkkit.request import parse_request
 from talkkit.store import open_store
+from widgets._base import SafeTemplate, _shared_layout
 from widgets.app import KitApp
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -93,6 +94,42 @@ def started(store_url: str, query: str = "", stored: Any = None) -> KitApp:
 
 def all_widget_state() -> str:
     return json.dumps([w.get_state() for w in list(_instances.values())], default=str)
+
+
+def test_a_view_opens_its_comm_once_built_with_its_whole_state(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A trait a view sets after ``super().__init__()`` travels in its ``comm_open``, not in an
+    update message of its own; once built, a change is an update as before."""
+    import comm
+    from traitlets import Unicode
+
+    _shared_layout()
+    sent: list[tuple[str, dict]] = []
+
+    def publish(self: Any, msg_type: str, data: Any = None, *args: Any, **kw: Any) -> None:
+        sent.append((msg_type, data))
+
+    monkeypatch.setattr(comm.DummyComm, "publish_msg", publish)
+
+    class Probe(SafeTemplate):
+        value = Unicode().tag(sync=True)
+
+        def __init__(self) -> None:
+            super().__init__(template="<div>{{ value }}</div>")
+            self.open_in_init = self.comm is not None
+            self.value = "built"
+
+    probe = Probe()
+    assert probe.open_in_init is False
+    assert [m for m, _ in sent] == ["comm_open"]
+    assert sent[0][1]["state"]["value"] == "built"
+    assert probe.model_id
+    probe.value = "changed"
+    assert sent[1:] == [
+        ("comm_msg", {"method": "update", "state": {"value": "changed"}, "buffer_paths": []})
+    ]
+    probe.close()
 
 
 def test_trait_updates_from_the_browser_change_nothing(store_url: str) -> None:

@@ -10,6 +10,10 @@ any widget. :class:`SafeTemplate` closes all of that:
 * only ``event`` messages for the component's own ``vue_*`` handlers are dispatched;
 * a handler that raises is logged, never propagated into the kernel's message loop.
 
+A view's comm opens once its whole ``__init__`` has run (:class:`_OpenWhenBuilt`): the page
+gets one ``comm_open`` carrying the view's built state, not an open followed by one ``update``
+per trait the ``__init__`` sets or links after ``super().__init__()``.
+
 Handlers receive untrusted JSON: check types with the helpers below before using a value.
 """
 
@@ -39,7 +43,23 @@ def _shared_layout() -> Layout:
     return Layout()
 
 
-class SafeTemplate(v.VuetifyTemplate):
+class _OpenWhenBuilt(type(v.VuetifyTemplate)):  # type: ignore[misc]
+    """Opens a view's comm after its ``__init__`` (and its subclasses') has returned.
+
+    ipywidgets opens the comm at the end of ``Widget.__init__``, so every trait a view sets or
+    links afterwards went to the kernel's iopub as a message of its own: 16 ``update`` messages
+    per kit page, each one more message for the server to route when 30 groups open the kit at
+    once (``bench/README.md``).
+    """
+
+    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        view = super().__call__(*args, **kwargs)
+        view._built = True
+        view.open()
+        return view
+
+
+class SafeTemplate(v.VuetifyTemplate, metaclass=_OpenWhenBuilt):
     """A ``VuetifyTemplate`` that accepts only its own events and no trait updates."""
 
     #: Synced traits the browser may set (none by default).
@@ -52,6 +72,21 @@ class SafeTemplate(v.VuetifyTemplate):
         if self.vue_file is not None:
             kwargs.setdefault("template", component_template(self.vue_file))
         super().__init__(**kwargs)
+
+    #: Set once the whole ``__init__`` has run (see :class:`_OpenWhenBuilt`).
+    _built = False
+
+    def open(self) -> None:
+        if self._built:
+            super().open()
+
+    @classmethod
+    def prepare(cls) -> None:
+        """Make the widgets every view of this class shares (its component's ``Template``, the
+        shared ``Layout``) now: a preheated kernel does it before its page is asked for."""
+        _shared_layout()
+        if cls.vue_file is not None:
+            component_template(cls.vue_file)
 
     def set_state(self, sync_data: dict[str, Any]) -> None:
         allowed = {k: val for k, val in sync_data.items() if k in self.browser_writable}

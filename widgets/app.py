@@ -27,7 +27,7 @@ from widgets.book import AnswerBook, Scheduler, answer_keys, default_scheduler
 from widgets.conversation import ConversationView
 from widgets.evaluation import EvaluationView
 from widgets.fields import register_components
-from widgets.join import JoinStep
+from widgets.join import JoinStep, JoinView
 from widgets.page import PageView
 from widgets.player import PlayerView
 from widgets.questions import QuestionsView
@@ -36,7 +36,7 @@ from widgets.speaking import SpeakingModel, SpeakingView
 from widgets.takeaways import TakeawaysView
 from widgets.theme import apply_theme, set_dark
 
-__all__ = ["KitApp", "show_kit"]
+__all__ = ["KitApp", "prepare_shared_widgets", "show_kit"]
 
 log = logging.getLogger("talkkit.widgets")
 
@@ -83,13 +83,26 @@ class KitApp:
             for talk in kit.talks
         ]
         self_study = kit.format == "self-study"
+        # Every view gets its state in its constructor: its comm opens with it, in one message
+        # (widgets._base._OpenWhenBuilt); a trait set afterwards is a message of its own.
+        phase = self.agenda.phase
         self.conversation = ConversationView(
-            kit, self.book, language=language, self_study=self_study
+            kit,
+            self.book,
+            language=language,
+            self_study=self_study,
+            phase=self.agenda.current,
+            kind=phase.kind,
         )
         self.speaking = SpeakingView(self.speaking_model, self.book, language=language)
-        self.questions = QuestionsView(self.book, language=language)
+        self.questions = QuestionsView(self.book, language=language, kind=phase.kind)
         self.takeaways = TakeawaysView(self.book, language=language)
         self.evaluation = EvaluationView(kit, self.book, language=language)
+        # Joining a seminar (widgets/join.py): the form sits at the top of the page. A raw
+        # ?event= code is never used as an event id; only talkkit.events.join() makes one.
+        code = self.event
+        self.event = None
+        self.join = JoinStep(self, code, offer=kit.format != "self-study")
         self.page = PageView(
             kit,
             self.agenda,
@@ -104,17 +117,9 @@ class KitApp:
             questions=self.questions,
             takeaways=self.takeaways,
             evaluation=self.evaluation,
+            join=self.join.view,
         )
         self.view = self.page
-        # Joining a seminar (widgets/join.py): the form sits at the top of the page. A raw
-        # ?event= code is never used as an event id; only talkkit.events.join() makes one.
-        code = self.event
-        self.event = None
-        self.join = JoinStep(self, code, offer=kit.format != "self-study")
-        self.page.join = self.join.view
-        for view in (self.conversation, self.questions):
-            view.kind = self.agenda.phase.kind
-        self.conversation.phase = self.agenda.current
         self.agenda.observe(self._phase_changed, "current")
         self.book.observe(self._session_opened, "session_id")
 
@@ -216,6 +221,34 @@ class KitApp:
         return name, exporter.mime_type, exporter.export([doc])
 
 
+#: The views of a kit page (:class:`KitApp`).
+PAGE_VIEWS = (
+    PageView,
+    PlayerView,
+    ConversationView,
+    SpeakingView,
+    QuestionsView,
+    TakeawaysView,
+    EvaluationView,
+    JoinView,
+)
+
+
+def prepare_shared_widgets() -> None:
+    """Make the widgets every kit page in this kernel shares, which do not depend on the
+    request: the views' ``Template`` widgets, the compiled module they name, the shared
+    ``Layout``, and the theme's colours (once per kernel, as :class:`KitApp` would).
+
+    A preheated kernel does it before its page is asked for, so that a group's page open sends
+    only its own views: 9 ``comm_open`` messages for the demo kit, where it sent 19 opens and
+    31 updates before (with :class:`widgets._base._OpenWhenBuilt`).
+    """
+    register_components()
+    apply_theme()
+    for view in PAGE_VIEWS:
+        view.prepare()
+
+
 def show_kit(
     folder: str | Path = ".",
     *,
@@ -234,10 +267,11 @@ def show_kit(
     if preheat.is_preheated():
         # A preheated kernel runs this before anyone asked for the page: the heavy work above
         # is done ahead, and so is what every page open reads (the interface texts in every
-        # language, the store's module); the address (language, session, facilitator)
-        # arrives only now.
+        # language, the store's module) or sends (the shared widgets); the address
+        # (language, session, facilitator) arrives only now.
         preload_catalogues((I18N_DOMAIN, "talkkit"))
         load_backend(store or None)
+        prepare_shared_widgets()
         preheat.wait_for_request()
     context = from_environment()
     lang = context.language or normalise_language(language)

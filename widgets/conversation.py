@@ -33,7 +33,16 @@ class ConversationView(AnswerView):
     points = List(help="[{key, text}]: prompts read out at the joint gathering").tag(sync=True)
     point_values = Dict(help="key -> saved answer of each read-out prompt").tag(sync=True)
 
-    def __init__(self, kit: Kit, book: AnswerBook, *, language: str, self_study: bool) -> None:
+    def __init__(
+        self,
+        kit: Kit,
+        book: AnswerBook,
+        *,
+        language: str,
+        self_study: bool,
+        phase: str = "",
+        kind: str = "",
+    ) -> None:
         content = kit.content_language(language)
         phases = [
             {
@@ -62,7 +71,9 @@ class ConversationView(AnswerView):
             "main_points": _("Our main points, to read out"),
             "no_answer": _("(not answered yet)"),
         }
-        super().__init__(phases=phases, points=points, content_lang=content, t=t)
+        super().__init__(
+            phases=phases, points=points, content_lang=content, t=t, phase=phase, kind=kind
+        )
         keys = {q["key"] for p in phases for q in p["prompts"]}
         self._point_keys = {q["key"] for q in points}
         self.bind(book, lambda k: k in keys or (k.endswith(".views") and k[:-6] in keys))

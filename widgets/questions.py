@@ -20,7 +20,7 @@ class QuestionsView(AnswerView):
         sync=True
     )
 
-    def __init__(self, book: AnswerBook, *, language: str) -> None:
+    def __init__(self, book: AnswerBook, *, language: str, kind: str = "") -> None:
         _ = gettext(language)
         super().__init__(
             t={
@@ -34,6 +34,7 @@ class QuestionsView(AnswerView):
                 "add": _("Add question"),
                 "remove": _("Remove question {n}"),
                 "none": _("No questions yet."),
-            }
+            },
+            kind=kind,
         )
         self.bind(book, lambda k: k == "questions")
