@@ -32,6 +32,7 @@ of failing a page.
 from __future__ import annotations
 
 import asyncio
+import functools
 import gzip
 import hashlib
 import os
@@ -56,7 +57,8 @@ from traitlets import Int, default
 from traitlets.config import Config
 from voila import __version__ as voila_version
 from voila.app import Voila
-from voila.static_file_handler import MultiStaticFileHandler
+from voila.paths import collect_static_paths
+from voila.static_file_handler import MultiStaticFileHandler, TemplateStaticFileHandler
 
 from talkkit.chunks import ChunkBundle, build_bundle
 from talkkit.gallery import render_gallery
@@ -428,6 +430,45 @@ class VersionedStaticHandler(PrecompressedMixin, MultiStaticFileHandler):
         self.set_header("Cache-Control", IMMUTABLE)
 
 
+@functools.lru_cache(maxsize=16)  # names come from page addresses: bounded
+def template_static_roots(template: str) -> tuple[str, ...]:
+    """The ``static`` folders of Voilà template ``template`` and of the templates it extends,
+    looked up once (Voilà walks the Jupyter data folders again for every request); empty for
+    a name that is no template."""
+    try:
+        return tuple(collect_static_paths(["voila", "nbconvert"], template))
+    except ValueError:  # an invalid name, e.g. with a path separator
+        return ()
+
+
+class TemplateAssetHandler(PrecompressedMixin, TemplateStaticFileHandler):
+    """Voilà's ``/voila/templates/<template>/static/`` files, gzipped like the others.
+
+    These are the page's style sheets and ``voila-style.js``: 600 kB for the talkkit template,
+    which Voilà sends uncompressed to every page that does not have them yet. Their addresses
+    carry their content's hash (``?v=``), so tornado already lets browsers keep them for good.
+    An address outside a template's ``static`` folder is a 404 (Voilà's own handler fails it
+    with a 500).
+    """
+
+    def parse_url_path(self, path: str) -> str:
+        template, _, rest = path.partition("/static/")
+        self.roots = template_static_roots(template) if rest and "/" not in template else ()
+        if not self.roots:
+            raise web.HTTPError(404)
+        return web.StaticFileHandler.parse_url_path(self, path)
+
+    @classmethod
+    def get_absolute_path(cls, root: str, path: str) -> str:
+        template, _, rest = path.partition("/static/")
+        abspath = ""
+        for folder in template_static_roots(template) if "/" not in template else ():
+            abspath = os.path.abspath(os.path.join(folder, rest))
+            if os.path.exists(abspath):
+                return abspath
+        return abspath or os.path.join("/nonexistent", rest)  # validated, then a 404
+
+
 class ChunkBundleHandler(web.RequestHandler):
     """Voilà's and the extensions' chunks in one file (:mod:`talkkit.chunks`), from memory,
     cached for good."""
@@ -505,6 +546,9 @@ class TalkkitVoila(Voila):
                 handler = (handler[0], HashedAssetHandler, *handler[2:])
                 paths = handler[2].get("path", []) if len(handler) > 2 else []
                 roots += [paths] if isinstance(paths, str) else list(paths)
+            elif handler[1] is TemplateStaticFileHandler:
+                handler = (handler[0], TemplateAssetHandler, *handler[2:])
+                roots += template_static_roots(self.voila_configuration.template)
             handlers.append(handler)
         # zlib lets go of the GIL while it compresses: this thread costs the server's loop little
         threading.Thread(target=precompress, args=(roots,), name="precompress", daemon=True).start()

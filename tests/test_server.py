@@ -233,6 +233,41 @@ def test_javascript_is_cached_for_good_and_sent_gzipped(kit_server) -> None:
     assert "Could not open static file" not in kit_server.log()
 
 
+def test_the_templates_style_sheets_and_script_are_sent_gzipped(kit_server) -> None:
+    """The page's own ``/voila/templates/<template>/static/`` files (600 kB for talkkit's):
+    gzipped, kept for good under their ``?v=`` address; other addresses are refused."""
+    import gzip
+
+    url = f"{kit_server.url}voila/render/tidlig-opsporing/kit.ipynb"
+    with urllib.request.urlopen(url, timeout=120) as response:  # noqa: S310 - localhost
+        html = response.read().decode("utf-8")
+    links = sorted(
+        set(re.findall(r'"(/voila/templates/talkkit/static/[^"?]+\?v=[0-9a-f]+)"', html))
+    )
+    names = {link.split("?")[0].rsplit("/", 1)[-1] for link in links}
+    assert {"index.css", "voila-style.js"} <= names, links
+    base = kit_server.url.rstrip("/")
+    for link in links:
+        code, plain_headers, plain = _get(base + link, **{"Accept-Encoding": "identity"})
+        assert code == 200 and "content-encoding" not in plain_headers, link
+        _, headers, body = _get(base + link, **{"Accept-Encoding": "gzip, deflate"})
+        assert headers.get("content-encoding") == "gzip", link
+        assert "Accept-Encoding" in headers.get("vary", ""), link
+        assert gzip.decompress(body) == plain, link
+        if len(plain) > 100_000:
+            assert len(body) < len(plain) / 3, link
+        max_age = re.search(r"max-age=(\d+)", headers.get("cache-control", ""))
+        assert max_age and int(max_age.group(1)) >= 365 * 24 * 3600, link
+    for path, expected in [
+        ("voila/templates/no-such-template/static/index.css", 404),
+        ("voila/templates/talkkit/index.css", 404),
+        ("voila/templates/talkkit/static/no-such-file.css", 404),
+        ("voila/templates/talkkit/static/%2E%2E/%2E%2E/%2E%2E/%2E%2E/etc/passwd", 403),
+        ("voila/templates/..%2F..%2F/static/index.css", 404),
+    ]:
+        assert status(kit_server.url + path) == expected, path
+
+
 def test_files_compressed_at_start_are_served_without_compressing_again(
     tmp_path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
