@@ -138,3 +138,32 @@ def test_a_synthetic_group_keeps_the_server_cookies_as_a_browser_does(kit_server
     assert result["failure"] is None, result
     assert result["ready"] > 0
     assert result["cookies"] >= 1  # the Jupyter server's login cookie, from the page's response
+
+
+def test_a_synthetic_group_leaves_unzipping_to_the_client_it_stands_for(kit_server):
+    """A synthetic group takes the server's gzipped bytes as they come: unzipping them is work
+    a browser does on its own machine, which here would take the server's cores (about 1 CPU-s
+    of the bench process for 30 cold groups)."""
+    import re
+    import urllib.request
+
+    from helpers import run_async
+
+    from bench.protocol import SyntheticGroup
+
+    kit = "tidlig-opsporing/kit.ipynb"
+    page = f"{kit_server.url}voila/render/{kit}"
+    with urllib.request.urlopen(page, timeout=120) as response:  # noqa: S310 - localhost
+        html = response.read().decode("utf-8")
+    css = re.search(r'"/(voila/templates/talkkit/static/index\.css\?v=[0-9a-f]+)"', html)
+    assert css, "no style sheet in the kit page"
+    url = kit_server.url + css.group(1)
+    with urllib.request.urlopen(url, timeout=60) as response:  # noqa: S310 - as is, unzipped
+        size = len(response.read())
+    group = SyntheticGroup(kit_server.url, kit, [url], 60)
+    try:
+        result = run_async(group.open(), timeout=90)
+    finally:
+        group.close()
+    assert result["failure"] is None, result
+    assert 0 < result["asset_bytes"] < size / 3  # gzip's bytes, not the file's
