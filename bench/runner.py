@@ -96,6 +96,43 @@ def _start(kits: Path, work: Path, name: str, cfg: BenchConfig, log: _Log) -> Ki
 # -- phase 1: time to interactive --------------------------------------------------------------
 
 
+def _asset_paths(server_url: str, urls: list[str]) -> list[str]:
+    """What a cold kit page fetched besides itself (the synthetic groups fetch the same)."""
+    base = server_url.rstrip("/")
+    return [
+        u[len(base) :]
+        for u in urls
+        if u.startswith(server_url) and "/voila/render/" not in u and "/api/" not in u
+    ]
+
+
+def _record_assets(cfg: BenchConfig, kits: Path, work: Path, log: _Log) -> list[str]:
+    """One cold load of the kit page, for a run without the ``tti`` phase: its synthetic groups
+    would otherwise fetch no static file at all, a lighter load than real pages'."""
+    from playwright.async_api import async_playwright
+
+    async def cold_load(url: str) -> dict:
+        async with async_playwright() as p:
+            b = await browser.launch(p)
+            try:
+                context = await browser.new_context(b)
+                try:
+                    return await browser.load_once(context, url, cfg.page_timeout, record_urls=True)
+                finally:
+                    await context.close()
+            finally:
+                await b.close()
+
+    server = _start(kits, work, "assets", cfg, log)
+    try:
+        load = asyncio.run(cold_load(f"{server.url}voila/render/{cfg.kit}"))
+    finally:
+        server.stop()
+    assets = _asset_paths(server.url, load.get("urls", []))
+    log(f"assets: a cold kit page fetched {len(assets)} files ({load.get('failure') or 'usable'})")
+    return assets
+
+
 async def _tti_loads(cfg: BenchConfig, server: KitServer, targets: dict[str, str], log: _Log):
     from playwright.async_api import async_playwright
 
@@ -141,11 +178,8 @@ def phase_tti(cfg: BenchConfig, work: Path, log: _Log) -> dict[str, Any]:
         errors = server.errors()
     finally:
         server.stop()
-    assets = []
     first = loads["kit"]["cold"][0] if loads["kit"]["cold"] else {}
-    for u in first.pop("urls", []):  # what a cold page fetched besides itself: for synthetic groups
-        if u.startswith(server.url) and "/voila/render/" not in u and "/api/" not in u:
-            assets.append(u[len(server.url.rstrip("/")) :])
+    assets = _asset_paths(server.url, first.pop("urls", []))
     for by_state in loads.values():
         for state_loads in by_state.values():
             for load in state_loads:
@@ -264,6 +298,8 @@ def phase_groups(cfg: BenchConfig, work: Path, log: _Log, assets: list[str]) -> 
     kits = prepare_kits(work / "groups", cfg.kit)
     shutil.rmtree(kits / Path(BASELINE_NOTEBOOK).parent)  # only the kit: pools, memory
     levels = [_level(cfg, kits, work, n, log) for n in cfg.groups]
+    if cfg.synthetic_groups and not assets:
+        assets = _record_assets(cfg, kits, work, log)
     synthetic = [
         _level(cfg, kits, work, n, log, synthetic=True, assets=assets) for n in cfg.synthetic_groups
     ]
@@ -277,7 +313,12 @@ def phase_groups(cfg: BenchConfig, work: Path, log: _Log, assets: list[str]) -> 
                 )
         except PostgresUnavailable as exc:
             postgres_level = {"skipped": str(exc)[:300]}
-    return {"levels": levels, "synthetic_levels": synthetic, "postgres": postgres_level}
+    return {
+        "levels": levels,
+        "synthetic_levels": synthetic,
+        "postgres": postgres_level,
+        "assets": assets,
+    }
 
 
 # -- phase 3: saves ----------------------------------------------------------------------------

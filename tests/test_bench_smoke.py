@@ -72,6 +72,10 @@ def test_a_tiny_bench_run_measures_every_phase(tmp_path):
     assert _positive(level["e2e_save"]["median"])
     assert _positive(level["cpu_s"]["server"]) and _positive(level["cpu_s"]["browser"])
 
+    # the synthetic groups fetch the static files a cold kit page fetched
+    assets = result["raw"]["groups"]["assets"]
+    assert any(".js" in a for a in assets) and not any("/voila/render/" in a for a in assets)
+
     # two groups at once, one synthetic and one browser probe: both usable, saves via the kernel
     synthetic = summary["synthetic"]["2"]
     assert synthetic["failures"] == 0, synthetic["failure_kinds"]
