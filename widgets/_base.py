@@ -47,7 +47,7 @@ class _OpenWhenBuilt(type(v.VuetifyTemplate)):  # type: ignore[misc]
     """Opens a view's comm after its ``__init__`` (and its subclasses') has returned.
 
     ipywidgets opens the comm at the end of ``Widget.__init__``, so every trait a view sets or
-    links afterwards went to the kernel's iopub as a message of its own: 16 ``update`` messages
+    links afterwards went to the kernel's iopub as a message of its own: 12 ``update`` messages
     per kit page, each one more message for the server to route when 30 groups open the kit at
     once (``bench/README.md``).
     """
