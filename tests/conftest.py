@@ -6,7 +6,6 @@ Plugins: ``pg_server`` starts a throwaway PostgreSQL server for tests marked ``p
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -19,21 +18,14 @@ from pathlib import Path
 
 import pytest
 
+from bench.browser import CHROMIUM
+from bench.browser import CHROMIUM_ARGS as BENCH_CHROMIUM_ARGS
+
 pytest_plugins = ["pg_server"]
 
 ROOT = Path(__file__).resolve().parent.parent
 KITS = ROOT / "kits"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--autoplay-policy=no-user-gesture-required",
-]
+CHROMIUM_ARGS = [*BENCH_CHROMIUM_ARGS, "--autoplay-policy=no-user-gesture-required"]
 
 
 def free_port() -> int:

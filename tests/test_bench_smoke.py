@@ -171,3 +171,21 @@ def test_a_synthetic_group_leaves_unzipping_to_the_client_it_stands_for(kit_serv
         group.close()
     assert result["failure"] is None, result
     assert 0 < result["asset_bytes"] < size / 3  # gzip's bytes, not the file's
+
+
+@pytest.mark.browser
+def test_chromium_builds_no_omnibox_popup_beside_the_pages_it_measures(browser):
+    # Headless chromium otherwise builds each new window's omnibox popup as a WebUI page
+    # (about 0.9 CPU-s per window) while the measured page loads (bench/browser.py).
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto("data:text/html,<p>page</p>")
+        cdp = browser.new_browser_cdp_session()
+        page.wait_for_timeout(500)  # the popup was built within ~0.3 s of the window
+        targets = cdp.send("Target.getTargets")["targetInfos"]
+    finally:
+        context.close()
+    urls = [t["url"] for t in targets]
+    assert "data:text/html,<p>page</p>" in urls
+    assert [u for u in urls if u.startswith("chrome://")] == []
