@@ -181,9 +181,8 @@ def test_chromium_builds_no_omnibox_popup_beside_the_pages_it_measures(browser):
     try:
         page = context.new_page()
         page.goto("data:text/html,<p>page</p>")
-        cdp = browser.new_browser_cdp_session()
-        page.wait_for_timeout(500)  # the popup was built within ~0.3 s of the window
-        targets = cdp.send("Target.getTargets")["targetInfos"]
+        # The popup's targets exist once new_page() has returned (checked without the flag).
+        targets = browser.new_browser_cdp_session().send("Target.getTargets")["targetInfos"]
     finally:
         context.close()
     urls = [t["url"] for t in targets]
