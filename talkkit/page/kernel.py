@@ -1,8 +1,8 @@
 """The kernel a group's kit page runs in, under ``talkkit serve``: ipykernel, minus what a
 group's page never uses.
 
-``talkkit serve`` (see :class:`talkkit.server.KitKernelSpecManager`) starts Python kernels as
-``python -m talkkit.kernel`` instead of ``python -m ipykernel_launcher``. The kernel is the same
+``talkkit serve`` (see :class:`talkkit.page.kernels.KitKernelSpecManager`) starts Python kernels as
+``python -m talkkit.page.kernel`` instead of ``python -m ipykernel_launcher``. The kernel is the same
 ipykernel, with two things switched off:
 
 - **the debugger** (debugpy): ipykernel loads it into every kernel so that JupyterLab can debug,
