@@ -1,9 +1,10 @@
 """What a kit page's kernel knows about the request that opened it.
 
 Voilà hands a kernel the page's address in its environment (``VOILA_REQUEST_URL`` and
-``QUERY_STRING``; with preheated kernels only after :func:`talkkit.page.preheat.wait_for_request`). The
-address is typed or clicked by anyone, so every value is parsed defensively: an unknown language
-falls back, flags accept only a few spellings, codes and ids must match a strict pattern.
+``QUERY_STRING``; with preheated kernels only after
+:func:`talkkit.page.preheat.wait_for_request`). The address is typed or clicked by anyone, so
+every value is parsed defensively: an unknown language falls back, flags accept only a few
+spellings, codes and ids must match a strict pattern.
 """
 
 from __future__ import annotations

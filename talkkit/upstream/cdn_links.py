@@ -6,8 +6,8 @@ services, so a page must not call any other host; the ``talkkit`` template (``in
 beside this package's ``share/``) renders that block and removes exactly :data:`LAB_CDN_LINKS`.
 
 Upstream: the links came with voila-dashboards/voila#870 (Font Awesome 5); no upstream issue
-asks to serve it locally. Documented hook: template inheritance (``conf.json`` ``base_template: lab`` and Jinja
-blocks) is Voilà's way to change a page; what is private is the markup of the links, which the
+asks to serve it locally. Documented hook: template inheritance (``conf.json``
+``base_template: lab`` and Jinja blocks) is Voilà's way to change a page; what is private is the markup of the links, which the
 child template can only remove as text. :func:`check` reads Voilà's template at server start:
 when a listed link is no longer there (Voilà changed its markup) or another third-party link
 is, the log says so; the page still works, and its Content-Security-Policy

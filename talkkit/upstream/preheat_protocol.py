@@ -11,10 +11,11 @@ Upstream behaviour worked around (no upstream issue filed; measured with ``talkk
 ``voila.utils`` is the documented helper, but importing it imports Voilà's server side
 (jupyter_server, jupyterlab_server, nbconvert): about 50 MB more in every kernel. This module
 speaks the same protocol with the ``websockets`` package's synchronous client (which Voilà
-already depends on): about 1.5 MB. The documented hook (``voila.utils.wait_for_request``) is not
-used for that reason; ``prelaunch_hook`` cannot be combined with preheated kernels. It imports nothing of Voilà, so it checks Voilà's version
-from its metadata and the protocol's variables in the environment; when they are missing the
-page renders with the notebook's parameters, as a page without a request would.
+already depends on): about 1.5 MB. The documented helper (``voila.utils.wait_for_request``) is
+not used for that reason, and the documented ``prelaunch_hook`` cannot be combined with
+preheated kernels. This module imports nothing of Voilà, so it checks Voilà's version from its
+metadata and the protocol's variables in the environment; when they are missing the page
+renders with the notebook's parameters, as a page without a request would.
 """
 
 from __future__ import annotations
