@@ -8,7 +8,6 @@ what the page needs still works the way upstream does it without talkkit's patch
 
 from __future__ import annotations
 
-import asyncio
 import importlib
 import re
 import tomllib
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
+from helpers import run_async
 
 from talkkit.upstream import PATCHES
 from talkkit.upstream._target import _log_once
@@ -139,7 +139,7 @@ def test_kernel_pool_without_its_internals_keeps_voilas_pool(caplog, monkeypatch
     km._pools = {}
     monkeypatch.delattr(RequestInfoSocketHandler, "_waiters")
     assert tune_preheat(km, preheat=True) is False
-    assert asyncio.run(km.get_rendered_notebook("kit.ipynb")) == "rendered"
+    assert run_async(km.get_rendered_notebook("kit.ipynb")) == "rendered"
     assert "_waiters" in upstream_lines(caplog, "kernel_pool")[0]
     assert tune_preheat(km, preheat=False) is False  # no pool: nothing to say
     assert len(upstream_lines(caplog, "kernel_pool")) == 1
