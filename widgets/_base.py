@@ -29,7 +29,12 @@ import traitlets
 from ipywidgets import Layout
 from traitlets import Bool, Dict
 
-from talkkit.answers import MAX_ITEMS, MAX_NAME_CHARS, MAX_TAKEAWAY_FIELD_CHARS, MAX_TEXT_CHARS
+from talkkit.contracts.answers import (
+    MAX_ITEMS,
+    MAX_NAME_CHARS,
+    MAX_TAKEAWAY_FIELD_CHARS,
+    MAX_TEXT_CHARS,
+)
 from widgets.compiled import component_template
 
 __all__ = ["AnswerView", "SafeTemplate", "as_int", "as_str"]
