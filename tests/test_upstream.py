@@ -331,3 +331,54 @@ def test_ipywidgets_opening_in_init_is_reported_and_the_view_works(caplog, monke
         assert view.comm is not None and view.model_id
     finally:
         view.close()
+
+
+KERNEL_CODE = """
+import ipywidgets
+init = ipywidgets.Widget.__init__
+def opening_init(self, **kwargs):
+    init(self, **kwargs)
+    ipywidgets.Widget.open(self)
+ipywidgets.Widget.__init__ = opening_init
+from widgets._base import SafeTemplate
+view = SafeTemplate(template="<div />")
+print("built", view.comm is not None)
+"""
+
+
+def test_a_kernels_line_goes_to_the_server_log_not_into_the_page(tmp_path) -> None:
+    """In a kit kernel a missing internal is told to the operator (the kernel's stderr, which
+    ``talkkit serve`` logs), not shown to the group as output under the kit."""
+    from jupyter_client.manager import KernelManager
+
+    from talkkit.page.kernels import KitKernelSpecManager
+
+    km = KernelManager(kernel_name="python3", kernel_spec_manager=KitKernelSpecManager())
+    with (tmp_path / "kernel.err").open("w") as stderr:
+        km.start_kernel(stderr=stderr, cwd=str(ROOT))
+    kc = km.client()
+    kc.start_channels()
+    outputs: list[str] = []
+    try:
+        kc.wait_for_ready(timeout=60)
+        msg_id = kc.execute(KERNEL_CODE)
+        while True:
+            msg = kc.get_iopub_msg(timeout=60)
+            if msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            if msg["msg_type"] == "stream":
+                outputs.append(msg["content"]["text"])
+            if msg["msg_type"] == "error":
+                outputs.append("\n".join(msg["content"]["traceback"]))
+            if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+                break
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+    assert "".join(outputs) == "built True\n"  # the view works; nothing else on the page
+    lines = [
+        line
+        for line in (tmp_path / "kernel.err").read_text().splitlines()
+        if "talkkit.upstream.widget_open:" in line
+    ]
+    assert len(lines) == 1 and "self.open()" in lines[0]
