@@ -12,9 +12,10 @@ compete with the 30 pages for the CPU. :func:`tune_preheat` makes the pool gentl
 (else it gets a fresh one, as without preheat), and a pool start refused by ``max_kernels`` is
 dropped and tried again later instead of failing a page.
 
-No documented hook: Voilà has no setting for how a pool refills or which kernel a page takes
-(``kernel_pools_config`` sets only the sizes), so the manager's private ``_pools`` and
-``_initialize`` are wrapped. When any of them is missing the pool is left as Voilà made it.
+No documented hook does it: Voilà's settings give the pool sizes (``kernel_pools_config``) and
+a delay before each refill (``fill_delay``), which neither bounds how many kernels warm up at
+once nor keeps a page from taking a kernel that is still starting; so the manager's private
+``_pools`` and ``_initialize`` are wrapped. When any of them is missing the pool is left as Voilà made it.
 """
 
 from __future__ import annotations
