@@ -75,6 +75,18 @@ def test_the_installed_upstream_is_what_the_patches_were_tested_with() -> None:
             assert voila == f"voila=={target.tested[-1]}", name
 
 
+def test_the_listing_names_every_patch_and_fails_on_an_untested_version(capsys, monkeypatch):
+    from talkkit.upstream import __main__ as listing
+    from talkkit.upstream import _target
+
+    assert listing.main() == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in lines] == list(PATCHES)
+    monkeypatch.setattr(_target, "installed_version", lambda name: "99.0")
+    assert listing.main() == 1
+    assert capsys.readouterr().out.count("UNTESTED") == len(PATCHES)
+
+
 #: Private upstream names that only talkkit/upstream/ may touch.
 PRIVATE = re.compile(
     r"\._pools\b|\._waiters\b|_create_environment|_default_event_logger|_msg_callbacks"
