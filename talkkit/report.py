@@ -6,8 +6,11 @@ groups take home, and how they rated the day.
 * :func:`build_report` reads one or more events from the store; with several events it adds
   the evaluation across all of them.
 * :func:`to_html` renders ``templates/report.html.j2`` (Jinja, autoescape on: every user text
-  is escaped; the rating charts are inline SVG, so the file needs nothing from the web);
+  is escaped; the rating charts are inline SVG, so the file needs nothing from the web; every
+  printed text passes :func:`~talkkit.export.cells.html_text`, so a lone surrogate cannot stop
+  the file and no text becomes a formula when Calc opens the page);
   :func:`to_docx` writes the same content with python-docx.
+* Characters a format cannot hold are shown as U+FFFD, and a note at the end says so.
 """
 
 from __future__ import annotations
@@ -19,8 +22,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from talkkit.answers import RATING_MAX, RATING_MIN
+from talkkit.export.cells import html_text
 from talkkit.export.doc import Takeaway, _takeaways, _texts, as_text
-from talkkit.export.text import xml_safe
+from talkkit.export.text import texts_in, xml_replaces, xml_safe
 from talkkit.i18n import normalise_language, translator
 from talkkit.kit import STANDARD_EVALUATION, Kit, Question, localize
 from talkkit.paths import PACKAGE_DIR
@@ -256,7 +260,13 @@ def _labels(language: str) -> dict[str, str]:
         "no_answers": _("No answers yet."),
         "generated": _("Made with talkkit on {date}"),
         "rating": _("Rating"),
+        "replaced": _("Note: some characters cannot be kept in this file and are shown as \ufffd."),
     }
+
+
+def _replaced(report: Report) -> bool:
+    """Whether some text of the report has characters HTML and Word cannot hold."""
+    return any(xml_replaces(t) for t in texts_in(report))
 
 
 def _environment() -> Any:
@@ -268,6 +278,7 @@ def _environment() -> Any:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=html_text,  # before escaping: no U+D800 stops the file, no `=` makes a formula
     )
 
 
@@ -279,6 +290,7 @@ def to_html(report: Report) -> str:
         report=report,
         t=labels,
         generated=labels["generated"].replace("{date}", report.generated_at.date().isoformat()),
+        note=labels["replaced"] if _replaced(report) else "",
     )
 
 
@@ -345,6 +357,8 @@ def to_docx(report: Report) -> bytes:
     if report.combined:
         document.add_heading(t["across"], level=1)
         _docx_evaluation(document, report.combined, t)
+    if _replaced(report):
+        document.add_paragraph().add_run(t["replaced"]).italic = True
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -4,8 +4,8 @@ The handout is for the group to take home: the kit title, the group, the date, a
 take-aways (what, who, when) and the group's main answers from the conversations where it
 agreed on something (productive, practice and joint conversations; all conversations if those
 are empty). Other views, the evaluation and the facilitator's notes are left out: they are in
-the spreadsheet exports. Characters Word cannot hold become U+FFFD. Several groups give one
-document with one page per group.
+the spreadsheet exports. Characters Word cannot hold become U+FFFD, with a note at the end.
+Several groups give one document with one page per group.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from babel.dates import format_date
 
 from talkkit.export.doc import ExportDoc, Row, as_docs
-from talkkit.export.text import xml_safe
+from talkkit.export.text import texts_in, xml_replaces, xml_safe
 from talkkit.i18n import translator
 
 __all__ = ["AGREEMENT_KINDS", "to_docx"]
@@ -87,6 +87,13 @@ def to_docx(docs: ExportDoc | Sequence[ExportDoc]) -> bytes:
         if n:
             document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         _page(document, doc)
+    if any(xml_replaces(t) for t in texts_in(docs)):
+        _ = translator(docs[0].language)
+        note = _(
+            "Note: some characters cannot be kept in this file and are shown as \ufffd. "
+            "The JSON export keeps them."
+        )
+        document.add_paragraph().add_run(note).italic = True
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
