@@ -38,9 +38,9 @@ number to be flagged:
 
 And any number right after a word that says what else it is (*negative context*: konto, reg,
 clearing, ordre/order, faktura, kunde-/kundnummer, sag, journal, diarie, ärende, telefon, tlf,
-mobil, ring, kl/klokken/klockan, log, ...; within the 30 characters before it) is left alone,
-unless a *positive context* word (cpr, personnummer, pnr, samordningsnummer, født, född, ...) is
-nearer. Dates (``2024-05-01``), amounts (``1.234.567``), phone numbers in groups
+mobil, ring, kl/klokken/klockan, log, ...; within the 20 characters before it: the number's
+label, not a word earlier in the sentence) is left alone, unless a *positive context* word (cpr,
+personnummer, pnr, samordningsnummer, født, född, ...) is nearer. Dates (``2024-05-01``), amounts (``1.234.567``), phone numbers in groups
 (``12 34 56 78``) never have the shape of an identity number.
 """
 
@@ -88,7 +88,8 @@ _NEGATIVE = _words(
     "journal diarie ärende sagsn telefon mobil tidsstempel timestamp logg",
     r"reg reg\.\s?nr regnr kto iban bank sag ref tlf tel phone ring sms fax kl log nr\.\s?#",
 )
-_CONTEXT_CHARS = 30
+#: How far before a number its label may stand ("kontonr. ", "tlf: ", "cpr-nr.: ").
+_CONTEXT_CHARS = 20
 _TIMESTAMP_YEARS = 15
 
 

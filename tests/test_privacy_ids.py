@@ -39,6 +39,7 @@ ID_CONTEXTS = [
     "Borgeren {} ringede i går.",
     "Vi talte om barnet ({}), som er flyttet.",
     "Mamman {} kom inte på mötet.",
+    "Ring til kommunen om drengen {} i morgen.",
     "CPR {}",
     "cpr-nr.: {}",
     "Personnummer {}",
@@ -228,7 +229,7 @@ def measured() -> dict[str, dict[str, float]]:
             hit = (start, start + len(typed)) in spans
             if not hit:
                 missed.append(text)
-            if text.replace(typed, "{}") in ID_CONTEXTS[:4]:
+            if text.replace(typed, "{}") in ID_CONTEXTS[:5]:
                 bare[0] += hit
                 bare[1] += 1
         recall[kind] = 1 - len(missed) / len(items)
