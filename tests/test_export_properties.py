@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from talkkit import report
 from talkkit.answers import MAX_TAKEAWAY_FIELD_CHARS
 from talkkit.export import EXPORTERS, build_export_doc, to_csv, to_json, to_markdown
-from talkkit.export.cells import csv_unguard
+from talkkit.export.cells import csv_guard, csv_unguard, html_guard
 from talkkit.export.doc import Takeaway
 from talkkit.export.text import escape_markdown, xml_safe
 from talkkit.i18n import translator
@@ -458,3 +458,24 @@ def test_user_text_cannot_change_the_report_structure(answer, views, takeaway, q
     real = report(answer, views, takeaway, question, group)
     plain = report(word(answer), word(views), word(takeaway), word(question), word(group))
     assert shape(real) == shape(plain)
+
+
+# -- the cell guard ----------------------------------------------------------------------------
+
+#: A trigger where a cell may start in HTML, in the page or pasted from it.
+HTML_EXPOSED = re.compile('(?:^|[,;\t\r\n])[ \t\n\r\x0c"]*[=+\\-@]')
+
+
+@given(text=TEXT)
+@settings(max_examples=500, deadline=None)
+@example(text="''=1")
+@example(text="\t\u200b\u200b-1")
+@example(text='x, "\u200b=1')
+def test_the_csv_guard_is_undone_exactly_and_leaves_no_trigger_where_a_cell_starts(text):
+    """Does unguarding give back exactly the text, and is no trigger left where any
+    separator may start a cell (in CSV and in HTML)?"""
+    guarded = csv_guard(text)
+    assert csv_unguard(guarded) == text
+    assert EXPOSED_TRIGGER.search(guarded) is None
+    assert HTML_EXPOSED.search(html_guard(text)) is None
+    assert html_guard(text).replace("\u200b", "") == text.replace("\u200b", "")

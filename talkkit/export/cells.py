@@ -11,13 +11,14 @@ injection list: ``= + - @``, tab, CR, LF; LibreOffice Calc 7.4 evaluates ``=``).
   (``x, "=1+1"`` is a quoted cell ``=1+1``);
 * any text file (JSON, Markdown) opened in a spreadsheet is read the same way;
 * an HTML file opened in Calc makes a cell of every block (table cell, list item, paragraph,
-  heading), after trimming ASCII white space.
+  heading), after trimming ASCII white space; text copied from the page in a browser and pasted
+  into a spreadsheet is split like a text file.
 
 The rule, in one sentence: **at every place where some reading may start a cell, a trigger
 gets a marker in front of it.** Such a place (an *exposed* position) is the start of the text
-or a position right after a *break* character (``,`` ``;`` tab CR LF for text files, none
-for HTML), each possibly followed by a run of *skipped* characters (space and ``"`` for text
-files, ASCII white space for HTML). The marker is:
+or a position right after a *break* character (``,`` ``;`` tab CR LF), each possibly followed
+by a run of *skipped* characters (space and ``"``; in HTML also the other ASCII white space).
+The marker is:
 
 * ``'`` at the very start of a CSV field (OWASP's advice, shown as text by Excel and Calc);
 * U+200B ZERO WIDTH SPACE anywhere else, and in HTML: invisible in the normal reading, and
@@ -57,8 +58,8 @@ CELL_TRIGGERS = frozenset("=+-@\t\r\n")
 TEXT_BREAKS = frozenset(",;\t\r\n")
 #: Skipped between a break and the cell's first character in a text file.
 TEXT_SKIP = frozenset(' "')
-#: Trimmed by Calc's HTML import before it looks at a cell's first character.
-HTML_SKIP = frozenset(" \t\n\r\x0c")
+#: Trimmed by Calc's HTML import before it looks at a cell's first character (and ``"``).
+HTML_SKIP = frozenset(' \t\n\r\x0c"')
 ZWSP = "\u200b"
 
 
@@ -106,8 +107,9 @@ def csv_unguard(text: str) -> str:
 
 
 def html_guard(text: str) -> str:
-    """``text`` safe as the start of an HTML block that Calc may read as a cell."""
-    return _guard(text, frozenset(), HTML_SKIP, ZWSP, ZWSP)
+    """``text`` safe in an HTML block that Calc may read as a cell, or that may be copied
+    and pasted into a spreadsheet (the marker is always the invisible U+200B)."""
+    return _guard(text, TEXT_BREAKS, HTML_SKIP, ZWSP, ZWSP)
 
 
 def html_text(value: object) -> object:
