@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from talkkit import report
-from talkkit.answers import MAX_TAKEAWAY_FIELD_CHARS
+from talkkit.contracts.answers import MAX_TAKEAWAY_FIELD_CHARS
 from talkkit.export import EXPORTERS, build_export_doc, to_csv, to_json, to_markdown
 from talkkit.export.cells import csv_guard, csv_unguard, html_guard
 from talkkit.export.doc import Takeaway
@@ -328,15 +328,18 @@ def test_every_report_format_of_any_text_in_any_field_writes_a_file_with_a_note(
     character had to be shown as U+FFFD, and does the HTML show every text?"""
     built = _report_of(texts)
     needs_note = any(UNHOLDABLE.search(v) for v in texts.values())
-    page = report.to_html(built).encode("utf-8").decode("utf-8")
-    assert (REPORT_NOTE in page) == needs_note
-    visible = html.unescape(_TAG.sub(" ", page)).replace("\u200b", "")
-    for value in texts.values():
-        cleaned = " ".join(UNHOLDABLE.sub("\ufffd", value).split())
-        assert cleaned in " ".join(visible.split()), value
-    text = _docx_text(report.to_docx(built))
-    assert (REPORT_NOTE in text) == needs_note
-    assert not UNHOLDABLE.search(text)
+    assert set(report.FORMATS) == {"html", "docx"}  # a new format: add its reader here
+    for name, fmt in report.FORMATS.items():
+        data = fmt.render(built)
+        assert isinstance(data, bytes) and data, name
+        text = data.decode("utf-8") if name == "html" else _docx_text(data)
+        assert (REPORT_NOTE in text) == needs_note, name
+        assert not UNHOLDABLE.search(text), name
+        if name == "html":
+            visible = html.unescape(_TAG.sub(" ", text)).replace("\u200b", "")
+            for value in texts.values():
+                cleaned = " ".join(UNHOLDABLE.sub("\ufffd", value).split())
+                assert cleaned in " ".join(visible.split()), value
 
 
 def test_the_report_command_writes_a_file_for_a_lone_surrogate(tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ from typing import Any
 
 from talkkit.export.cells import json_guard
 from talkkit.export.doc import ExportDoc, as_docs
-from talkkit.store.base import escape_surrogates
+from talkkit.store.values import escape_surrogates
 
 __all__ = ["FORMAT", "SCHEMA_VERSION", "to_json"]
 
