@@ -245,7 +245,9 @@ def find_personal_ids(text: str, *, today: date | None = None) -> list[Match]:
 def _spaced_group(folded: str, start: int, end: int) -> bool:
     """Whether a number written with a space is one group of a longer spaced number
     (``12 123456 7890``, ``123456 7890 12``)."""
-    return bool(re.search(r"[0-9] $", folded[:start]) or re.match(r" [0-9]", folded[end:]))
+    return folded[max(0, start - 2) : start][-2:-1].isdigit() or bool(
+        re.match(r" [0-9]", folded[end : end + 2])
+    )
 
 
 def _ordinary_ten(folded: str, start: int, six: str, sign: str) -> bool:
@@ -253,7 +255,8 @@ def _ordinary_ten(folded: str, start: int, six: str, sign: str) -> bool:
     (``0701234567``) or a Danish konto number after its reg number (``1234 0012345678``)."""
     if sign == "" and six.startswith("070"):
         return True
-    return sign in ("", " ") and bool(re.search(r"(?<![0-9])[0-9]{4}[ -]$", folded[:start]))
+    before = folded[max(0, start - 6) : start]
+    return sign in ("", " ") and bool(re.search(r"(?:^|[^0-9])[0-9]{4}[ -]$", before))
 
 
 def privacy_warning(lang: str) -> str:

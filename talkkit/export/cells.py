@@ -63,8 +63,19 @@ HTML_SKIP = frozenset(' \t\n\r\x0c"')
 ZWSP = "\u200b"
 
 
+#: Matches wherever :func:`_guard` may have something to do (a superset of its exposed
+#: positions followed by markers and a trigger); text without a match is returned as it is.
+_MAYBE = re.compile("(?:^|[,;\t\r\n])[ \t\n\r\x0c\"'\u200b]*[=+\\-@\t\r\n]")
+
+
 def _guard(
-    text: str, breaks: frozenset[str], skip: frozenset[str], first: str, marker: str, *, undo=False
+    text: str,
+    breaks: frozenset[str],
+    skip: frozenset[str],
+    first: str,
+    marker: str,
+    *,
+    undo: bool = False,
 ) -> str:
     """Insert (or, with ``undo``, remove) a marker at every exposed position before a trigger.
 
@@ -72,6 +83,8 @@ def _guard(
     nor skipped, so inserting one never changes which positions are exposed: guarding and
     unguarding see the same positions, which makes the two exact inverses.
     """
+    if _MAYBE.search(text) is None:
+        return text
     out: list[str] = []
     exposed = True
     n = len(text)
@@ -128,8 +141,13 @@ _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 _JSON_ESCAPES = {c: f"\\u{ord(c):04x}" for c in "=+-@"}
 
 
+_JSON_MAYBE = re.compile('^" *[=+\\-@]|[,;] *[=+\\-@]')
+
+
 def _json_literal(match: re.Match[str]) -> str:
     literal = match.group(0)
+    if _JSON_MAYBE.search(literal) is None:
+        return literal
     out = ['"']
     exposed = True  # the opening quote (a cell may start at a line's `"` after indentation)
     for ch in literal[1:-1]:
