@@ -18,7 +18,7 @@ served: a chunk missing from the bundle is loaded the usual way, so a stale list
 requests, never a broken page.
 
 The list (``voila_chunks.json``) is what a kit page and the trivial Voilà page fetch, recorded
-in chromium; ``python -m talkkit.chunks`` records it again, and ``tests/test_chunk_bundle.py``
+in chromium; ``python -m talkkit_bench.chunks`` (the benchmark's side) records it again, and ``tests/test_chunk_bundle.py``
 fails when a page fetches a chunk that is in neither part of it:
 
 - Voilà's chunks, by id, for the pinned Voilà version. With another Voilà version than the
@@ -111,7 +111,7 @@ def _voila_ids(data: dict | None) -> list[str] | None:
     if data.get("voila") != voila_version:
         log.warning(
             "talkkit: the Voilà chunk list is for Voilà %s, this is %s; pages load the chunks "
-            "one by one (record the list again: python -m talkkit.chunks)",
+            "one by one (record the list again: python -m talkkit_bench.chunks)",
             data.get("voila"),
             voila_version,
         )
@@ -166,7 +166,7 @@ def _checked_extension_chunks(
         if meta.get("version") != entry["version"]:
             log.warning(
                 "talkkit: the chunk list is for %s %s, this is %s; its chunks load one by one "
-                "(record the list again: python -m talkkit.chunks)",
+                "(record the list again: python -m talkkit_bench.chunks)",
                 package,
                 entry["version"],
                 meta.get("version"),
@@ -269,59 +269,3 @@ def record_extensions(urls: Iterable[str], labextension_paths: Sequence[str]) ->
             chunks = sorted(files[package], key=lambda name: int(name.split(".", 1)[0]))
             listed[package] = {"version": located[1].get("version"), "chunks": chunks}
     return listed
-
-
-def _record_main() -> None:  # pragma: no cover - a developer's tool, run by hand
-    """Serve the demo kit and the trivial page, open each in chromium, write the list."""
-    import asyncio
-    import shutil
-    import tempfile
-
-    from playwright.async_api import async_playwright
-    from voila.utils import get_voila_labextensions_path
-
-    from bench import browser
-    from bench.config import BenchConfig
-    from bench.servers import BASELINE_NOTEBOOK, prepare_kits, start_kit_server
-
-    kit = BenchConfig().kit
-    work = Path(tempfile.mkdtemp(prefix="talkkit-chunks-"))
-    os.environ["TALKKIT_NO_CHUNK_BUNDLE"] = "1"  # record what the pages ask for on their own
-    try:
-        kits = prepare_kits(work, kit)
-        server = start_kit_server(kits, work / "data", work / "server.log", [])
-        try:
-            urls: list[str] = []
-
-            async def visit() -> None:
-                async with async_playwright() as p:
-                    b = await browser.launch(p)
-                    for notebook in (kit, BASELINE_NOTEBOOK):
-                        context = await browser.new_context(b)
-                        page = await context.new_page()
-                        page.on("request", lambda r: urls.append(r.url))
-                        await page.goto(f"{server.url}voila/render/{notebook}")
-                        await (
-                            page.locator(browser.FIELD)
-                            .filter(visible=True)
-                            .first.wait_for(timeout=60_000)
-                        )
-                        await page.wait_for_timeout(3000)  # the chunks a page loads later
-                        await context.close()
-                    await b.close()
-
-            asyncio.run(visit())
-        finally:
-            server.stop()
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    ids = record(urls)
-    extensions = record_extensions(urls, get_voila_labextensions_path())
-    listed = {"voila": voila_version, "chunks": ids, "labextensions": extensions}
-    CHUNK_LIST.write_text(json.dumps(listed, indent=1) + "\n", encoding="utf-8")
-    count = sum(len(e["chunks"]) for e in extensions.values())
-    print(f"{CHUNK_LIST}: {len(ids)} chunks of Voilà {voila_version}, {count} of extensions")
-
-
-if __name__ == "__main__":  # pragma: no cover
-    _record_main()

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from bench.servers import free_port
+from talkkit_bench.servers import free_port
 
 __all__ = ["PostgresUnavailable", "find_pg_bin", "pg_version", "postgres_server"]
 

@@ -5,10 +5,36 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-__all__ = ["BENCH_DIR", "PHASES", "ROOT", "TARGETS", "BenchConfig", "Target"]
+__all__ = [
+    "BASELINE_DIR",
+    "BENCH_DIR",
+    "PHASES",
+    "RAW_DIR",
+    "ROOT",
+    "TARGETS",
+    "BenchConfig",
+    "Target",
+    "default_results_dir",
+]
 
-BENCH_DIR = Path(__file__).resolve().parent
+#: The package (``bench/talkkit_bench/`` in a checkout), its pages to compare the kit with, the
+#: benchmark's folder (``bench/``: README, journal, results) and the repository.
+PACKAGE_DIR = Path(__file__).resolve().parent
+BASELINE_DIR = PACKAGE_DIR / "baseline"
+BENCH_DIR = PACKAGE_DIR.parent
 ROOT = BENCH_DIR.parent
+#: The raw measurements (``<stem>.json``) go beside the summaries, in a folder git ignores:
+#: only the Markdown summaries are kept in the repository.
+RAW_DIR = "raw"
+
+
+def default_results_dir() -> Path:
+    """``bench/results`` in a checkout (the editable install ``./dev test`` makes), else
+    ``bench-results`` in the current folder."""
+    if (BENCH_DIR / "pyproject.toml").is_file() and (BENCH_DIR / "results").is_dir():
+        return BENCH_DIR / "results"
+    return Path.cwd() / "bench-results"
+
 
 #: The phases of a run, in the order they run.
 PHASES = ("tti", "groups", "saves", "board")
@@ -27,7 +53,7 @@ class BenchConfig:
     #: Group counts opening the kit at the same moment, each in its own chromium context;
     #: memory is read at each level.
     groups: tuple[int, ...] = (1, 10, 30, 60)
-    #: The same with synthetic groups (bench.protocol: the server's side of a page load, no
+    #: The same with synthetic groups (talkkit_bench.protocol: the server's side of a page load, no
     #: rendering) and :attr:`probes` real chromium pages among them.
     synthetic_groups: tuple[int, ...] = (10, 30, 60)
     probes: int = 2
@@ -53,8 +79,8 @@ class BenchConfig:
     #: Most browser contexts in one chromium process.
     contexts_per_browser: int = 30
     phases: tuple[str, ...] = PHASES
-    #: Where results go (``None``: do not write files).
-    results_dir: Path | None = BENCH_DIR / "results"
+    #: Where the Markdown summaries go, raw JSON in its ``raw/`` (``None``: write no files).
+    results_dir: Path | None = field(default_factory=default_results_dir)
     #: Where servers, stores and logs live while the run lasts (removed afterwards).
     work_dir: Path | None = None
     keep_work_dir: bool = False

@@ -6,14 +6,11 @@ positive numbers in the structure the report reads (~50 s on a quiet 2-core mach
 from __future__ import annotations
 
 import argparse
-import sys
 import threading
+from pathlib import Path
 
 import pytest
-from conftest import ROOT
-
-if str(ROOT) not in sys.path:  # bench/ lives beside talkkit/ and is not installed
-    sys.path.insert(0, str(ROOT))
+from conftest import run_async
 
 
 def _positive(value: object) -> bool:
@@ -24,14 +21,15 @@ def _positive(value: object) -> bool:
 @pytest.mark.browser
 @pytest.mark.timeout(480)  # a loaded 2-core machine; a quiet run takes a fraction
 def test_a_tiny_bench_run_measures_every_phase(tmp_path):
-    from bench.cli import add_arguments, config_from_args
-    from bench.config import TARGETS
-    from bench.report import render_markdown
-    from bench.runner import run_bench
+    from talkkit_bench.cli import add_arguments, config_from_args
+    from talkkit_bench.config import TARGETS
+    from talkkit_bench.report import render_markdown, rerender
+    from talkkit_bench.runner import run_bench
 
     parser = argparse.ArgumentParser()
     add_arguments(parser)
-    cfg = config_from_args(parser.parse_args(["--quick", "--no-write", "--quiet"]))
+    results = tmp_path / "results"
+    cfg = config_from_args(parser.parse_args(["--quick", "--quiet", f"--results-dir={results}"]))
     cfg.work_dir = tmp_path / "work"
     # Structure, not speed: a loaded machine may take long, but every page must become usable.
     cfg.page_timeout, cfg.level_timeout = 150.0, 300.0
@@ -109,6 +107,15 @@ def test_a_tiny_bench_run_measures_every_phase(tmp_path):
     report = render_markdown(result)
     assert "## Targets" in report and "Time to interactive" in report
 
+    # the summary where git keeps it, the raw measurements in raw/ (ignored by git), and the
+    # summary made again from the raw file alone
+    md, js = (Path(f) for f in result["files"])
+    assert md.parent == results and md.suffix == ".md" and "## Targets" in md.read_text("utf-8")
+    assert js.parent == results / "raw" and js.suffix == ".json"
+    assert js.stat().st_size > md.stat().st_size
+    md.unlink()
+    assert rerender(js) == md and "## Targets" in md.read_text(encoding="utf-8")
+
     # nothing left behind: no process (server, kernel) still works in the run's folder
     assert not _processes_in(tmp_path)
 
@@ -129,9 +136,7 @@ def _processes_in(folder) -> list[int]:
 def test_a_synthetic_group_keeps_the_server_cookies_as_a_browser_does(kit_server):
     """Without the login cookie sent back, the server mints and signs a new one for every
     request: work a browser never causes, measured as if it did."""
-    from helpers import run_async
-
-    from bench.protocol import SyntheticGroup
+    from talkkit_bench.protocol import SyntheticGroup
 
     kit = "tidlig-opsporing/kit.ipynb"
     group = SyntheticGroup(kit_server.url, kit, [], 60)
@@ -151,9 +156,7 @@ def test_a_synthetic_group_leaves_unzipping_to_the_client_it_stands_for(kit_serv
     import re
     import urllib.request
 
-    from helpers import run_async
-
-    from bench.protocol import SyntheticGroup
+    from talkkit_bench.protocol import SyntheticGroup
 
     kit = "tidlig-opsporing/kit.ipynb"
     page = f"{kit_server.url}voila/render/{kit}"

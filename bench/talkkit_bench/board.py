@@ -19,8 +19,6 @@ import statistics
 import time
 from typing import Any
 
-from bench.config import ROOT
-
 __all__ = ["REFRESHES", "NotBuilt", "measure_board", "seed"]
 
 REFRESHES = 5
@@ -74,6 +72,7 @@ def measure_board(
     store_url: str, kit_folder: str, groups: int = 60, answers: int = 20
 ) -> dict[str, Any]:
     from talkkit.kit import load_kit
+    from talkkit.paths import kits_dir
     from talkkit.store import open_store
 
     result: dict[str, Any] = {"groups": groups, "answers_per_group": answers}
@@ -81,7 +80,7 @@ def measure_board(
         BoardState, board_snapshot = _board()
     except NotBuilt as exc:
         return {**result, "status": "not built yet", "note": str(exc), "refresh_s": None}
-    kit = load_kit(ROOT / "kits" / kit_folder)
+    kit = load_kit(kits_dir() / kit_folder)
     with open_store(store_url) as store:
         event_id, sessions, keys = seed(store, kit, groups, answers)
         stored = sum(len(store.load_answers(s.id)) for s in sessions)

@@ -8,7 +8,7 @@ from typing import Any
 
 import psutil
 
-from bench.servers import KitServer
+from talkkit_bench.servers import KitServer
 
 __all__ = ["cpu_seconds", "cpu_used", "snapshot"]
 

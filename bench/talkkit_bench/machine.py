@@ -12,8 +12,8 @@ from typing import Any
 
 import psutil
 
-from bench.config import ROOT
-from bench.servers import is_kernel
+from talkkit_bench.config import ROOT
+from talkkit_bench.servers import is_kernel
 
 __all__ = ["CpuWatch", "foreign_kernels", "machine_info"]
 

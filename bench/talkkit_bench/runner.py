@@ -18,12 +18,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bench import board, browser, memory, protocol, saves
-from bench.config import BENCH_DIR, BenchConfig
-from bench.machine import CpuWatch, foreign_kernels, machine_info
-from bench.pg import PostgresUnavailable, pg_version, postgres_server
-from bench.report import summarize, targets_table, write_results
-from bench.servers import (
+from talkkit_bench import board, browser, memory, protocol, saves
+from talkkit_bench.config import BASELINE_DIR, BenchConfig
+from talkkit_bench.machine import CpuWatch, foreign_kernels, machine_info
+from talkkit_bench.pg import PostgresUnavailable, pg_version, postgres_server
+from talkkit_bench.report import summarize, targets_table, write_results
+from talkkit_bench.servers import (
     BASELINE_NOTEBOOK,
     KitServer,
     prepare_kits,
@@ -172,7 +172,7 @@ def phase_tti(cfg: BenchConfig, work: Path, log: _Log) -> dict[str, Any]:
         cfg.serve_args = saved_args
     try:
         urls = {name: f"{server.url}voila/render/{path}" for name, path in targets.items()}
-        with static_server(BENCH_DIR / "baseline" / "static") as static_url:
+        with static_server(BASELINE_DIR / "static") as static_url:
             urls["static"] = static_url
             loads, version = asyncio.run(_tti_loads(cfg, server, urls, log))
         errors = server.errors()
@@ -210,7 +210,7 @@ def _level(
     """``n`` groups open the kit at once on a fresh server: loads, memory, CPU, saves.
 
     Browser mode: ``n`` chromium contexts. Synthetic mode: ``cfg.probes`` chromium contexts
-    and ``n - probes`` synthetic groups (:mod:`bench.protocol`), all at the same moment.
+    and ``n - probes`` synthetic groups (:mod:`talkkit_bench.protocol`), all at the same moment.
     """
     mode = "synthetic" if synthetic else "browsers"
     name = f"groups-{n}-{mode}" + ("-postgres" if store_url else "")

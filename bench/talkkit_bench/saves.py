@@ -22,8 +22,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.config import ROOT
-
 __all__ = ["END_TO_END_HOOK", "KEYS", "run_writers", "sqlite_url", "worker_main"]
 
 #: 20 answer keys of one group (phases x prompts, as the kit's answer keys look).
@@ -31,12 +29,12 @@ KEYS = tuple(f"phase{p}.prompt{q}" for p in range(1, 6) for q in range(1, 5))
 
 #: End-to-end save through a kit page (type in an answer field, wait for the row in the store).
 #: ``None`` until the kit UI has autosave: set it to a coroutine function
-#: ``async (page, store_url) -> list[float]`` in :mod:`bench.browser` when it does.
+#: ``async (page, store_url) -> list[float]`` in :mod:`talkkit_bench.browser` when it does.
 END_TO_END_HOOK = None
 
 
 def worker_main(argv: list[str]) -> int:
-    """``python -m bench.saves URL INDEX SAVES INTERVAL``: one writer (prints JSON at the end)."""
+    """``python -m talkkit_bench.saves URL INDEX SAVES INTERVAL``: one writer (prints JSON at the end)."""
     url, index, saves, interval = argv[0], int(argv[1]), int(argv[2]), float(argv[3])
     from talkkit.store import open_store
 
@@ -84,7 +82,7 @@ def run_writers(
                     [
                         sys.executable,
                         "-m",
-                        "bench.saves",
+                        "talkkit_bench.saves",
                         url,
                         str(index),
                         str(saves),
@@ -94,7 +92,6 @@ def run_writers(
                     stdout=subprocess.PIPE,
                     stderr=subprocess.PIPE,
                     text=True,
-                    cwd=str(ROOT),
                 )
             )
         deadline = time.monotonic() + 120

@@ -21,12 +21,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import math
-import shutil
 import sqlite3
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
+
+from talkkit.chromium import CHROMIUM, CHROMIUM_ARGS
 
 __all__ = [
     "CHROMIUM",
@@ -39,25 +40,7 @@ __all__ = [
     "saves_through_pages",
 ]
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-#: Chromium's flags here and in tests/conftest.py: no sandbox (root in a container), nothing
-#: that calls home, and no omnibox popup. Chromium 14x+ builds each new window's omnibox
-#: popup as a WebUI page (chrome://omnibox-popup.top-chrome, about 130 chrome:// files, a
-#: renderer of its own) even headless, where no omnibox is ever shown: about 0.9 CPU-s per
-#: window, and a browser context's first page (or a page opened after its last one closed) is
-#: a new window. On 2 cores that ran beside every measured page load (warm kit page 1.6-1.8 s
-#: with it, 1.3 s without); a user's browser builds its window once, not per page.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--disable-dev-shm-usage",
-    "--disable-features=WebUIOmniboxPopup,WebUIOmniboxFullPopup,WebUIOmniboxAimPopup",
-]
+#: Chromium and its flags are talkkit's (``talkkit.chromium``), shared with talkkit's tests.
 
 #: An answer field: a text area or a text input that is not a select's combobox.
 FIELD = (

@@ -1,4 +1,4 @@
-"""The command line of the benchmark (``talkkit bench`` and ``python -m bench``)."""
+"""The command line of the benchmark (``talkkit-bench`` and ``python -m talkkit_bench``)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 import re
 from pathlib import Path
 
-from bench.config import PHASES, BenchConfig
+from talkkit_bench.config import PHASES, BenchConfig
 
 __all__ = ["add_arguments", "config_from_args", "main", "run"]
 
@@ -113,7 +113,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "--page-timeout", type=float, default=d.page_timeout, help="seconds until a page fails"
     )
     p.add_argument(
-        "--results-dir", type=Path, default=d.results_dir, help="where the .md and .json go"
+        "--results-dir",
+        type=Path,
+        default=d.results_dir,
+        help="where the .md summary goes (the raw .json in its raw/, ignored by git)",
     )
     p.add_argument("--no-write", action="store_true", help="print only, write no results files")
     p.add_argument(
@@ -161,8 +164,8 @@ def config_from_args(args: argparse.Namespace) -> BenchConfig:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bench.report import render_targets
-    from bench.runner import run_bench
+    from talkkit_bench.report import render_targets
+    from talkkit_bench.runner import run_bench
 
     cfg = config_from_args(args)
     result = run_bench(cfg)
@@ -176,7 +179,7 @@ def run(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m bench", description="talkkit's benchmark (see bench/README.md)"
+        prog="talkkit-bench", description="talkkit's benchmark (see bench/README.md)"
     )
     add_arguments(parser)
     return run(parser.parse_args(argv))

@@ -5,11 +5,6 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from conftest import ROOT
-
-if str(ROOT) not in sys.path:  # bench/ lives beside talkkit/ and is not installed
-    sys.path.insert(0, str(ROOT))
-
 #: A child that starts a grandchild burning ~0.8 CPU-s, outlives it without waiting for it and
 #: exits, as chromium's zygote leaves its renderers: nobody reaps the grandchild into a
 #: children_* time of ours.
@@ -22,7 +17,7 @@ time.sleep(1.5)
 
 
 def test_cpu_of_orphaned_descendants_counts_as_ours():
-    from bench.machine import CpuWatch
+    from talkkit_bench.machine import CpuWatch
 
     watch = CpuWatch(interval=0.05)
     subprocess.run([sys.executable, "-c", ORPHANING_CHILD], check=True)

@@ -26,7 +26,8 @@ from pathlib import Path
 
 import psutil
 
-from bench.config import BENCH_DIR, ROOT
+from talkkit.paths import kits_dir
+from talkkit_bench.config import BASELINE_DIR
 
 __all__ = [
     "BASELINE_NOTEBOOK",
@@ -61,11 +62,11 @@ def prepare_kits(target: Path, kit: str) -> Path:
     with preheated kernels Voilà keeps a pool for every notebook it finds.
     """
     kits = target / "kits"
-    kit_folder = ROOT / "kits" / Path(kit).parent
+    kit_folder = kits_dir() / Path(kit).parent
     shutil.copytree(kit_folder, kits / kit_folder.name, ignore=shutil.ignore_patterns("*.stamp"))
     baseline = kits / Path(BASELINE_NOTEBOOK).parent
     baseline.mkdir(parents=True)
-    shutil.copy2(BENCH_DIR / "baseline" / "trivial.ipynb", baseline / "trivial.ipynb")
+    shutil.copy2(BASELINE_DIR / "trivial.ipynb", baseline / "trivial.ipynb")
     return kits
 
 
@@ -165,9 +166,10 @@ def server_copy(target: Path, server_py: Path) -> Path:
     """A copy of the ``talkkit`` package whose ``server.py`` is ``server_py`` (to measure the
     server as it was before a change: ``git show REV:talkkit/server.py > old.py``). The server
     runs from the copy; kernels still import ``talkkit`` and ``widgets`` from the repository."""
-    shutil.copytree(
-        ROOT / "talkkit", target / "talkkit", ignore=shutil.ignore_patterns("__pycache__")
-    )
+    import talkkit
+
+    source = Path(talkkit.__file__).resolve().parent
+    shutil.copytree(source, target / "talkkit", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy2(server_py, target / "talkkit" / "server.py")
     return target
 
@@ -205,7 +207,7 @@ def start_kit_server(
             stdout=log,
             stderr=subprocess.STDOUT,
             env=env,
-            cwd=str(code_root or ROOT),
+            cwd=str(code_root) if code_root is not None else None,
         )
         log.close()
         server = KitServer(f"http://127.0.0.1:{port}/", process, log_path, kits_dir, data_dir)

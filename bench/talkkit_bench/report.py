@@ -7,7 +7,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from bench.config import TARGETS
+from talkkit_bench.config import RAW_DIR, TARGETS
 
 __all__ = ["percentile", "render_markdown", "stats", "summarize", "targets_table", "write_results"]
 
@@ -548,9 +548,11 @@ def _plain(value: Any) -> Any:
 
 
 def write_results(result: dict[str, Any], folder: Path) -> tuple[Path, Path]:
-    folder.mkdir(parents=True, exist_ok=True)
+    """``<folder>/<date>-<label>.md`` (the summary, kept in git) and the raw measurements in
+    ``<folder>/raw/<date>-<label>.json`` (ignored by git: megabytes per run)."""
     stem = f"{result['date']}-{result['config']['label']}"
-    md, js = folder / f"{stem}.md", folder / f"{stem}.json"
+    md, js = folder / f"{stem}.md", folder / RAW_DIR / f"{stem}.json"
+    js.parent.mkdir(parents=True, exist_ok=True)
     md.write_text(render_markdown(result), encoding="utf-8")
     text = json.dumps(_plain(result), indent=1, default=str, allow_nan=False)
     js.write_text(text, encoding="utf-8")
@@ -558,13 +560,16 @@ def write_results(result: dict[str, Any], folder: Path) -> tuple[Path, Path]:
 
 
 def rerender(json_path: Path) -> Path:
-    """Summarise a results ``.json`` again from its raw data (after a change to this module)
-    and write its ``.md`` beside it."""
+    """Summarise a results ``raw/<stem>.json`` again from its raw data (after a change to this
+    module) and write its ``<stem>.md`` in the folder above."""
 
     result = json.loads(json_path.read_text(encoding="utf-8"))
     result["summary"] = summarize(result["raw"])
     result["targets"] = targets_table(result["summary"])
-    md = json_path.with_suffix(".md")
+    folder = json_path.parent
+    if folder.name == RAW_DIR:
+        folder = folder.parent
+    md = folder / json_path.with_suffix(".md").name
     md.write_text(render_markdown(result), encoding="utf-8")
     text = json.dumps(_plain(result), indent=1, default=str, allow_nan=False)
     json_path.write_text(text, encoding="utf-8")
