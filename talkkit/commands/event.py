@@ -23,11 +23,8 @@ import os
 import sys
 from pathlib import Path
 
-from talkkit import events
 from talkkit.commands.export import cli_language, store_url
-from talkkit.i18n import translator
 from talkkit.paths import kits_dir
-from talkkit.store import StoreError, open_store
 
 __all__ = ["register", "run"]
 
@@ -72,6 +69,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # imported here: `talkkit --help` stays light (tests/test_cli_light.py)
+    from talkkit.i18n import translator
+    from talkkit.store import StoreError, open_store
+
     lang = cli_language(args.lang)
     _ = translator(lang, "events")
     try:
@@ -83,6 +84,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _create(store, args: argparse.Namespace, lang: str) -> int:  # type: ignore[no-untyped-def]
+    from talkkit import events
+    from talkkit.i18n import translator
+
     _ = translator(lang, "events")
     kit = events.find_kit(args.kit_id)
     if kit is None:
@@ -107,6 +111,9 @@ def _create(store, args: argparse.Namespace, lang: str) -> int:  # type: ignore[
 
 
 def _list(store, args: argparse.Namespace, lang: str) -> int:  # type: ignore[no-untyped-def]
+    from talkkit import events
+    from talkkit.i18n import translator
+
     _ = translator(lang, "events")
     found = store.list_events(kit_id=args.kit)
     if not found:
@@ -133,6 +140,7 @@ def _inside(path: Path, folder: Path) -> bool:
 
 def _report(store, args: argparse.Namespace, lang: str) -> int:  # type: ignore[no-untyped-def]
     from talkkit import report
+    from talkkit.i18n import translator
 
     _ = translator(lang, "events")
     if _inside(args.output, kits_dir()):
@@ -162,6 +170,8 @@ def _report(store, args: argparse.Namespace, lang: str) -> int:  # type: ignore[
 
 
 def _unlock(store, args: argparse.Namespace, lang: str) -> int:  # type: ignore[no-untyped-def]
+    from talkkit.i18n import translator
+
     _ = translator(lang, "events")
     if store.get_event(args.event_id) is None:
         print(_("No such event: {id}", id=args.event_id), file=sys.stderr)
@@ -172,6 +182,8 @@ def _unlock(store, args: argparse.Namespace, lang: str) -> int:  # type: ignore[
 
 
 def _delete(store, args: argparse.Namespace, lang: str) -> int:  # type: ignore[no-untyped-def]
+    from talkkit.i18n import translator
+
     _ = translator(lang, "events")
     event = store.get_event(args.event_id)
     if event is None:
