@@ -59,7 +59,7 @@ def assert_clean(log: PageLog, failed: list[Response], server_url: str) -> None:
     """No console error, no failed request and no request to another host.
 
     Voilà's own kernel-shutdown POST on reload fails its XSRF check (a known Voilà 0.5
-    behaviour, see stack-notes.md); that request and its console line are allowed.
+    behaviour, see docs/stack-notes.md); that request and its console line are allowed.
     """
     unexpected = [f"{r.status} {r.url}" for r in failed if "/api/shutdown/" not in r.url]
     assert unexpected == []

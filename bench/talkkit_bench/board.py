@@ -9,8 +9,10 @@ each (the kit's own answer keys: conversation prompts, views, evaluation). Then,
 * **poll**: every group saves one more answer, then one :meth:`BoardState.poll` (what the open
   board does every few seconds) reads what changed.
 
-Server side only: the board's rendering in the browser is timed by the board's own browser
-test (``tests/``). If the board is missing (an older tree) the phase reports "not built yet".
+* **idle poll**: a poll when nothing changed (most of the open board's polls).
+
+Server side; the board in chromium is :mod:`talkkit_bench.board_page`. If the board is
+missing (an older tree) the phase reports "not built yet".
 """
 
 from __future__ import annotations
@@ -101,6 +103,11 @@ def measure_board(
             patch = state.poll()
             polls.append(time.perf_counter() - start)
             changed.append(len(patch["rows"]) if patch else 0)
+        idle = []  # what the open board costs when nothing changed (most of its polls)
+        for _ in range(REFRESHES):
+            start = time.perf_counter()
+            nothing = state.poll()
+            idle.append(time.perf_counter() - start)
     return {
         **result,
         "status": "measured",
@@ -112,4 +119,7 @@ def measure_board(
         "poll_s": polls,
         "poll_median_s": statistics.median(polls),
         "poll_rows": changed,
+        "idle_poll_s": idle,
+        "idle_poll_median_s": statistics.median(idle),
+        "idle_poll_found": nothing,
     }

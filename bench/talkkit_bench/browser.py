@@ -287,22 +287,32 @@ async def saves_through_pages(
     autosave sends on blur, without its one-second idle wait); the time is from the blur until
     a row holding that text is committed in the server's store (polled every 10 ms; ``store``
     is the SQLite file or a ``postgresql://`` URL).
+
+    Then one *idle* round: the pages type and stay in the field, so the autosave sends after
+    its idle pause; the time runs from the typing until the commit (``idle_latencies_ms``: a
+    group loses at most the last two seconds of typing, the promise ``tests/test_crash.py``
+    checks without a clock).
     """
     from playwright.async_api import Error as PlaywrightError
 
     latencies: list[float] = []
-    lost = 0
+    idle_latencies: list[float] = []
+    lost = idle_lost = 0
     live = [p for p in pages if p is not None]
-    for round_no in range(rounds):
+    for round_no in range(rounds + 1):
         sent: dict[str, float] = {}
 
         async def write(i: int, page: Any, round_no: int = round_no, sent: dict = sent) -> None:
             marker = f"bench-e2e-{round_no}-{i}-{time.monotonic_ns()}"
+            idle = round_no == rounds  # the last round waits for the autosave's idle pause
             try:
                 field = page.locator(FIELD).filter(visible=True).first
+                if idle:
+                    sent[marker] = time.perf_counter()
                 await field.fill(marker, timeout=10000)
-                sent[marker] = time.perf_counter()
-                await field.blur(timeout=10000)
+                if not idle:
+                    sent[marker] = time.perf_counter()
+                    await field.blur(timeout=10000)
             except PlaywrightError:
                 sent.pop(marker, None)
 
@@ -310,11 +320,22 @@ async def saves_through_pages(
         seen = await asyncio.to_thread(_poll_store, store, set(sent), timeout)
         for marker, t_sent in sent.items():
             if marker in seen:
-                latencies.append((seen[marker] - t_sent) * 1000)
+                (idle_latencies if round_no == rounds else latencies).append(
+                    (seen[marker] - t_sent) * 1000
+                )
+            elif round_no == rounds:
+                idle_lost += 1
             else:
                 lost += 1
         await asyncio.sleep(1.5)  # let the fields' idle timers pass before the next round
-    return {"pages": len(live), "rounds": rounds, "latencies_ms": latencies, "lost": lost}
+    return {
+        "pages": len(live),
+        "rounds": rounds,
+        "latencies_ms": latencies,
+        "lost": lost,
+        "idle_latencies_ms": idle_latencies,
+        "idle_lost": idle_lost,
+    }
 
 
 def _poll_store(store: Path | str, markers: set[str], timeout: float) -> dict[str, float]:

@@ -78,6 +78,8 @@ def _level_summary(level: dict[str, Any]) -> dict[str, Any]:
     e2e = level.get("e2e")
     if e2e:
         s["e2e_save"] = {**stats(e2e["latencies_ms"]), "lost": e2e["lost"]}
+        if "idle_latencies_ms" in e2e:  # typed, then the autosave's idle pause
+            s["e2e_save_idle"] = {**stats(e2e["idle_latencies_ms"]), "lost": e2e["idle_lost"]}
     s["cpu_s"] = level.get("cpu_s")
     return s
 
@@ -195,7 +197,16 @@ def summarize(raw: dict[str, Any]) -> dict[str, Any]:
             "refresh_s": board.get("refresh_median_s"),
             "refresh_max_s": board.get("refresh_max_s"),
             "poll_s": board.get("poll_median_s"),
+            "idle_poll_s": board.get("idle_poll_median_s"),
             "answers_stored": board.get("answers_stored"),
+        }
+        page = board.get("page") or {}
+        summary["board"]["page"] = {
+            "status": page.get("status"),
+            "login_s": page.get("login_s"),
+            "answers_tab_s": page.get("answers_tab_s"),
+            "save_visible_s": page.get("save_visible_max_s"),
+            "longest_task_ms": page.get("longest_task_ms"),
         }
     return summary
 
@@ -523,8 +534,18 @@ def render_markdown(result: dict[str, Any]) -> str:
                 f"{_fmt(board['refresh_s'], digits=3)} s, slowest "
                 f"{_fmt(board['refresh_max_s'], digits=3)} s. Poll after every group saved one "
                 f"more answer (`BoardState.poll`): median {_fmt(board['poll_s'], digits=3)} s. "
-                "Server side only: the browser's rendering of the board is not in this number."
+                f"Idle poll (nothing new): median {_fmt(board.get('idle_poll_s'), digits=3)} s."
             )
+            page = board.get("page") or {}
+            if page.get("status") == "measured":
+                line += (
+                    f" In chromium: board shown {_fmt(page['login_s'], digits=2)} s after the "
+                    f"login click, answers tab {_fmt(page['answers_tab_s'], digits=2)} s, a save "
+                    f"shown after {_fmt(page['save_visible_s'], digits=2)} s (slowest of 3), "
+                    f"longest task {_fmt(page['longest_task_ms'], digits=0)} ms."
+                )
+            elif page.get("status"):
+                line += f" Board page: {page['status']}."
         else:
             line = f"Refresh: {board['status']}."
         out += ["## Facilitator board", "", line, ""]

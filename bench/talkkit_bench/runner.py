@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from talkkit_bench import board, browser, memory, protocol, saves
+from talkkit_bench import board, board_page, browser, memory, protocol, saves
 from talkkit_bench.config import BASELINE_DIR, BenchConfig
 from talkkit_bench.machine import CpuWatch, foreign_kernels, machine_info
 from talkkit_bench.pg import PostgresUnavailable, pg_version, postgres_server
@@ -365,6 +365,14 @@ def phase_board(cfg: BenchConfig, work: Path, log: _Log) -> dict[str, Any]:
     folder.mkdir(exist_ok=True)
     result = board.measure_board(f"sqlite://{folder / 'board.sqlite3'}", str(Path(cfg.kit).parent))
     log(f"board: {result['status']} {result.get('refresh_median_s')}")
+    if result["status"] == "measured":
+        try:
+            result["page"] = board_page.measure_board_page(
+                folder / "page", cfg.kit, timeout=max(cfg.page_timeout, 60.0)
+            )
+        except Exception as exc:  # the server-side numbers stay
+            result["page"] = {"status": f"error: {type(exc).__name__}: {exc}"[:300]}
+        log(f"board page: {result['page'].get('status')} login {result['page'].get('login_s')}")
     return result
 
 

@@ -19,7 +19,7 @@ def _positive(value: object) -> bool:
 
 @pytest.mark.slow
 @pytest.mark.browser
-@pytest.mark.timeout(480)  # a loaded 2-core machine; a quiet run takes a fraction
+@pytest.mark.timeout(720)  # a loaded 2-core machine; a quiet run takes a fraction
 def test_a_tiny_bench_run_measures_every_phase(tmp_path):
     from talkkit_bench.cli import add_arguments, config_from_args
     from talkkit_bench.config import TARGETS
@@ -93,6 +93,15 @@ def test_a_tiny_bench_run_measures_every_phase(tmp_path):
     assert summary["board"]["status"] == "measured"
     assert summary["board"]["answers_stored"] == 60 * 20
     assert _positive(summary["board"]["refresh_s"]) and _positive(summary["board"]["poll_s"])
+    assert _positive(summary["board"]["idle_poll_s"])
+    # ... and in chromium: shown after the login, every save shown on the board
+    page = summary["board"]["page"]
+    assert page["status"] == "measured", page
+    assert _positive(page["login_s"]) and _positive(page["answers_tab_s"])
+    assert _positive(page["save_visible_s"]) and page["longest_task_ms"] >= 0
+    # typed and left in the field: the autosave's idle pause commits it
+    assert level["e2e_save_idle"]["n"] == 1 and level["e2e_save_idle"]["lost"] == 0
+    assert level["e2e_save_idle"]["max"] > 900  # after the pause, not on blur
     assert result["phase_errors"] == {}
 
     # one row per target, and a report that names the machine

@@ -1,6 +1,6 @@
 """The embedded store: one SQLite file shared by every kernel on the machine.
 
-Many processes (one kernel per group) write the same file, so (see docs/stack-notes):
+Many processes (one kernel per group) write the same file, so (see docs/stack-notes.md):
 
 * WAL journal, so readers never block the writer;
 * ``BEGIN IMMEDIATE`` for every write: the write lock is taken up front, so two writers never
