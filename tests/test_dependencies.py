@@ -208,3 +208,14 @@ def test_binder_apt_matches_what_the_dev_script_installs():
 def test_binder_start_ends_with_exec():
     lines = [ln for ln in (ROOT / "binder" / "start").read_text().splitlines() if ln.strip()]
     assert lines[-1] == 'exec "$@"'
+
+
+def test_every_package_data_pattern_matches_a_file():
+    """A pattern that matches nothing is a stale promise (a folder moved or never made)."""
+    for root, patterns in (
+        (ROOT, PYPROJECT["tool"]["setuptools"]["package-data"]),
+        (ROOT / "bench", BENCH_PYPROJECT["tool"]["setuptools"]["package-data"]),
+    ):
+        for package, globs in patterns.items():
+            for pattern in globs:
+                assert list((root / package).glob(pattern)), f"{package}: {pattern} matches nothing"

@@ -65,6 +65,16 @@ def test_the_wheel_holds_what_talkkit_reads_at_run_time(wheel: Path) -> None:
             assert str(po.relative_to(ROOT)) in names, po
         for vue in (ROOT / package).glob("*.vue"):
             assert str(vue.relative_to(ROOT)) in names, vue
+    # every file of the packages that is not Python: templates, static files, data
+    tracked = subprocess.run(
+        ["git", "ls-files", "talkkit", "widgets", "workshop_templates"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    data = [f for f in tracked if not f.endswith(".py") and not f.startswith("widgets/vue_build/")]
+    assert data and [f for f in data if f not in names] == []
     # the product only: no tests, kits, benchmark or build tooling
     assert not [n for n in names if re.match(r"(tests|kits|bench|talkkit_bench)/", n)]
     assert not [n for n in names if "node_modules" in n or n.startswith("widgets/vue_build/")]
