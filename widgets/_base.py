@@ -49,7 +49,7 @@ class _OpenWhenBuilt(type(v.VuetifyTemplate)):  # type: ignore[misc]
     ipywidgets opens the comm at the end of ``Widget.__init__``, so every trait a view sets or
     links afterwards went to the kernel's iopub as a message of its own: 12 ``update`` messages
     per kit page, each one more message for the server to route when 30 groups open the kit at
-    once (``bench/README.md``).
+    once (``bench/JOURNAL.md``).
     """
 
     def __call__(cls, *args: Any, **kwargs: Any) -> Any:
