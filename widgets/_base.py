@@ -1,6 +1,6 @@
 """The base of every kit component view: a ``VuetifyTemplate`` that trusts nothing it receives.
 
-Any client connected to the kernel can send any widget message (see ``docs/stack-notes.md``). Plain
+Any client connected to the kernel can send any widget message (see ``stack-notes.md``). Plain
 ipyvue templates would let it set every synced trait, call ``vue_*`` handlers with any data, and
 (through ipyvue's ``create_widget``/``update_ref`` messages) import modules and set attributes on
 any widget. :class:`SafeTemplate` closes all of that:
@@ -49,7 +49,7 @@ class _OpenWhenBuilt(type(v.VuetifyTemplate)):  # type: ignore[misc]
     ipywidgets opens the comm at the end of ``Widget.__init__``, so every trait a view sets or
     links afterwards went to the kernel's iopub as a message of its own: 12 ``update`` messages
     per kit page, each one more message for the server to route when 30 groups open the kit at
-    once (``bench/JOURNAL.md``).
+    once (``bench/README.md``).
     """
 
     def __call__(cls, *args: Any, **kwargs: Any) -> Any:

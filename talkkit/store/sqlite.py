@@ -1,6 +1,6 @@
 """The embedded store: one SQLite file shared by every kernel on the machine.
 
-Many processes (one kernel per group) write the same file, so (see docs/stack-notes.md):
+Many processes (one kernel per group) write the same file, so (see docs/stack-notes):
 
 * WAL journal, so readers never block the writer;
 * ``BEGIN IMMEDIATE`` for every write: the write lock is taken up front, so two writers never
@@ -8,7 +8,7 @@ Many processes (one kernel per group) write the same file, so (see docs/stack-no
 * writers on one machine queue on an OS file lock (``flock`` on ``<store>.writers``) before
   ``BEGIN IMMEDIATE``: SQLite's own busy handler sleeps in steps of up to 100 ms, so a writer
   that met a lock held for 2 ms often waited 20-100 ms. With 60 writers saving once a second
-  (``talkkit-bench``) the save p99 went from 55-445 ms to 22-61 ms in most runs. The price
+  (``talkkit bench``) the save p99 went from 55-445 ms to 22-61 ms in most runs. The price
   is throughput under overload: with 60 writers back to back, a waiter polls every 2 ms at
   most, so the lock sits idle between writers (about 390 saves/s instead of 1,200-1,500,
   still six times what 60 typing groups send). The queue gives up after ``busy_timeout`` and
