@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -42,11 +43,30 @@ PACKAGE_FILES = [
 ]
 
 
+def _source_files() -> list[str]:
+    """The working tree's files git knows or would add (not ignored ones such as .venv)."""
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    return [f for f in listed if (ROOT / f).is_file()]
+
+
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Built from a copy of the source tree: setuptools keeps a ``build/`` folder beside the
+    sources, whose leftovers (a module moved since) would otherwise land in the wheel."""
+    source = tmp_path_factory.mktemp("source")
+    for name in _source_files():
+        if not name.startswith(("kits/", "bench/", "tests/", "docs/")):
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, source / name)
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(ROOT)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(source)],
         check=True,
         timeout=600,
         cwd=out,
@@ -66,14 +86,13 @@ def test_the_wheel_holds_what_talkkit_reads_at_run_time(wheel: Path) -> None:
         for vue in (ROOT / package).glob("*.vue"):
             assert str(vue.relative_to(ROOT)) in names, vue
     # every file of the packages that is not Python: templates, static files, data
-    tracked = subprocess.run(
-        ["git", "ls-files", "talkkit", "widgets", "workshop_templates"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
-    data = [f for f in tracked if not f.endswith(".py") and not f.startswith("widgets/vue_build/")]
+    data = [
+        f
+        for f in _source_files()
+        if f.startswith(("talkkit/", "widgets/", "workshop_templates/"))
+        and not f.endswith(".py")
+        and not f.startswith("widgets/vue_build/")
+    ]
     assert data and [f for f in data if f not in names] == []
     # the product only: no tests, kits, benchmark or build tooling
     assert not [n for n in names if re.match(r"(tests|kits|bench|talkkit_bench)/", n)]
