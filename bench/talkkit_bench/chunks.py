@@ -1,10 +1,11 @@
 """``python -m talkkit_bench.chunks``: record again which Voilà chunks a page fetches.
 
-``talkkit serve`` bundles Voilà's JavaScript chunks into one file (``talkkit.chunks``); the
-list of chunks it bundles (``talkkit/voila_chunks.json``) is what the demo kit page and the
-trivial Voilà page fetch in chromium. This serves both pages as the benchmark does (a copy of
+``talkkit serve`` bundles Voilà's JavaScript chunks into one file
+(``talkkit.upstream.chunk_bundle``); the list of chunks it bundles
+(``talkkit/upstream/voila_chunks.json``) is what the demo kit page and the trivial Voilà page
+fetch in chromium. This serves both pages as the benchmark does (a copy of
 the kit, ``TALKKIT_NO_CHUNK_BUNDLE=1`` so the pages ask for every chunk on their own), opens
-each in chromium, and writes the list with ``talkkit.chunks.record`` and ``record_extensions``.
+each in chromium, and writes the list with its ``record`` and ``record_extensions``.
 A developer's tool, run by hand after an upgrade of Voilà or of a front-end extension
 (``tests/test_chunk_bundle.py`` says when).
 """
@@ -56,7 +57,7 @@ def main() -> None:  # pragma: no cover - a developer's tool, run by hand
     from voila import __version__ as voila_version
     from voila.utils import get_voila_labextensions_path
 
-    from talkkit.chunks import CHUNK_LIST, record, record_extensions
+    from talkkit.upstream.chunk_bundle import CHUNK_LIST, record, record_extensions
 
     kit = BenchConfig().kit
     work = Path(tempfile.mkdtemp(prefix="talkkit-chunks-"))

@@ -292,7 +292,7 @@ def render_targets(rows: list[dict[str, Any]]) -> str:
 
 def render_markdown(result: dict[str, Any]) -> str:
     summary, machine, config = result["summary"], result["machine"], result["config"]
-    out = [f"# talkkit bench: {config['label']} ({result['date']})", ""]
+    out = [f"# talkkit-bench: {config['label']} ({result['date']})", ""]
     out.append(
         f"Machine: {machine.get('nproc')} cores ({machine.get('cpu_model')}), "
         f"{machine.get('memory_gb')} GB, {machine.get('os')}. Load average at start "

@@ -1,4 +1,4 @@
-"""Does ``talkkit bench`` still run end to end? A tiny run: 1 load per page, 1 group in a
+"""Does ``talkkit-bench`` still run end to end? A tiny run: 1 load per page, 1 group in a
 browser, 2 groups (1 synthetic, 1 browser probe), 2 writers x 10 saves on SQLite, the board.
 Timings are not checked against the targets (they are noisy); only that every phase produced
 positive numbers in the structure the report reads (~50 s on a quiet 2-core machine)."""
@@ -34,7 +34,7 @@ def test_a_tiny_bench_run_measures_every_phase(tmp_path):
     # Structure, not speed: a loaded machine may take long, but every page must become usable.
     cfg.page_timeout, cfg.level_timeout = 150.0, 300.0
     # In its own thread: the session's Playwright browser (other tests) keeps an event loop
-    # running in this one, and the bench runs its own with asyncio.run, as `talkkit bench` does.
+    # running in this one, and the bench runs its own with asyncio.run, as `talkkit-bench` does.
     outcome: dict = {}
 
     def run() -> None:

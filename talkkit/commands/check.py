@@ -19,7 +19,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     # imported here, not at the top: `talkkit --help` stays light (tests/test_cli_light.py)
-    from talkkit.check import check_kit
+    from talkkit.authoring.check import check_kit
     from talkkit.kit import KIT_FILE, find_kits
 
     folders = [Path(k) for k in args.kits] or find_kits(kits_dir())

@@ -36,8 +36,8 @@ def _up_to_date(stamp: Path, fingerprint: str, *outputs: Path) -> bool:
 
 def build_kit_media(folder: Path, force: bool = False) -> list[str]:
     """Make every generated talk (and the kit's poster) whose inputs changed since last time."""
+    from talkkit.authoring.media import make_talk_media, make_title_card
     from talkkit.kit import load_kit, localize
-    from talkkit.media import make_talk_media, make_title_card
 
     kit = load_kit(folder)
     done = []
@@ -88,8 +88,8 @@ def build_kit_media(folder: Path, force: bool = False) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     # imported here: `talkkit --help` stays light (tests/test_cli_light.py)
+    from talkkit.authoring.media import MediaError
     from talkkit.kit import KitLoadError, find_kits
-    from talkkit.media import MediaError
 
     folders = [Path(k) for k in args.kits] or find_kits(kits_dir())
     status = 0

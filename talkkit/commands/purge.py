@@ -44,7 +44,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _matching(store: Store, args: argparse.Namespace) -> int:
-    from talkkit.store.base import utc
+    from talkkit.store.values import utc
 
     if args.session:
         return 1 if store.get_session(args.session) else 0

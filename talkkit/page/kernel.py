@@ -1,12 +1,12 @@
 """The kernel a group's kit page runs in, under ``talkkit serve``: ipykernel, minus what a
 group's page never uses.
 
-``talkkit serve`` (see :class:`talkkit.server.KitKernelSpecManager`) starts Python kernels as
-``python -m talkkit.kernel`` instead of ``python -m ipykernel_launcher``. The kernel is the same
-ipykernel, with two things switched off:
+``talkkit serve`` (see :class:`talkkit.page.kernels.KitKernelSpecManager`) starts Python
+kernels as ``python -m talkkit.page.kernel`` instead of ``python -m ipykernel_launcher``. The
+kernel is the same ipykernel, with two things switched off:
 
 - **the debugger** (debugpy): ipykernel loads it into every kernel so that JupyterLab can debug,
-  which costs about 10 MB per kernel (measured with ``talkkit bench``, ``bench/README.md``)
+  which costs about 10 MB per kernel (measured with ``talkkit-bench``, ``bench/JOURNAL.md``)
   and would answer debug requests that any client connected to the page's websocket may send;
 - **the input history** (an SQLite file and its writer thread): a kit page runs only its
   notebook's code, and the history would write it to disk for every page opened.

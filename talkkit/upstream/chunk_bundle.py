@@ -1,12 +1,18 @@
 """Voilà's JavaScript chunks in one file: one request instead of about a hundred.
 
+Targets voila 0.5.13 (pinned; its webpack 5 build ``voila.js`` and its ``<id>.voila.js``
+chunks) and the front-end extensions' webpack builds (``remoteEntry.<hash>.js`` mapping chunk
+ids to ``<id>.<hash>.js``) of jupyterlab_widgets 3.0.x, ipyvue 3.1.x and ipyvuetify 3.1.x, in the
+versions recorded in ``voila_chunks.json`` (each checked at server start, see below).
+
+Upstream behaviour worked around (no upstream issue filed; measured with ``talkkit-bench``):
 Voilà's page script (``voila.js``, a webpack 5 build) loads its code as some seventy small
 chunks (``<id>.voila.js``), in waves: the first wave is asked for only once ``voila.js`` has
 run, the next once those have run. The front-end extensions (ipywidgets' manager, ipyvue,
 ipyvuetify and Voilà's widget manager, each its own webpack build behind a ``remoteEntry``) load
 26 more the same way. On a cold page that was 98 requests of the 118 a kit page made, and when
-30 groups open a kit at once the server answers 3,000 of them in the same seconds (``talkkit
-bench``, ``bench/README.md``).
+30 groups open a kit at once the server answers 3,000 of them in the same seconds (``talkkit-bench``,
+``bench/JOURNAL.md``).
 
 Webpack's runtime never requests a chunk that is already installed, and it installs every
 chunk pushed onto its chunk array (``self.webpackChunk_JUPYTERLAB_CORE_OUTPUT``, one array per
@@ -17,8 +23,13 @@ applies to it alone, as it does when it is a file. The chunk files are untouched
 served: a chunk missing from the bundle is loaded the usual way, so a stale list costs
 requests, never a broken page.
 
+No documented hook: Voilà has no setting for how its chunks load; what is relied on is
+webpack's chunk array, the chunk file names and the ``remoteEntry`` maps. The template loads
+the bundle (``page_config["talkkitChunks"]``, set through the documented ``page_config_hook``).
+
 The list (``voila_chunks.json``) is what a kit page and the trivial Voilà page fetch, recorded
-in chromium; ``python -m talkkit_bench.chunks`` (the benchmark's side) records it again, and ``tests/test_chunk_bundle.py``
+in chromium; ``python -m talkkit_bench.chunks`` (a developer's tool beside the benchmark)
+records it again, and ``tests/test_chunk_bundle.py``
 fails when a page fetches a chunk that is in neither part of it:
 
 - Voilà's chunks, by id, for the pinned Voilà version. With another Voilà version than the
@@ -46,6 +57,8 @@ from pathlib import Path
 
 from voila import __version__ as voila_version
 
+from talkkit.upstream._target import Target
+
 __all__ = [
     "CHUNK_LIST",
     "ChunkBundle",
@@ -57,6 +70,13 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+TARGET = Target(
+    patch="chunk_bundle",
+    distribution="voila",
+    tested=("0.5.13",),
+    issue="none filed: ~100 chunk requests per cold page, in waves",
+)
 
 #: The chunks a page fetches, recorded for one Voilà version and the extensions' versions.
 CHUNK_LIST = Path(__file__).with_name("voila_chunks.json")
