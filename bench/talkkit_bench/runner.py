@@ -22,7 +22,7 @@ from talkkit_bench import board, board_page, browser, memory, protocol, saves
 from talkkit_bench.config import BASELINE_DIR, BenchConfig
 from talkkit_bench.machine import CpuWatch, foreign_kernels, machine_info
 from talkkit_bench.pg import PostgresUnavailable, pg_version, postgres_server
-from talkkit_bench.report import summarize, targets_table, write_results
+from talkkit_bench.report import write_results
 from talkkit_bench.servers import (
     BASELINE_NOTEBOOK,
     KitServer,
@@ -31,6 +31,7 @@ from talkkit_bench.servers import (
     start_kit_server,
     static_server,
 )
+from talkkit_bench.summary import summarize, targets_table
 
 __all__ = ["preheat_of", "run_bench"]
 
