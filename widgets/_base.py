@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 import ipyvuetify as v
@@ -37,6 +37,7 @@ from talkkit.contracts.answers import (
     MAX_TAKEAWAY_FIELD_CHARS,
     MAX_TEXT_CHARS,
 )
+from talkkit.contracts.widgets import Incoming, SaveStatus, resolve_request, save_request
 from talkkit.upstream.ipyvue_events import route_events
 from talkkit.upstream.widget_open import DeferredOpen, OpenWhenBuilt
 from widgets.compiled import component_template
@@ -128,36 +129,28 @@ class AnswerView(SafeTemplate):
         }
         values = {k: val for k, val in book.values.items() if owns(k)}
         if values:
-            self.incoming = {"n": 0, "values": values}
+            self.incoming = Incoming(n=0, values=values)
         self._on_status({"new": book.status})
         book.observe(self._on_push, "pushed")
         book.observe(self._on_status, "status")
         traitlets.dlink((book, "ready"), (self, "ready"))
 
-    def _on_push(self, change: dict) -> None:
-        pushed = change["new"]
+    def _on_push(self, change: Mapping[str, Any]) -> None:
+        pushed: Incoming = change["new"]
         values = {k: val for k, val in pushed.get("values", {}).items() if self._owns(k)}
         if values:
-            self.incoming = {"n": pushed["n"], "values": values}
+            self.incoming = Incoming(n=pushed["n"], values=values)
 
-    def _on_status(self, change: dict) -> None:
-        self.status = {k: val for k, val in change["new"].items() if self._owns(k)}
-
-    def _key(self, data: object) -> str | None:
-        if not isinstance(data, dict):
-            return None
-        key = data.get("key")
-        return key if type(key) is str and len(key) <= 200 and self._owns(key) else None
+    def _on_status(self, change: Mapping[str, Any]) -> None:
+        statuses: dict[str, SaveStatus] = change["new"]
+        self.status = {k: val for k, val in statuses.items() if self._owns(k)}
 
     def vue_save(self, data: object) -> None:
-        key = self._key(data)
-        if key is not None:
-            assert isinstance(data, dict)
-            confirm = data.get("confirm") is True
-            self._book.save(key, data.get("value"), data.get("seq"), confirm=confirm)
+        request = save_request(data)
+        if request is not None and self._owns(request.key):
+            self._book.save(request.key, request.value, request.seq, confirm=request.confirm)
 
     def vue_resolve(self, data: object) -> None:
-        key = self._key(data)
-        if key is not None:
-            assert isinstance(data, dict)
-            self._book.resolve(key, data.get("choice"))
+        request = resolve_request(data)
+        if request is not None and self._owns(request.key):
+            self._book.resolve(request.key, request.choice)

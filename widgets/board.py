@@ -26,6 +26,17 @@ from IPython.display import display
 from traitlets import Bool, Dict, Unicode
 
 from talkkit import events
+from talkkit.contracts.board import (
+    AddPoint,
+    BoardMessage,
+    BoardPatch,
+    BoardSnapshot,
+    MovePoint,
+    PickData,
+    PickRequest,
+    PicksEdit,
+    RemovePoint,
+)
 from talkkit.i18n import LANGUAGE_NAMES, LANGUAGES, normalise_language
 from talkkit.page import preheat
 from talkkit.page.request import from_environment
@@ -146,18 +157,32 @@ class BoardView(SafeTemplate):
 
     def vue_pick(self, data: object) -> None:
         if isinstance(data, dict):
-            self._app.pick(data.get("g"), data.get("k"), data.get("i"))
+            item = data.get("i")
+            self._app.pick(
+                PickRequest(data.get("g"), data.get("k"), item if type(item) is int else None)
+            )
 
     def vue_add_point(self, data: object) -> None:
-        self._app.edit_picks("add", text=as_str(data, 4000))
+        text = as_str(data, 4000)
+        if text:
+            self._app.edit_picks(AddPoint(text))
+        else:
+            self._app.send_picks()
 
     def vue_remove_point(self, data: object) -> None:
-        self._app.edit_picks("remove", pick_id=as_str(data))
+        pick_id = as_str(data)
+        if pick_id:
+            self._app.edit_picks(RemovePoint(pick_id))
+        else:
+            self._app.send_picks()
 
     def vue_move_point(self, data: object) -> None:
         if isinstance(data, dict):
-            step = as_int(data.get("step"), -1, 1)
-            self._app.edit_picks("move", pick_id=as_str(data.get("id")), step=step)
+            pick_id, step = as_str(data.get("id")), as_int(data.get("step"), -1, 1)
+            if pick_id and step in (-1, 1):
+                self._app.edit_picks(MovePoint(pick_id, -1 if step == -1 else 1))
+            else:
+                self._app.send_picks()
 
 
 class BoardApp:
@@ -221,7 +246,7 @@ class BoardApp:
         self._themes_at = 0.0
         view.logged_in = True
         view.present = self._want_present
-        self._send("snapshot", snapshot)
+        self._send_snapshot(snapshot)
         self._start_polling()
         return True
 
@@ -230,10 +255,19 @@ class BoardApp:
         if self.state is not None:
             with self._lock:
                 snapshot = self.state.snapshot()
-            self._send("snapshot", snapshot)
+            self._send_snapshot(snapshot)
 
-    def _send(self, method: str, payload: Any) -> None:
-        self.view.send({"method": method, "args": [payload]})
+    def _send(self, message: BoardMessage) -> None:
+        self.view.send(message)
+
+    def _send_snapshot(self, snapshot: BoardSnapshot) -> None:
+        self._send(BoardMessage(method="snapshot", args=[snapshot]))
+
+    def _send_patch(self, patch: BoardPatch) -> None:
+        self._send(BoardMessage(method="patch", args=[patch]))
+
+    def _send_picks(self, picks: list[PickData]) -> None:
+        self._send(BoardMessage(method="picks", args=[picks]))
 
     # -- live updates -----------------------------------------------------------------------
 
@@ -256,17 +290,17 @@ class BoardApp:
             try:
                 patch = await loop.run_in_executor(None, self._read_changes)
                 if patch:  # the changed rows go out first...
-                    self._send("patch", patch)
+                    self._send_patch(patch)
                 themes = await loop.run_in_executor(None, self._read_themes)
                 if themes:  # ...the theme overview (slower) after them
-                    self._send("patch", themes)
+                    self._send_patch(themes)
             except Exception as exc:  # the store may be down for a moment: keep trying
                 log.warning("board poll failed: %s", exc)
                 self.view.offline = True
                 continue
             self.view.offline = False  # a synced trait: only sent when it changes
 
-    def _read_changes(self) -> dict[str, Any] | None:
+    def _read_changes(self) -> BoardPatch | None:
         """One poll (runs in a worker thread): the patch of changed rows, or ``None``."""
         with self._lock:
             state = self.state
@@ -280,7 +314,7 @@ class BoardApp:
                     patch["evaluation"] = state.evaluation()
             return patch
 
-    def _read_themes(self) -> dict[str, Any] | None:
+    def _read_themes(self) -> BoardPatch | None:
         """The theme overview as a patch, when answers changed and it is due; else ``None``."""
         with self._lock:
             state = self.state
@@ -290,18 +324,19 @@ class BoardApp:
                 return None
             self._themes_dirty = False
             self._themes_at = time.monotonic()
-            return {"groups": [], "rows": [], "gone": [], "themes": state.themes()}
+            return BoardPatch(groups=[], rows=[], gone=[], themes=state.themes())
 
-    def poll_now(self) -> dict[str, Any] | None:
+    def poll_now(self) -> BoardPatch | None:
         """Poll once as the loop does and send what it sends (for tests and benchmarks); the
         changed rows, with the theme overview merged in when it was due."""
         patch = self._read_changes()
         if patch:
-            self._send("patch", patch)
+            self._send_patch(patch)
         themes = self._read_themes()
         if themes:
-            self._send("patch", themes)
-            patch = {**(patch or themes), "themes": themes["themes"]}
+            self._send_patch(themes)
+            merged: BoardPatch = {**(patch or themes), "themes": themes["themes"]}
+            patch = merged
         return patch
 
     def stop(self) -> None:
@@ -311,35 +346,46 @@ class BoardApp:
 
     # -- main points ------------------------------------------------------------------------
 
-    def pick(self, alias: object, key: object, item: object) -> None:
+    def pick(self, request: PickRequest) -> None:
         if self.state is None:
             return
         with self._lock:
             try:
-                added = self.state.pick_answer(alias, key, item if type(item) is int else None)
+                added = self.state.pick_answer(request.alias, request.key, request.item)
             except (StoreError, ValueError) as exc:
                 log.warning("main point not saved: %s", exc)
                 added = None
             picks = self.state.picks_data()
         if added:
-            self._send("picks", picks)
+            self._send_picks(picks)
 
-    def edit_picks(self, action: str, **data: Any) -> None:
+    def edit_picks(self, edit: PicksEdit) -> None:
+        """Change the main points (one typed request per action), then send them."""
         state = self.state
         if state is None:
             return
         with self._lock:
             try:
-                if action == "add" and data.get("text"):
-                    state.add_point(data["text"])
-                elif action == "remove" and data.get("pick_id"):
-                    state.remove_pick(data["pick_id"])
-                elif action == "move" and data.get("pick_id") and data.get("step"):
-                    state.move_pick(data["pick_id"], data["step"])
+                match edit:
+                    case AddPoint(text=text):
+                        state.add_point(text)
+                    case RemovePoint(pick_id=pick_id):
+                        state.remove_pick(pick_id)
+                    case MovePoint(pick_id=pick_id, step=step):
+                        state.move_pick(pick_id, step)
             except (StoreError, ValueError) as exc:
                 log.warning("main points not saved: %s", exc)
             picks = state.picks_data()
-        self._send("picks", picks)
+        self._send_picks(picks)
+
+    def send_picks(self) -> None:
+        """Send the main points as they are (a request that asked for no change)."""
+        state = self.state
+        if state is None:
+            return
+        with self._lock:
+            picks = state.picks_data()
+        self._send_picks(picks)
 
 
 def warm_up(language: str) -> None:

@@ -30,6 +30,7 @@ from typing import Any
 from traitlets import Bool, Dict, HasTraits, Unicode
 
 from talkkit.contracts.answers import AnswerError, validate_answer
+from talkkit.contracts.widgets import Incoming, SaveState, SaveStatus
 from talkkit.kit import Kit
 from talkkit.privacy import find_personal_ids, privacy_warning
 from talkkit.store import Session, Store
@@ -315,8 +316,7 @@ class AnswerBook(HasTraits):
                 "Someone else saved another version of this answer (in another window?). "
                 "Choose which one to keep."
             ),
-            theirs=theirs,
-            theirs_text=as_text(theirs),
+            theirs=(theirs, as_text(theirs)),
         )
 
     def resolve(self, key: object, choice: object) -> str:
@@ -359,10 +359,25 @@ class AnswerBook(HasTraits):
         if not values:
             return
         self._push_count += 1
-        self.pushed = {"n": self._push_count, "values": values}
+        self.pushed = Incoming(n=self._push_count, values=values)
 
-    def _set(self, key: str, state: str, seq: int, **extra: Any) -> None:
-        entry = {"state": state, "seq": seq, "message": "", **extra}
+    def _set(
+        self,
+        key: str,
+        state: SaveState,
+        seq: int,
+        *,
+        message: str = "",
+        found: list[str] | None = None,
+        theirs: tuple[Any, str] | None = None,
+    ) -> None:
+        """Set the status of ``key``; ``found``: for ``privacy``, ``theirs``: for ``conflict``,
+        the other version and its text."""
+        entry = SaveStatus(state=state, seq=seq, message=message)
+        if found is not None:
+            entry["found"] = found
+        if theirs is not None:
+            entry["theirs"], entry["theirs_text"] = theirs
         self.status = {**self.status, key: entry}
         self._update_overall()
 

@@ -17,6 +17,7 @@ import ipyvuetify as v
 from ipywidgets import widget_serialization
 from traitlets import Bool, Dict, Float, Instance, List, Unicode, dlink
 
+from talkkit.contracts.widgets import Download, Reload
 from talkkit.i18n import LANGUAGE_NAMES, LANGUAGES
 from talkkit.kit import Kit
 from widgets._base import AnswerView
@@ -233,7 +234,7 @@ class PageView(AnswerView):
     def vue_language(self, data: object) -> None:
         if type(data) is str and data in LANGUAGES:
             self._reloads += 1
-            self.reload = {"n": self._reloads, "lang": data}
+            self.reload = Reload(n=self._reloads, lang=data)
 
     def vue_make_download(self, data: object) -> None:
         if type(data) is not str or data not in dict(EXPORT_FORMATS):
@@ -243,9 +244,9 @@ class PageView(AnswerView):
             return
         name, mime, content = made
         self._downloads += 1
-        self.download = {
-            "n": self._downloads,
-            "name": name,
-            "mime": mime,
-            "data": base64.b64encode(content).decode("ascii"),
-        }
+        self.download = Download(
+            n=self._downloads,
+            name=name,
+            mime=mime,
+            data=base64.b64encode(content).decode("ascii"),
+        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 
+from talkkit.contracts.board import PickData
 from talkkit.store import Store
 from talkkit.store.types import Pick
 from talkkit.store.values import MAX_PICKS
@@ -44,8 +45,8 @@ class MainPoints:
         ids = [p.id for p in self.picks]
         if pick_id not in ids or step not in (-1, 1):
             return
-        i = ids.index(pick_id)
-        j = i + int(step)  # type: ignore[call-overload]
+        i = next(n for n, id_ in enumerate(ids) if id_ == pick_id)
+        j = i + (1 if step == 1 else -1)
         if 0 <= j < len(ids):
             picks = list(self.picks)
             picks[i], picks[j] = picks[j], picks[i]
@@ -62,11 +63,11 @@ class MainPoints:
         self.store.set_picks(self.event_id, picks)
         self.picks = picks
 
-    def picks_data(self) -> list[dict[str, str]]:
+    def picks_data(self) -> list[PickData]:
         """The main points for the browser: the source names the group by its alias."""
-        out = []
+        out: list[PickData] = []
         for p in self.picks:
             sid, _sep, rest = p.source.partition("/")
             source = f"{self.aliases[sid]}/{rest}" if sid in self.aliases and rest else ""
-            out.append({"id": p.id, "text": p.text, "source": source})
+            out.append(PickData(id=p.id, text=p.text, source=source))
         return out

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from talkkit.contracts.answers import RATING_MAX, RATING_MIN
+from talkkit.contracts.board import EvaluationData
 from talkkit.export.doc import as_text
 from talkkit.i18n import normalise_language
 from talkkit.kit import STANDARD_EVALUATION, Kit, Question, localize
@@ -47,7 +48,7 @@ class QuestionSummary:
             for i, c in enumerate(self.counts)
         ]
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> EvaluationData:
         mean = self.mean
         return {
             "id": self.id,

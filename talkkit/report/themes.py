@@ -20,8 +20,10 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+
+from talkkit.contracts.board import TermData, ThemesData
 
 __all__ = [
     "Cluster",
@@ -115,6 +117,9 @@ class Term:
     groups: int
     count: int
 
+    def as_dict(self) -> TermData:
+        return {"text": self.text, "groups": self.groups, "count": self.count}
+
 
 @dataclass(frozen=True)
 class Cluster:
@@ -131,10 +136,10 @@ class Themes:
     phrases: list[Term] = field(default_factory=list)
     clusters: dict[str, list[Cluster]] = field(default_factory=dict)
 
-    def as_dict(self) -> dict[str, object]:
+    def as_dict(self) -> ThemesData:
         return {
-            "words": [t.__dict__ for t in self.words],
-            "phrases": [t.__dict__ for t in self.phrases],
+            "words": [t.as_dict() for t in self.words],
+            "phrases": [t.as_dict() for t in self.phrases],
             "clusters": {
                 key: [{"label": c.label, "members": [list(m) for m in c.members]} for c in cs]
                 for key, cs in self.clusters.items()
@@ -259,7 +264,7 @@ def _surface_forms(texts: Iterable[str], language: str) -> dict[str, str]:
 
 
 def analyse(
-    by_prompt: dict[str, Sequence[tuple[str, str]]], language: str = "da", limit: int = 20
+    by_prompt: Mapping[str, Sequence[tuple[str, str]]], language: str = "da", limit: int = 20
 ) -> Themes:
     """The theme overview of an event: recurring words and phrases across every answer, and
     similar answers per prompt (``by_prompt`` maps a prompt's key to ``(group, text)``)."""
