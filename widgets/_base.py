@@ -129,7 +129,7 @@ class AnswerView(SafeTemplate):
         }
         values = {k: val for k, val in book.values.items() if owns(k)}
         if values:
-            self.incoming = Incoming(n=0, values=values)
+            self.incoming = dict(Incoming(n=0, values=values))
         self._on_status({"new": book.status})
         book.observe(self._on_push, "pushed")
         book.observe(self._on_status, "status")
@@ -139,7 +139,7 @@ class AnswerView(SafeTemplate):
         pushed: Incoming = change["new"]
         values = {k: val for k, val in pushed.get("values", {}).items() if self._owns(k)}
         if values:
-            self.incoming = Incoming(n=pushed["n"], values=values)
+            self.incoming = dict(Incoming(n=pushed["n"], values=values))
 
     def _on_status(self, change: Mapping[str, Any]) -> None:
         statuses: dict[str, SaveStatus] = change["new"]

@@ -359,7 +359,7 @@ class AnswerBook(HasTraits):
         if not values:
             return
         self._push_count += 1
-        self.pushed = Incoming(n=self._push_count, values=values)
+        self.pushed = dict(Incoming(n=self._push_count, values=values))
 
     def _set(
         self,

@@ -7,6 +7,8 @@ gathering the main points of the productive conversation are shown again, ready 
 
 from __future__ import annotations
 
+from typing import Any
+
 from traitlets import Dict, List, Unicode
 
 from talkkit.kit import Kit
@@ -26,11 +28,13 @@ class ConversationView(AnswerView):
 
     vue_file = "conversation.vue"
 
-    phases = List(help="[{id, kind, prompts: [{key, text, help}]}]").tag(sync=True)
+    phases: List[Any] = List(help="[{id, kind, prompts: [{key, text, help}]}]").tag(sync=True)
     phase = Unicode(help="the current phase id").tag(sync=True)
     kind = Unicode(help="the current phase kind").tag(sync=True)
     content_lang = Unicode().tag(sync=True)
-    points = List(help="[{key, text}]: prompts read out at the joint gathering").tag(sync=True)
+    points: List[Any] = List(help="[{key, text}]: prompts read out at the joint gathering").tag(
+        sync=True
+    )
     point_values = Dict(help="key -> saved answer of each read-out prompt").tag(sync=True)
 
     def __init__(
@@ -44,7 +48,7 @@ class ConversationView(AnswerView):
         kind: str = "",
     ) -> None:
         content = kit.content_language(language)
-        phases = [
+        phases: list[dict[str, Any]] = [
             {
                 "id": p.id,
                 "kind": p.kind,

@@ -51,11 +51,11 @@ class PageView(AnswerView):
     fallback_note = Unicode().tag(sync=True)
     self_study = Bool(False).tag(sync=True)
     facilitator = Bool(False).tag(sync=True)
-    phases = List(help="[{id, kind, title, minutes, intro, prompts}]").tag(sync=True)
+    phases: List[Any] = List(help="[{id, kind, title, minutes, intro, prompts}]").tag(sync=True)
     guidance = Dict(help="phase id -> facilitator guidance (facilitator mode only)").tag(sync=True)
     has_gathering = Bool(False).tag(sync=True)
-    languages = List().tag(sync=True)
-    formats = List().tag(sync=True)
+    languages: List[Any] = List().tag(sync=True)
+    formats: List[Any] = List().tag(sync=True)
 
     current = Unicode().tag(sync=True)
     timers = Dict().tag(sync=True)
@@ -213,7 +213,7 @@ class PageView(AnswerView):
 
     def vue_step(self, data: object) -> None:
         if data in (1, -1):
-            self.agenda.step(data)  # type: ignore[arg-type]
+            self.agenda.step(data)
 
     def vue_timer_action(self, data: object) -> None:
         actions = {
@@ -234,7 +234,7 @@ class PageView(AnswerView):
     def vue_language(self, data: object) -> None:
         if type(data) is str and data in LANGUAGES:
             self._reloads += 1
-            self.reload = Reload(n=self._reloads, lang=data)
+            self.reload = dict(Reload(n=self._reloads, lang=data))  # the trait holds a plain dict
 
     def vue_make_download(self, data: object) -> None:
         if type(data) is not str or data not in dict(EXPORT_FORMATS):
@@ -244,9 +244,11 @@ class PageView(AnswerView):
             return
         name, mime, content = made
         self._downloads += 1
-        self.download = Download(
-            n=self._downloads,
-            name=name,
-            mime=mime,
-            data=base64.b64encode(content).decode("ascii"),
+        self.download = dict(  # the trait holds a plain dict
+            Download(
+                n=self._downloads,
+                name=name,
+                mime=mime,
+                data=base64.b64encode(content).decode("ascii"),
+            )
         )

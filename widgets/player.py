@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from pathlib import PurePosixPath
+from typing import Any
 
 from traitlets import Dict, List, Unicode
 
@@ -89,9 +90,9 @@ class PlayerView(SafeTemplate):
     src = Unicode().tag(sync=True)
     mime = Unicode().tag(sync=True)
     poster = Unicode().tag(sync=True)
-    tracks = List(help="[{lang, src, label, default}]").tag(sync=True)
+    tracks: List[Any] = List(help="[{lang, src, label, default}]").tag(sync=True)
     cues = Dict(help="language -> [{i, s, e, text, label}]").tag(sync=True)
-    chapters = List(help="[{start, title, label}]").tag(sync=True)
+    chapters: List[Any] = List(help="[{start, title, label}]").tag(sync=True)
     external = Dict(help="{provider, name} of a talk hosted elsewhere, else {}").tag(sync=True)
     embed_src = Unicode(help="the embed address, sent only after the group allowed it").tag(
         sync=True

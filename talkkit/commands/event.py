@@ -30,7 +30,7 @@ from talkkit.report.formats import FORMATS
 __all__ = ["register", "run"]
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("event", help="events: join codes for groups and a facilitator board")
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
 

@@ -6,7 +6,7 @@ import argparse
 import hashlib
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from talkkit.paths import kits_dir
 
@@ -14,14 +14,14 @@ if TYPE_CHECKING:
     from talkkit.kit import Kit
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("media", help="make demo talk videos and captions from their scripts")
     p.add_argument("kits", nargs="*", type=Path, help="kit folders (default: every kit)")
     p.add_argument("--force", action="store_true", help="make them again even if they exist")
     p.set_defaults(func=run)
 
 
-def _fingerprint(kit: Kit, inputs: dict) -> str:
+def _fingerprint(kit: Kit, inputs: dict[str, Any]) -> str:
     """What a generated file is made from: when any of it changes, the file is made again."""
     files = [inputs["script"], *sorted((inputs.get("translations") or {}).values())]
     digest = hashlib.sha256(json.dumps(inputs, sort_keys=True).encode())

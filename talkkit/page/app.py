@@ -77,7 +77,7 @@ class TalkkitVoila(Voila):
 
     name = "talkkit-voila"
 
-    def init_settings(self) -> dict:
+    def init_settings(self) -> dict[str, Any]:
         # Before Voilà's settings: the preheated kernels' page config is made with this hook.
         self.static_version = static_version(self.static_paths)
         versioned = f"voila/static/v/{self.static_version}"
@@ -89,7 +89,7 @@ class TalkkitVoila(Voila):
         previous = self.voila_configuration.page_config_hook
         bundle = self.chunk_bundle
 
-        def page_config_hook(page_config: dict, **kwargs: Any) -> dict:
+        def page_config_hook(page_config: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
             if previous is not None:
                 page_config = previous(page_config, **kwargs)
             # the talkkit template loads the bundle before voila.js, from Voilà's versioned
@@ -108,7 +108,7 @@ class TalkkitVoila(Voila):
         tune_preheat(self.kernel_manager, self.voila_configuration.preheat_kernel)
         return settings
 
-    def init_handlers(self) -> list:
+    def init_handlers(self) -> list[Any]:
         template = self.voila_configuration.template
         handlers, roots = swap_handlers(super().init_handlers(), template)
         roots = [*self.static_paths, *roots]

@@ -106,13 +106,15 @@ class TemplateAssetHandler(PrecompressedMixin, TemplateStaticFileHandler):
         return abspath or os.path.join("/nonexistent", rest)  # validated, then a 404
 
 
-def swap_handlers(handlers: Sequence[tuple], template: str) -> tuple[list[tuple], list[str]]:
+def swap_handlers(
+    handlers: Sequence[tuple[Any, ...]], template: str
+) -> tuple[list[tuple[Any, ...]], list[str]]:
     """Voilà's ``handlers`` with its extension and template file handlers swapped for ours.
 
     Also the folders those handlers serve (to compress their files ahead, see
     :func:`talkkit.page.static.precompress`).
     """
-    swapped: list[tuple] = []
+    swapped: list[tuple[Any, ...]] = []
     roots: list[str] = []
     found = {"labextensions": False, "template": False}
     for handler in handlers:

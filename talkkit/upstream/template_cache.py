@@ -53,7 +53,7 @@ class MemoryBytecodeCache(jinja2.BytecodeCache):
 
 
 #: One cache per kind of environment (Jinja compiles async and sync templates differently).
-_BYTECODE_CACHES: dict[tuple, MemoryBytecodeCache] = {}
+_BYTECODE_CACHES: dict[tuple[Any, ...], MemoryBytecodeCache] = {}
 
 
 def cache_compiled_templates() -> bool:
