@@ -108,11 +108,12 @@ class PlayerView(SafeTemplate):
         if language in talk.captions:
             default_caption = language
         external = {}
-        self._embed = embed_url(talk.external) if talk.external else None
-        if self._embed:
-            name = PROVIDERS[talk.external["provider"]]  # type: ignore[index]
+        hosted = talk.external
+        self._embed = embed_url(hosted) if hosted else None
+        if self._embed and hosted:
+            name = PROVIDERS[hosted["provider"]]
             external = {
-                "provider": talk.external["provider"],  # type: ignore[index]
+                "provider": hosted["provider"],
                 "notice": _(
                     "This talk is hosted by {name}. Playing it here loads it from {name}, "
                     "which then learns that this page was opened (in privacy mode, without "

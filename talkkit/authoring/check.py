@@ -310,11 +310,11 @@ def _todo_problems(kit: Kit) -> list[Problem]:
             problems.append(
                 Problem(KIT_FILE, f"talks[{i}].speaker", f"still to write: {talk.speaker}")
             )
-        script = kit.media_path(talk.generate["script"]) if talk.generate else None
-        if script and script.is_file() and "TODO" in script.read_text(encoding="utf-8"):
-            problems.append(
-                Problem(talk.generate["script"], "", "the talk script still has TODO in it")
-            )
+        name: str | None = talk.generate["script"] if talk.generate else None
+        if name:
+            script = kit.media_path(name)
+            if script.is_file() and "TODO" in script.read_text(encoding="utf-8"):
+                problems.append(Problem(name, "", "the talk script still has TODO in it"))
     return problems
 
 

@@ -22,10 +22,14 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from talkkit.commands.export import cli_language, store_url
 from talkkit.paths import kits_dir
 from talkkit.report.formats import FORMATS
+
+if TYPE_CHECKING:  # the store is imported when a command runs, not for --help
+    from talkkit.store import Store
 
 __all__ = ["register", "run"]
 
@@ -84,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
 
 
-def _create(store, args: argparse.Namespace, lang: str) -> int:  # type: ignore[no-untyped-def]
+def _create(store: Store, args: argparse.Namespace, lang: str) -> int:
     from talkkit.events.codes import create_event, event_links, format_code
     from talkkit.i18n import translator
     from talkkit.kit import find_kit
@@ -112,7 +116,7 @@ def _create(store, args: argparse.Namespace, lang: str) -> int:  # type: ignore[
     return 0
 
 
-def _list(store, args: argparse.Namespace, lang: str) -> int:  # type: ignore[no-untyped-def]
+def _list(store: Store, args: argparse.Namespace, lang: str) -> int:
     from talkkit.events.codes import format_code
     from talkkit.i18n import translator
 
@@ -140,7 +144,7 @@ def _inside(path: Path, folder: Path) -> bool:
     return True
 
 
-def _report(store, args: argparse.Namespace, lang: str) -> int:  # type: ignore[no-untyped-def]
+def _report(store: Store, args: argparse.Namespace, lang: str) -> int:
     from talkkit.i18n import translator
     from talkkit.report.model import build_report
 
@@ -171,7 +175,7 @@ def _report(store, args: argparse.Namespace, lang: str) -> int:  # type: ignore[
     return 0
 
 
-def _unlock(store, args: argparse.Namespace, lang: str) -> int:  # type: ignore[no-untyped-def]
+def _unlock(store: Store, args: argparse.Namespace, lang: str) -> int:
     from talkkit.i18n import translator
 
     _ = translator(lang, "events")
@@ -183,7 +187,7 @@ def _unlock(store, args: argparse.Namespace, lang: str) -> int:  # type: ignore[
     return 0
 
 
-def _delete(store, args: argparse.Namespace, lang: str) -> int:  # type: ignore[no-untyped-def]
+def _delete(store: Store, args: argparse.Namespace, lang: str) -> int:
     from talkkit.i18n import translator
 
     _ = translator(lang, "events")

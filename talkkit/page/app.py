@@ -71,7 +71,7 @@ def check_page_template() -> None:
     page_unload.check()
 
 
-class TalkkitVoila(Voila):
+class TalkkitVoila(Voila):  # type: ignore[misc]  # voila ships no types
     """Voilà serving a kits folder, with the gallery at ``/`` instead of a bare file list,
     and its JavaScript cached for good (see the module doc)."""
 
@@ -104,7 +104,7 @@ class TalkkitVoila(Voila):
         cache_compiled_templates()
         if self.voila_configuration.template == "talkkit":
             check_page_template()
-        settings = super().init_settings()
+        settings: dict[str, Any] = super().init_settings()
         tune_preheat(self.kernel_manager, self.voila_configuration.preheat_kernel)
         return settings
 

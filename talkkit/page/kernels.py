@@ -41,7 +41,9 @@ class BoundedKernelManager(AsyncMappingKernelManager):
     def _default_kernel_manager_class(self) -> str:
         return "talkkit.upstream.event_logger.KitKernelManager"
 
-    async def start_kernel(self, *args: Any, **kwargs: Any) -> str:
+    async def start_kernel(  # type: ignore[override]  # jupyter_client types it sync on MultiKernelManager; the async managers' is a coroutine
+        self, *args: Any, **kwargs: Any
+    ) -> str:
         if len(self.list_kernel_ids()) >= self.max_kernels:
             raise web.HTTPError(
                 503,

@@ -56,11 +56,21 @@ _SELECT_EVENTS = "SELECT id, kit_id, name, language, code, created_at FROM event
 
 
 def _event(row: tuple[Any, ...]) -> Event:
-    return Event(*row[:5], created_at=row[5].astimezone(UTC))
+    return Event(row[0], row[1], row[2], row[3], row[4], created_at=row[5].astimezone(UTC))
 
 
 def _session(row: tuple[Any, ...]) -> Session:
-    return Session(*row[:7], created_at=row[7].astimezone(UTC), updated_at=row[8].astimezone(UTC))
+    return Session(
+        row[0],
+        row[1],
+        row[2],
+        row[3],
+        row[4],
+        row[5],
+        row[6],
+        created_at=row[7].astimezone(UTC),
+        updated_at=row[8].astimezone(UTC),
+    )
 
 
 class PostgresStore(PostgresPool, Store):
@@ -129,7 +139,7 @@ class PostgresStore(PostgresPool, Store):
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY created_at, id"
-        rows = self._run(lambda conn: conn.execute(sql, params).fetchall(), write=False)  # type: ignore[arg-type]
+        rows = self._run(lambda conn: conn.execute(sql, params).fetchall(), write=False)
         return [_session(r) for r in rows]
 
     # -- answers ------------------------------------------------------------------------------
@@ -190,7 +200,8 @@ class PostgresStore(PostgresPool, Store):
         session_id: str | None = None,
     ) -> int:
         event_id, before, session_id = self._purge_filters(event_id, before, session_id)
-        where, params = [], []
+        where: list[str] = []
+        params: list[object] = []
         if event_id is not None:
             where.append("event_id = %s")
             params.append(event_id)
@@ -202,7 +213,7 @@ class PostgresStore(PostgresPool, Store):
             params.append(session_id)
         # Only fixed fragments are joined; values travel as parameters.
         sql = "DELETE FROM sessions WHERE " + " AND ".join(where)  # noqa: S608
-        return self._run(lambda conn: conn.execute(sql, params).rowcount, write=True)  # type: ignore[arg-type]
+        return self._run(lambda conn: conn.execute(sql, params).rowcount, write=True)
 
     # -- events -------------------------------------------------------------------------------
 
@@ -254,7 +265,7 @@ class PostgresStore(PostgresPool, Store):
             sql += " WHERE kit_id = %s"
             params.append(kit_id)
         sql += " ORDER BY created_at, id"
-        rows = self._run(lambda conn: conn.execute(sql, params).fetchall(), write=False)  # type: ignore[arg-type]
+        rows = self._run(lambda conn: conn.execute(sql, params).fetchall(), write=False)
         return [_event(r) for r in rows]
 
     def event_secret_hash(self, event_id: str) -> str | None:
@@ -303,9 +314,9 @@ class PostgresStore(PostgresPool, Store):
                 "updated_at = %s WHERE id = %s",
                 (event_id, group_name, municipality, utcnow(), session_id),
             )
-            return _session(
-                conn.execute(_SELECT_SESSIONS + " WHERE id = %s", (session_id,)).fetchone()
-            )
+            row = conn.execute(_SELECT_SESSIONS + " WHERE id = %s", (session_id,)).fetchone()
+            assert row is not None  # updated just above, in this transaction
+            return _session(row)
 
         return self._run(body, write=True)
 
@@ -322,7 +333,7 @@ class PostgresStore(PostgresPool, Store):
             sql += " AND a.updated_at >= %s"
             params.append(since)
         sql += " ORDER BY a.session_id, a.key"
-        rows = self._run(lambda conn: conn.execute(sql, params).fetchall(), write=False)  # type: ignore[arg-type]
+        rows = self._run(lambda conn: conn.execute(sql, params).fetchall(), write=False)
         return [
             EventAnswer(sid, k, decode_value(v), rev, at.astimezone(UTC))
             for sid, k, v, rev, at in rows

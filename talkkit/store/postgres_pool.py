@@ -155,7 +155,7 @@ class PostgresPool:
                 return
             for migration in migrations[current:]:
                 for statement in migration.statements:
-                    conn.execute(statement)  # type: ignore[arg-type]
+                    conn.execute(statement)
                 conn.execute(
                     "INSERT INTO schema_version (version, name, applied_at) VALUES (%s, %s, %s)",
                     (migration.version, migration.name, utcnow()),

@@ -52,11 +52,21 @@ _SELECT_EVENTS = "SELECT id, kit_id, name, language, code, created_at FROM event
 
 
 def _event(row: tuple[Any, ...]) -> Event:
-    return Event(*row[:5], created_at=dt(row[5]))
+    return Event(row[0], row[1], row[2], row[3], row[4], created_at=dt(row[5]))
 
 
 def _session(row: tuple[Any, ...]) -> Session:
-    return Session(*row[:7], created_at=dt(row[7]), updated_at=dt(row[8]))
+    return Session(
+        row[0],
+        row[1],
+        row[2],
+        row[3],
+        row[4],
+        row[5],
+        row[6],
+        created_at=dt(row[7]),
+        updated_at=dt(row[8]),
+    )
 
 
 class SQLiteStore(SQLiteFile, Store):

@@ -204,7 +204,10 @@ def _checked_extension_chunks(
         except (OSError, KeyError, TypeError):
             continue
         for name in entry["chunks"]:
-            chunk_id, digest = EXTENSION_CHUNK.match(name).groups()
+            match = EXTENSION_CHUNK.match(name)
+            if match is None:  # never: _extensions() lists only names that match
+                continue
+            chunk_id, digest = match.groups()
             # the page's runtime asks for this very file for that chunk: {…,411:"10a5…",…}
             if not re.search(rf'[{{,]"?{chunk_id}"?:"{digest}"', remote_entry):
                 log.warning("talkkit: %s/static/%s is not %s's chunk now", package, name, package)

@@ -88,7 +88,7 @@ def tune_preheat(km: Any, preheat: bool = True) -> bool:
         # Whole warm-up under the gate: the kernel's start and its notebook run up to the
         # point where it waits for a request (or to its end, for a notebook that never waits).
         async with gate:
-            result = await initialize(notebook_path, kernel_id, **kwargs)
+            result: dict[str, Any] = await initialize(notebook_path, kernel_id, **kwargs)
             deadline = time.monotonic() + PREHEAT_WARMUP_TIMEOUT
             while time.monotonic() < deadline:
                 if result["kernel_id"] in waiters:
