@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from ipywidgets.widgets.widget import _instances
 
+from talkkit.contracts.widgets import Download
 from talkkit.kit import load_kit
 from talkkit.page.request import parse_request
 from talkkit.store import open_store
@@ -271,6 +272,7 @@ def test_downloads_hold_the_groups_answers(store_url: str, fmt: str) -> None:
     event(app.evaluation, "save", {"key": "evaluation.useful", "value": 4, "seq": 1})
     event(app.page, "make_download", fmt)
     download = app.page.download
+    assert set(download) == Download.__required_keys__  # talkkit.contracts.widgets
     assert download["name"] == f"tidlig-opsporing-{download['name'][17:27]}.{fmt}"
     data = base64.b64decode(download["data"])
     assert data

@@ -13,7 +13,6 @@ send any event, so each is checked before use and becomes one of the typed reque
 (:class:`PickRequest`, :class:`AddPoint`, :class:`RemovePoint`, :class:`MovePoint`).
 """
 
-from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Literal, NotRequired, TypedDict

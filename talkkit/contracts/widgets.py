@@ -18,7 +18,6 @@ answer view's ``save`` and ``resolve`` events into :class:`SaveRequest` and
 :func:`talkkit.contracts.answers.validate_answer`).
 """
 
-from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, Literal, NotRequired, TypedDict
