@@ -84,6 +84,8 @@ def texts(language: str) -> dict[str, str]:
         "present": tr("Present"),
         "stop_present": tr("Back to the board"),
         "present_title": tr("Main points"),
+        "present_questions": tr("Questions for the presenters"),
+        "question_badge": tr("Question"),
         "average": tr("average"),
         "n_ratings": tr("{n} answers"),
         "comments": tr("Comments"),
