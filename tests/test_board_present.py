@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
-from test_board_browser import open_board, store_of
+from test_board_browser import axe_check, open_board, store_of
 
 from talkkit import events
 from talkkit.store import Pick
@@ -65,6 +65,7 @@ def test_the_presenting_view_fills_the_screen_with_questions_apart(
         assert box["y"] + box["height"] >= viewport["height"] * 0.9  # the view reaches the bottom
         assert used >= 0.6  # and the points use it
         assert body.evaluate("el => el.scrollHeight <= el.clientHeight")  # nothing cut off
+        axe_check(pg, f"presenting view {viewport}")
 
         pg.get_by_role("button", name="Tilbage til tavlen").click()
         pg.get_by_role("tab", name="Hovedpointer").click()
