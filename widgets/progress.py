@@ -11,21 +11,19 @@ from collections.abc import Mapping
 from typing import Any, TypedDict
 
 from talkkit.kit import Kit
+from talkkit.kit.phases import (
+    CONVERSATION_KINDS,
+    EVALUATION,
+    JOINT_GATHERING,
+    PRACTICE_CONVERSATION,
+    QUESTION_KINDS,
+)
 from widgets._i18n import gettext
 
 __all__ = ["ATTENTION_STATES", "Place", "attention", "places", "saved_summary"]
 
 #: The save states that keep an answer from being saved until the group acts.
 ATTENTION_STATES = ("privacy", "refused", "conflict")
-
-#: The phase kinds whose page shows the questions for the presenters (see page.vue).
-QUESTION_KINDS = ("talks", "learning-conversation", "productive-conversation", "joint-gathering")
-SPEAKING_KINDS = (
-    "learning-conversation",
-    "productive-conversation",
-    "practice-conversation",
-    "reflection",
-)
 
 
 class Place(TypedDict):
@@ -59,16 +57,16 @@ def places(kit: Kit, language: str, *, self_study: bool) -> dict[str, Place]:
             out[f"{key}.views"] = Place(
                 phase=phase.id, phase_title=title, label=f"{text} ({views})"
             )
-    evaluation = first(("evaluation",))
+    evaluation = first((EVALUATION,))
     if evaluation:
         for q in kit.evaluation_questions():
             out[f"evaluation.{q.id}"] = Place(
                 phase=evaluation[0], phase_title=evaluation[1], label=kit.text(q.text, content)
             )
     for key, kinds, label in (
-        ("takeaways", ("practice-conversation",), _("Our take-aways")),
+        ("takeaways", (PRACTICE_CONVERSATION,), _("Our take-aways")),
         ("questions", QUESTION_KINDS, _("Questions for the presenters")),
-        ("speaking.names", SPEAKING_KINDS, _("Speaking round")),
+        ("speaking.names", CONVERSATION_KINDS, _("Speaking round")),
     ):
         found = first(kinds)
         if found:
@@ -117,7 +115,7 @@ def saved_summary(kit: Kit, language: str, values: Mapping[str, Any]) -> list[di
             "total": None,
         }
     )
-    if any(p.kind == "joint-gathering" for p in kit.agenda):
+    if any(p.kind == JOINT_GATHERING for p in kit.agenda):
         out.append(
             {
                 "id": "questions",
