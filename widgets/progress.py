@@ -19,6 +19,7 @@ from talkkit.kit.phases import (
     QUESTION_KINDS,
 )
 from widgets._i18n import gettext
+from widgets.conversation import answer_labels
 
 __all__ = ["ATTENTION_STATES", "Place", "attention", "places", "saved_summary"]
 
@@ -46,8 +47,7 @@ def places(kit: Kit, language: str, *, self_study: bool) -> dict[str, Place]:
                 return p.id, kit.text(p.title, content)
         return None
 
-    ours = _("Your answer") if self_study else _("Our answer")
-    views = _("Other thoughts and questions") if self_study else _("Different views in the group")
+    ours, views = answer_labels(language, self_study)
     for phase in kit.agenda:
         title = kit.text(phase.title, content)
         for prompt in phase.prompts:
