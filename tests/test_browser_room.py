@@ -235,6 +235,9 @@ def test_a_held_back_answer_is_kept_found_and_warned_about(kit_server, open_page
     pg.reload(timeout=LOAD)
     expect(pg.locator(".tk-phase-title")).to_have_text("Velkommen", timeout=LOAD)
     assert "beforeunload" in dialogs
+    session = re.search(r"session=([\w-]+)", pg.url).group(1)
+    kept = f"JSON.parse(localStorage.getItem('talkkit.held.{session}') || 'null')"
+    assert pg.evaluate(kept)["values"] == {"learning.struck.views": CPR}
     expect(status).to_contain_text("Et svar kræver jeres opmærksomhed")
     expect(status).not_to_contain_text("Alle svar er gemt")
     pg.locator(".tk-attention").get_by_role("button", name="Gå til svaret").click()
@@ -246,6 +249,7 @@ def test_a_held_back_answer_is_kept_found_and_warned_about(kit_server, open_page
     confirm.click()
     expect(save_line(pg, "tk-learning-struck-views")).to_have_text(re.compile("Gemt"))
     expect(pg.locator(".tk-attention")).to_have_count(0)
+    assert pg.evaluate(kept) is None  # decided: the browser forgets it
     expect(status).to_have_text(re.compile("Alle svar er gemt"))
     dialogs.clear()
     pg.reload(timeout=LOAD)
