@@ -87,6 +87,8 @@ def texts(language: str) -> dict[str, str]:
         "present": _("Present"),
         "stop_present": _("Back to the board"),
         "present_title": _("Main points"),
+        "present_questions": _("Questions for the presenters"),
+        "question_badge": _("Question"),
         "average": _("average"),
         "n_ratings": _("{n} answers"),
         "comments": _("Comments"),

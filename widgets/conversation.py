@@ -15,10 +15,18 @@ from widgets._i18n import gettext
 from widgets.book import AnswerBook
 from widgets.fields import status_texts
 
-__all__ = ["ConversationView"]
+__all__ = ["ConversationView", "answer_labels"]
 
 #: The phase kinds whose answers are read out at the joint gathering.
 READ_OUT_KINDS = ("productive-conversation",)
+
+
+def answer_labels(language: str, self_study: bool) -> tuple[str, str]:
+    """The labels of a prompt's two fields: the answer, and the group's different views."""
+    _ = gettext(language)
+    if self_study:
+        return _("Your answer"), _("Other thoughts and questions")
+    return _("Our answer"), _("Different views in the group")
 
 
 class ConversationView(AnswerView):
@@ -62,12 +70,11 @@ class ConversationView(AnswerView):
         ]
         points = [q for p in phases if p["kind"] in READ_OUT_KINDS for q in p["prompts"]]
         _ = gettext(language)
+        ours, views = answer_labels(language, self_study)
         t = {
             **status_texts(language),
-            "our_answer": _("Your answer") if self_study else _("Our answer"),
-            "views": _("Other thoughts and questions")
-            if self_study
-            else _("Different views in the group"),
+            "our_answer": ours,
+            "views": views,
             "main_points": _("Our main points, to read out"),
             "no_answer": _("(not answered yet)"),
         }

@@ -44,6 +44,9 @@ def status_texts(language: str) -> dict[str, str]:
         "kept": _("Your text is kept in the field; it is not saved yet."),
         "found": _("Found"),
         "not_personal": _("It is not a personal identity number: save it"),
+        "held": _(
+            "Until you decide, the text is kept in this browser only, also if the page is reloaded."
+        ),
         "their_version": _("The other version:"),
         "keep_ours": _("Keep our version"),
         "use_theirs": _("Use the other version"),

@@ -24,6 +24,7 @@ from widgets._i18n import gettext
 from widgets.agenda import AgendaModel
 from widgets.book import AnswerBook
 from widgets.fields import status_texts
+from widgets.progress import attention, places, saved_summary
 
 __all__ = ["EXPORT_FORMATS", "PageView"]
 
@@ -55,6 +56,18 @@ class PageView(AnswerView):
     has_gathering = Bool(False).tag(sync=True)
     languages = List().tag(sync=True)
     formats = List().tag(sync=True)
+    room = Bool(False, help="room mode is this kit's default text size (a shared screen)").tag(
+        sync=True
+    )
+    places = Dict(help="answer key -> {phase, phase_title, label}: where it is on the page").tag(
+        sync=True
+    )
+    attention = List(
+        help="[{key, state}]: answers the group must act on before they are saved"
+    ).tag(sync=True)
+    saved = List(help="[{id, title, saved, total}]: what the group saved (the kit's end)").tag(
+        sync=True
+    )
 
     current = Unicode().tag(sync=True)
     timers = Dict().tag(sync=True)
@@ -128,6 +141,10 @@ class PageView(AnswerView):
             languages=[{"code": c, "name": LANGUAGE_NAMES[c]} for c in LANGUAGES],
             formats=[{"id": f, "label": label} for f, label in EXPORT_FORMATS],
             dark=bool(v.theme.dark),
+            room=not self_study,
+            places=places(kit, language, self_study=self_study),
+            attention=attention(book.status),
+            saved=saved_summary(kit, language, book.values),
             t=self.texts(language, self_study),
             **components,
         )
@@ -143,6 +160,10 @@ class PageView(AnswerView):
         dlink((book, "overall"), (self, "overall"))
         dlink((book, "session_id"), (self, "session_id"))
         self.bind(book, (lambda k: k == "facilitator.notes") if facilitator else (lambda k: False))
+        book.observe(lambda c: setattr(self, "attention", attention(c["new"])), "status")
+        book.observe(
+            lambda c: setattr(self, "saved", saved_summary(kit, language, c["new"])), "values"
+        )
 
     @staticmethod
     def texts(language: str, self_study: bool) -> dict[str, str]:
@@ -179,6 +200,35 @@ class PageView(AnswerView):
             "status_saved": _("All answers saved"),
             "status_retrying": _("Saving failed, retrying"),
             "status_attention": _("An answer needs your attention"),
+            "attention_title": _("Not saved yet: your choice is needed"),
+            "attention_privacy": _("Looks like a personal identity number"),
+            "attention_refused": _("Could not be saved"),
+            "attention_conflict": _("Two versions: choose one"),
+            "attention_held": _("Kept in this browser only, not saved"),
+            "attention_go": _("Go to the answer"),
+            "attention_in": _("{label}, in “{phase}”"),
+            "leave_warning": _("An answer is not saved yet. Leave the page anyway?"),
+            "text_size": _("Text size"),
+            "size_normal": _("Normal"),
+            "size_room": _("Large, for a room"),
+            "size_larger": _("Larger"),
+            "timer_paused": _("The timer of “{phase}” is paused with {time} left."),
+            "timer_paused_short": _("Paused, {time} left"),
+            "finish": _("Finish"),
+            "end_title": _("Thank you") if self_study else _("Thank you for today"),
+            "end_intro": _(
+                "Your answers are saved. Download them to keep them, or come back later with "
+                "the link."
+            )
+            if self_study
+            else _(
+                "The group's answers are saved. Download them to take them with you into your "
+                "work, or come back later with the link."
+            ),
+            "end_saved": _("What is saved"),
+            "end_of": _("{n} of {total}"),
+            "end_downloads": _("Download the answers"),
+            "end_back": _("Back to “{phase}”"),
             "download": _("Download answers"),
             "download_title": _("Download your group's answers"),
             "resume_link": _("Link to continue later"),
