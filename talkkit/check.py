@@ -16,7 +16,7 @@ from typing import Any
 
 import jsonschema
 
-from talkkit import media
+from talkkit import media, stamps
 from talkkit.i18n import LANGUAGES
 from talkkit.kit import (
     KIT_FILE,
@@ -311,6 +311,18 @@ def _talk_problems(kit: Kit, probe: bool) -> list[Problem]:
                     continue
                 if not cues:
                     problems.append(Problem(relpath, "", "the captions file has no cues"))
+        if talk.generate and talk.video:
+            for rel in stamps.authors_files(kit, talk):
+                problems.append(
+                    Problem(
+                        rel,
+                        "",
+                        f"this is not a file `talkkit media` made, but {where} has a 'generate:' "
+                        "block, so no demo talk is made and the file is left alone; remove "
+                        f"{where}.generate to use this recording, or give the demo talk "
+                        "another file name",
+                    )
+                )
         if talk.generate:
             script = kit.media_path(talk.generate["script"])
             if not script.is_file():

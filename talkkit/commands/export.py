@@ -25,9 +25,15 @@ from talkkit.store import Session, StoreError, open_store
 __all__ = ["cli_language", "register", "run", "store_url"]
 
 
-def cli_language(value: str | None = None) -> str:
-    """The language of command messages: ``value``, ``$TALKKIT_LANG``, ``$LANG``, else en."""
-    for candidate in (value, os.environ.get("TALKKIT_LANG"), os.environ.get("LANG")):
+def cli_language(value: str | None = None, kit_language: str | None = None) -> str:
+    """The language of command messages: ``value`` (``--lang``), ``$TALKKIT_LANG``, the
+    language of the kit the command works on, ``$LANG``, else en.
+
+    The kit's language comes before ``$LANG``: a Danish kit's author reads Danish answers even
+    on a machine set up in English (many are), unless they ask for another language.
+    """
+    env = os.environ
+    for candidate in (value, env.get("TALKKIT_LANG"), kit_language, env.get("LANG")):
         if candidate:
             code = normalise_language(candidate, default="")
             if code:
