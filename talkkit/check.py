@@ -9,6 +9,7 @@ the kit server passes. A kit with any problem is shown as unavailable in the gal
 from __future__ import annotations
 
 import json
+import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -395,6 +396,22 @@ def _todo_problems(kit: Kit) -> list[Problem]:
     return problems
 
 
+def _timezone_problems(kit: Kit) -> list[Problem]:
+    if kit.timezone is None:
+        return []
+    try:
+        zoneinfo.ZoneInfo(kit.timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return [
+            Problem(
+                KIT_FILE,
+                "timezone",
+                f"{kit.timezone!r} is not a time zone (write it as Europe/Copenhagen)",
+            )
+        ]
+    return []
+
+
 def check_kit(folder: str | Path, *, probe_media: bool = True) -> list[Problem]:
     """Every problem of the kit in ``folder``; an empty list means the kit is ready."""
     folder = Path(folder)
@@ -408,6 +425,7 @@ def check_kit(folder: str | Path, *, probe_media: bool = True) -> list[Problem]:
     kit = from_raw(folder, data)
     return [
         *_language_problems(kit),
+        *_timezone_problems(kit),
         *_unique_ids(kit),
         *_agenda_problems(kit),
         *_talk_problems(kit, probe_media),

@@ -66,7 +66,7 @@ def texts(language: str) -> dict[str, str]:
         "join_code": tr("Join code"),
         "prompt": tr("Prompt"),
         "no_answer": tr("No answer yet"),
-        "views": tr("Other views"),
+        "views": tr("Different views in the group"),
         "pick": tr("Add to main points"),
         "picked": tr("In the main points"),
         "no_questions": tr("No questions yet."),

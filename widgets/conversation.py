@@ -61,10 +61,11 @@ class ConversationView(AnswerView):
             if p.prompts
         ]
         points = [q for p in phases if p["kind"] in READ_OUT_KINDS for q in p["prompts"]]
-        _ = gettext(language)
+        kit_format = "self-study" if self_study else None
+        _ = gettext(language, kit_format)
         t = {
-            **status_texts(language),
-            "our_answer": _("Your answer") if self_study else _("Our answer"),
+            **status_texts(language, kit_format),
+            "our_answer": _("Our answer"),
             "views": _("Other thoughts and questions")
             if self_study
             else _("Different views in the group"),

@@ -1,51 +1,57 @@
-"""DOCX: a one-page handout of a group's take-aways and agreements, in the kit's language.
+"""DOCX: everything a group wrote, for Word, in the kit's language.
 
-The handout is for the group to take home: the kit title, the group, the date, a table of the
-take-aways (what, who, when) and the group's main answers from the conversations where it
-agreed on something (productive, practice and joint conversations; all conversations if those
-are empty). Other views, the evaluation and the facilitator's notes are left out: they are in
-the spreadsheet exports. Characters Word cannot hold become U+FFFD. Several groups give one
-document with one page per group.
+Most groups in Danish and Swedish public services pick Word, so the document holds all of it:
+the kit title, the group and the time (in the kit's local time), the take-aways as a table
+(what, who, when), then every phase of the agenda under its own title with each prompt, the
+group's answer and the different views in the group, the questions for the presenters, the
+evaluation (ratings with their scale's words) and the facilitator's notes when there are any.
+The headings say what the text is: a phase's answers stand under that phase's title, never
+under a heading that makes them something else. Characters Word cannot hold become U+FFFD.
+Several groups give one document with one page per group.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
-from babel.dates import format_date
-
-from talkkit.export.doc import ExportDoc, Row, as_docs
+from talkkit.export.doc import ExportDoc, Row, as_docs, local_time_text
 from talkkit.export.text import xml_safe
-from talkkit.i18n import translator
 
-__all__ = ["AGREEMENT_KINDS", "to_docx"]
-
-#: Phase kinds whose answers are the group's agreements.
-AGREEMENT_KINDS = ("productive-conversation", "practice-conversation", "joint-gathering")
+__all__ = ["to_docx"]
 
 
-def agreements(doc: ExportDoc) -> list[Row]:
-    """The main answers the handout shows (see the module docstring)."""
-    chosen = [r for s in doc.sections if s.kind in AGREEMENT_KINDS for r in s.rows if r.answer]
-    if chosen:
-        return chosen
-    return [r for s in doc.sections if s.kind != "other" for r in s.rows if r.answer]
+def _labelled(document: Any, label: str, text: str) -> None:
+    """A bold label ("Vores svar") on its own line, the text under it, line breaks kept."""
+    paragraph = document.add_paragraph()
+    if label:
+        paragraph.add_run(label).bold = True
+    for n, line in enumerate(xml_safe(text).split("\n")):
+        if label or n:
+            paragraph.add_run().add_break()
+        paragraph.add_run(line)
 
 
-def _page(document: object, doc: ExportDoc) -> None:
-    _ = translator(doc.language)
-    document.add_heading(xml_safe(doc.kit_title), level=0)  # type: ignore[attr-defined]
-    try:
-        date = format_date(doc.generated_at.date(), format="long", locale=doc.language)
-    except Exception:  # a locale problem must not stop a handout
-        date = doc.generated_at.date().isoformat()
-    meta = [x for x in (doc.group_name, doc.municipality, date) if x]
-    document.add_paragraph(xml_safe(" · ".join(meta)))  # type: ignore[attr-defined]
+def _rows(document: Any, rows: list[Row], _: Callable[..., str]) -> None:
+    for row in rows:
+        document.add_heading(xml_safe(row.prompt) or row.key, level=2)
+        if row.answer:
+            _labelled(document, _("Our answer"), row.answer)
+        if row.views:
+            _labelled(document, _("Different views in the group"), row.views)
 
-    document.add_heading(_("Our take-aways"), level=1)  # type: ignore[attr-defined]
+
+def _page(document: Any, doc: ExportDoc) -> None:
+    _ = doc.labels()
+    document.add_heading(xml_safe(doc.kit_title), level=0)
+    when = local_time_text(doc.generated_at, doc.language)
+    meta = [x for x in (doc.group_name, doc.municipality, when) if x]
+    document.add_paragraph(xml_safe(" · ".join(meta)))
+
+    document.add_heading(_("Our take-aways"), level=1)
     if doc.takeaways:
-        table = document.add_table(rows=1, cols=3)  # type: ignore[attr-defined]
+        table = document.add_table(rows=1, cols=3)
         table.style = "Table Grid"
         for cell, label in zip(table.rows[0].cells, (_("What"), _("Who"), _("When")), strict=True):
             cell.text = ""
@@ -55,20 +61,41 @@ def _page(document: object, doc: ExportDoc) -> None:
             for cell, text in zip(cells, (t.what, t.who, t.when), strict=True):
                 cell.text = xml_safe(text)
     else:
-        document.add_paragraph(_("No take-aways were written."))  # type: ignore[attr-defined]
+        document.add_paragraph(_("No take-aways were written."))
 
-    document.add_heading(_("Our agreements"), level=1)  # type: ignore[attr-defined]
-    rows = agreements(doc)
-    if not rows:
-        document.add_paragraph(_("No answers were written."))  # type: ignore[attr-defined]
-    for row in rows:
-        paragraph = document.add_paragraph()  # type: ignore[attr-defined]
-        paragraph.add_run(xml_safe(row.prompt)).bold = True
-        paragraph.add_run("\n" + xml_safe(row.answer))
+    written = False
+    for section in doc.sections:
+        rows = [r for r in section.rows if r.answer or r.views]
+        if not rows:
+            continue
+        written = True
+        document.add_heading(xml_safe(section.title), level=1)
+        _rows(document, rows, _)
+
+    if doc.questions:
+        written = True
+        document.add_heading(_("Questions for the presenters"), level=1)
+        for question in doc.questions:
+            document.add_paragraph(xml_safe(question), style="List Bullet")
+
+    answered = [r for r in doc.evaluation if r.answer]
+    if answered:
+        written = True
+        document.add_heading(_("Evaluation"), level=1)
+        for row in answered:
+            _labelled(document, xml_safe(row.prompt), row.answer)
+
+    if doc.facilitator_notes:
+        written = True
+        document.add_heading(_("Facilitator notes"), level=1)
+        _labelled(document, "", doc.facilitator_notes)
+
+    if not written:
+        document.add_paragraph(_("No answers were written."))
 
 
 def to_docx(docs: ExportDoc | Sequence[ExportDoc]) -> bytes:
-    """A handout for one group, or one page per group of an event."""
+    """Everything one group wrote, or one page per group of an event."""
     # imported on demand: python-docx is slow to import and not needed to open a kit page
     from docx import Document
     from docx.enum.text import WD_BREAK
@@ -78,7 +105,7 @@ def to_docx(docs: ExportDoc | Sequence[ExportDoc]) -> bytes:
     section = document.sections[0]
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Cm(2))
-    document.styles["Normal"].font.size = Pt(10)
+    document.styles["Normal"].font.size = Pt(11)
     docs = as_docs(docs)
     if docs:
         document.core_properties.language = docs[0].language
