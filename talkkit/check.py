@@ -368,6 +368,16 @@ def _notebook_problems(kit: Kit) -> list[Problem]:
             problems.append(
                 Problem(NOTEBOOK_FILE, "parameters", f"the parameter '{name}' is not declared")
             )
+    for n, cell in enumerate(cells):
+        if cell.get("cell_type") == "markdown" and "".join(cell.get("source", "")).strip():
+            problems.append(
+                Problem(
+                    NOTEBOOK_FILE,
+                    f"cells[{n}]",
+                    "Voilà shows this markdown cell to every group above the kit; write notes "
+                    "for authors as # comments in the code cell or in a raw cell",
+                )
+            )
     if any(c.get("outputs") for c in cells if c.get("cell_type") == "code"):
         problems.append(
             Problem(NOTEBOOK_FILE, "", "the notebook has outputs; strip them before committing")
