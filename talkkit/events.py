@@ -37,7 +37,7 @@ from talkkit.i18n import normalise_language, translator
 from talkkit.kit import Kit, KitLoadError, find_kits, load_kit
 from talkkit.paths import kits_dir
 from talkkit.store import Event, Session, Store, StoreError
-from talkkit.store.base import new_event_id, utcnow
+from talkkit.store.base import clean_meeting_url, new_event_id, utcnow
 from talkkit.store.types import EventAnswer, Pick
 
 __all__ = [
@@ -153,18 +153,25 @@ def verify_secret(secret: object, stored: str) -> bool:
 # -- creating events ----------------------------------------------------------------------------
 
 
-def create_event(store: Store, kit_id: str, name: str, language: str = "da") -> tuple[Event, str]:
-    """A new event and its facilitator secret (shown once: only its hash is stored)."""
+def create_event(
+    store: Store, kit_id: str, name: str, language: str = "da", meeting_url: str = ""
+) -> tuple[Event, str]:
+    """A new event and its facilitator secret (shown once: only its hash is stored).
+
+    ``meeting_url``: the joint gathering's online meeting (http or https), shown to the groups
+    that joined, in that phase; a :class:`ValueError` when it is not such an address."""
     language = normalise_language(language)
+    meeting_url = clean_meeting_url(meeting_url)
     for attempt in range(10):
         event_id = new_event_id()
         secret = new_secret(event_id)
         code = normalise_code(new_join_code())
         assert code is not None
         try:
-            return store.create_event(
-                event_id, kit_id, name, language, code, hash_secret(secret)
-            ), secret
+            event = store.create_event(event_id, kit_id, name, language, code, hash_secret(secret))
+            if meeting_url:
+                event = store.set_meeting_url(event.id, meeting_url) or event
+            return event, secret
         except ValueError:
             if attempt == 9:
                 raise

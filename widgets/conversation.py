@@ -32,6 +32,9 @@ class ConversationView(AnswerView):
     content_lang = Unicode().tag(sync=True)
     points = List(help="[{key, text}]: prompts read out at the joint gathering").tag(sync=True)
     point_values = Dict(help="key -> saved answer of each read-out prompt").tag(sync=True)
+    meeting_url = Unicode(
+        help="the joint gathering's online meeting: set only once the group joined its event"
+    ).tag(sync=True)
 
     def __init__(
         self,
@@ -71,6 +74,8 @@ class ConversationView(AnswerView):
             else _("Different views in the group"),
             "main_points": _("Our main points, to read out"),
             "no_answer": _("(not answered yet)"),
+            "meeting": _("The joint gathering meets online:"),
+            "meeting_link": _("Open the online meeting (in a new window)"),
         }
         super().__init__(
             phases=phases, points=points, content_lang=content, t=t, phase=phase, kind=kind
