@@ -237,6 +237,7 @@ class Kit:
     poster: str | None = None
     audience: Text | None = None
     timezone: str | None = None
+    topic_title: Text | None = None
     evaluation: tuple[Question, ...] = ()
     background: dict[str, Any] = field(default_factory=dict)
     todo: tuple[str, ...] = ()
@@ -253,6 +254,12 @@ class Kit:
     def content_language(self, language: str) -> str:
         """The language the kit's content is shown in when the interface is in ``language``."""
         return language if language in self.languages else self.main_language
+
+    def topic_name(self, language: str) -> str:
+        """The topic as readers see it: ``topic_title``, else the title up to a colon."""
+        if self.topic_title:
+            return self.text(self.topic_title, language)
+        return self.text(self.title, language).split(":", 1)[0].strip()
 
     @property
     def local_timezone(self) -> str:
@@ -365,6 +372,7 @@ def from_raw(folder: Path, data: dict[str, Any]) -> Kit:
         agenda=agenda,
         duration_minutes=data.get("duration_minutes"),
         timezone=data.get("timezone"),
+        topic_title=data.get("topic_title"),
         poster=data.get("poster"),
         audience=data.get("audience"),
         evaluation=tuple(
