@@ -8,6 +8,7 @@ in the joint gathering, and never in the kernel of a page that did not join.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -125,3 +126,34 @@ def test_the_browser_cannot_set_the_link(tmp_path: Path) -> None:
         }
     )
     assert app.conversation.meeting_url == ""  # trait updates from a browser are dropped
+
+
+@pytest.mark.browser
+def test_a_joined_group_finds_the_link_in_the_joint_gathering(kit_server, page) -> None:
+    """In a real browser: no link before joining nor before the gathering; after joining, the
+    joint gathering shows the address and a link that opens it in a new window."""
+    from playwright.sync_api import expect
+
+    pg, log = page
+    url = f"sqlite://{Path(kit_server.data_dir) / 'talkkit.sqlite3'}"
+    with open_store(url) as store:
+        event, _ = events.create_event(store, KIT.id, "Seminar Kolding", "da", MEETING)
+    pg.goto(f"{kit_server.url}voila/render/{KIT.id}/kit.ipynb?lang=da", timeout=120_000)
+    gathering = pg.locator(".tk-agenda-item", has_text="Fælles samling")
+    gathering.click(timeout=120_000)
+    expect(pg.locator(".tk-phase-title")).to_have_text(re.compile("Fælles samling"))
+    assert pg.locator(".tk-meeting").count() == 0  # not joined: nothing of the event here
+    assert "meet.example.org" not in pg.content()
+    pg.get_by_role("button", name=re.compile("Deltager I i et seminar")).click()
+    pg.get_by_label("Kode", exact=True).fill(events.format_code(event.code))
+    pg.get_by_label("Gruppens navn").fill("Bord 4")
+    pg.get_by_role("button", name="Deltag", exact=True).click()
+    link = pg.get_by_role("link", name="Åbn onlinemødet (i et nyt vindue)")
+    expect(link).to_be_visible(timeout=30_000)
+    assert link.get_attribute("href") == MEETING
+    assert link.get_attribute("target") == "_blank"
+    assert "noopener" in (link.get_attribute("rel") or "")
+    expect(pg.locator(".tk-meeting-url")).to_have_text(MEETING)
+    pg.locator(".tk-agenda-item", has_text="Velkommen").click()
+    expect(pg.locator(".tk-meeting")).to_have_count(0)  # only in the joint gathering
+    assert log.external_requests(kit_server.url) == []  # shown, never fetched
