@@ -8,10 +8,10 @@ import subprocess
 import pytest
 from helpers import copy_kit, edit_yaml
 
-from talkkit.check import check_kit
+from talkkit.authoring.check import check_kit
+from talkkit.authoring.media import duration_seconds
 from talkkit.cli import main
 from talkkit.commands.media import build_kit_media
-from talkkit.media import duration_seconds
 
 
 def _recording(path) -> None:

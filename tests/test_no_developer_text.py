@@ -16,7 +16,7 @@ import pytest
 from conftest import KITS
 from helpers import ROOT, copy_kit
 
-from talkkit.check import check_kit
+from talkkit.authoring.check import check_kit
 from talkkit.kit import find_kits
 
 #: Words only a developer or a kit author needs (never in a group's language).

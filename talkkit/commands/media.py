@@ -12,12 +12,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from talkkit.commands.export import cli_language
-from talkkit.i18n import translator
-from talkkit.kit import Kit, KitLoadError, find_kits, load_kit, localize
-from talkkit.media import MediaError, make_talk_media, make_title_card
-from talkkit.paths import kits_dir
-from talkkit.stamps import (
+from talkkit.authoring.media import MediaError, make_talk_media, make_title_card
+from talkkit.authoring.stamps import (
     authors_files,
     foreign_files,
     read_stamp,
@@ -25,6 +21,10 @@ from talkkit.stamps import (
     talk_files,
     write_stamp,
 )
+from talkkit.commands.export import cli_language
+from talkkit.i18n import translator
+from talkkit.kit import Kit, KitLoadError, find_kits, load_kit, localize
+from talkkit.paths import kits_dir
 
 
 def register(sub: argparse._SubParsersAction) -> None:

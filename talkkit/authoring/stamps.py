@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from talkkit.media import caption_path, chapters_path
+from talkkit.authoring.media import caption_path, chapters_path
 
 if TYPE_CHECKING:
     from talkkit.kit import Kit, Talk
