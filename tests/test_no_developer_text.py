@@ -68,3 +68,16 @@ def test_the_pattern_finds_the_old_note() -> None:
     """Would the old note ("This notebook *is* the kit ...") have been caught?"""
     old = "This notebook *is* the kit: served by Voilà ... check it with `talkkit check .`"
     assert DEVELOPER_TEXT.search(old)
+
+
+@pytest.mark.browser
+def test_a_swedish_kit_asked_in_english_says_so_in_english(kit_server, page) -> None:
+    """``?lang=en`` on a Swedish-only kit: an English interface with a note, in English, that
+    the kit's content is in Swedish."""
+    from playwright.sync_api import expect
+
+    pg, _log = page
+    pg.goto(f"{kit_server.url}voila/render/lamna-kriminalitet/kit.ipynb?lang=en", timeout=60_000)
+    note = pg.get_by_text("This kit is not available in English. Its content is shown in Swedish.")
+    expect(note).to_be_visible(timeout=60_000)
+    assert note.bounding_box()["y"] < 768  # on the first screen, without scrolling
