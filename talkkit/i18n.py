@@ -29,7 +29,9 @@ LANGUAGE_NAMES: dict[str, str] = {"da": "Dansk", "sv": "Svenska", "en": "English
 #: talkkit's own catalogues, beside this module.
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 
-_LOCALE_DIRS: dict[str, Path] = {domain: LOCALE_DIR for domain in ("talkkit", "events", "gallery")}
+_LOCALE_DIRS: dict[str, Path] = {
+    domain: LOCALE_DIR for domain in ("talkkit", "events", "gallery", "check")
+}
 
 
 #: Between a message's context and its id in a catalogue's keys (as in compiled gettext files).

@@ -92,7 +92,7 @@ def _card(entry: GalleryEntry, language: str, render_prefix: str, files_prefix: 
         return {
             "available": False,
             "title": entry.folder.name,
-            "problems": [str(p) for p in entry.problems],
+            "problems": [p.text(language) for p in entry.problems],
             "topic": entry.folder.name,
             "topic_name": entry.folder.name,
             "format": "",
@@ -106,7 +106,7 @@ def _card(entry: GalleryEntry, language: str, render_prefix: str, files_prefix: 
     speakers = [f"{t.speaker} ({localize(t.role, lang, kit.languages)})" for t in kit.talks]
     return {
         "available": entry.available,
-        "problems": [str(p) for p in entry.problems],
+        "problems": [p.text(language) for p in entry.problems],
         "title": title,
         "summary": summary,
         "topic": kit.topic,
