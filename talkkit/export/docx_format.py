@@ -7,7 +7,8 @@ group's answer and the different views in the group, the questions for the prese
 evaluation (ratings with their scale's words) and the facilitator's notes when there are any.
 The headings say what the text is: a phase's answers stand under that phase's title, never
 under a heading that makes them something else. Written with the one
-:class:`~talkkit.export.docx_writer.DocxWriter` (characters Word cannot hold become U+FFFD).
+:class:`~talkkit.export.docx_writer.DocxWriter` (characters Word cannot hold become U+FFFD,
+with a note at the end).
 Several groups give one document with one page per group.
 """
 
@@ -17,6 +18,7 @@ from collections.abc import Callable, Sequence
 
 from talkkit.export.doc import ExportDoc, Row, as_docs, local_time_text
 from talkkit.export.docx_writer import DocxWriter, bold
+from talkkit.i18n import translator
 
 __all__ = ["to_docx"]
 
@@ -92,4 +94,12 @@ def to_docx(docs: ExportDoc | Sequence[ExportDoc]) -> bytes:
         if n:
             writer.page_break()
         _page(writer, doc)
+    if docs:
+        _ = translator(docs[0].language)
+        writer.note_replaced(
+            _(
+                "Note: some characters cannot be kept in this file and are shown as \ufffd. "
+                "The JSON export keeps them."
+            )
+        )
     return writer.to_bytes()
