@@ -8,10 +8,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from talkkit.authoring.check import check_kit
-from talkkit.commands.export import cli_language
-from talkkit.i18n import translator
-from talkkit.kit import KIT_FILE, KitLoadError, find_kits, read_raw
 from talkkit.paths import kits_dir
 
 
@@ -27,6 +23,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _kit_language(folder: Path) -> str | None:
     """The kit's main language, read leniently (a broken kit.yaml still gets its answer)."""
+    from talkkit.kit import KitLoadError, read_raw
+
     try:
         languages = read_raw(folder).get("languages")
     except KitLoadError:
@@ -35,6 +33,12 @@ def _kit_language(folder: Path) -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # imported here, not at the top: `talkkit --help` stays light (tests/test_cli_light.py)
+    from talkkit.authoring.check import check_kit
+    from talkkit.commands.export import cli_language
+    from talkkit.i18n import translator
+    from talkkit.kit import KIT_FILE, find_kits
+
     folders = [Path(k) for k in args.kits] or find_kits(kits_dir())
     if not folders:
         _ = translator(cli_language(args.lang), "check")

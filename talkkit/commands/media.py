@@ -11,20 +11,12 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from talkkit.authoring.media import MediaError, make_talk_media, make_title_card
-from talkkit.authoring.stamps import (
-    authors_files,
-    foreign_files,
-    read_stamp,
-    stamp_path,
-    talk_files,
-    write_stamp,
-)
-from talkkit.commands.export import cli_language
-from talkkit.i18n import translator
-from talkkit.kit import Kit, KitLoadError, find_kits, load_kit, localize
 from talkkit.paths import kits_dir
+
+if TYPE_CHECKING:
+    from talkkit.kit import Kit
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -53,6 +45,8 @@ def _fingerprint(kit: Kit, inputs: dict) -> str:
 
 
 def _up_to_date(stamp: Path, fingerprint: str, *outputs: Path) -> bool:
+    from talkkit.authoring.stamps import read_stamp
+
     recorded = read_stamp(stamp)
     return (
         all(p.exists() for p in outputs)
@@ -64,6 +58,18 @@ def _up_to_date(stamp: Path, fingerprint: str, *outputs: Path) -> bool:
 def build_kit_media(folder: Path, force: bool = False) -> MediaRun:
     """Make every generated talk (and the kit's poster) whose inputs changed since last time,
     leaving alone every talk whose files are the author's own."""
+    # imported here, not at the top: `talkkit --help` stays light (tests/test_cli_light.py)
+    from talkkit.authoring.media import make_talk_media, make_title_card
+    from talkkit.authoring.stamps import (
+        authors_files,
+        foreign_files,
+        read_stamp,
+        stamp_path,
+        talk_files,
+        write_stamp,
+    )
+    from talkkit.kit import load_kit, localize
+
     kit = load_kit(folder)
     run = MediaRun()
     for talk in kit.talks:
@@ -120,6 +126,8 @@ def build_kit_media(folder: Path, force: bool = False) -> MediaRun:
 
 
 def _kit_language(folder: Path) -> str | None:
+    from talkkit.kit import KitLoadError, load_kit
+
     try:
         return load_kit(folder).main_language
     except KitLoadError:
@@ -127,6 +135,11 @@ def _kit_language(folder: Path) -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from talkkit.authoring.media import MediaError
+    from talkkit.commands.export import cli_language
+    from talkkit.i18n import translator
+    from talkkit.kit import KitLoadError, find_kits
+
     folders = [Path(k) for k in args.kits] or find_kits(kits_dir())
     status = 0
     for folder in folders:
