@@ -95,8 +95,10 @@ class KitApp:
             kind=phase.kind,
         )
         self.speaking = SpeakingView(self.speaking_model, self.book, language=language)
-        self.questions = QuestionsView(self.book, language=language, kind=phase.kind)
-        self.takeaways = TakeawaysView(self.book, language=language)
+        self.questions = QuestionsView(
+            self.book, language=language, kind=phase.kind, kit_format=kit.format
+        )
+        self.takeaways = TakeawaysView(self.book, language=language, kit_format=kit.format)
         self.evaluation = EvaluationView(kit, self.book, language=language)
         # Joining a seminar (widgets/join.py): the form sits at the top of the page. A raw
         # ?event= code is never used as an event id; only talkkit.events.join() makes one.

@@ -69,7 +69,7 @@ def texts(language: str) -> dict[str, str]:
         "join_code": _("Join code"),
         "prompt": _("Prompt"),
         "no_answer": _("No answer yet"),
-        "views": _("Other views"),
+        "views": _("Different views in the group"),
         "pick": _("Add to main points"),
         "picked": _("In the main points"),
         "no_questions": _("No questions yet."),

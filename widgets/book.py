@@ -234,7 +234,7 @@ class AnswerBook(HasTraits):
         if type(key) is not str or key not in self.keys:
             return "refused"  # not a field of this kit: nothing to show it on, nothing stored
         seq = seq if type(seq) is int and 0 <= seq < 2**53 else 0
-        _ = gettext(self.language)
+        _ = gettext(self.language, self.kit.format)
         try:
             clean = self._clean(key, value)
         except AnswerError as exc:
@@ -306,7 +306,7 @@ class AnswerBook(HasTraits):
         from talkkit.export.doc import as_text  # the export package is heavy: load on demand
 
         self._state.conflicts[key] = _Conflict(pending.value, revision, theirs, pending.seq)
-        _ = gettext(self.language)
+        _ = gettext(self.language, self.kit.format)
         self._set(
             key,
             "conflict",

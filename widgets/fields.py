@@ -34,9 +34,9 @@ def register_components() -> None:
     ipyvue.register_component_from_file("tk-answer", str(_HERE / "answer_field.vue"))
 
 
-def status_texts(language: str) -> dict[str, str]:
+def status_texts(language: str, kit_format: str | None = None) -> dict[str, str]:
     """The texts of ``tk-autosave`` in ``language``."""
-    _ = gettext(language)
+    _ = gettext(language, kit_format)
     return {
         "saving": _("Saving…"),
         "saved": _("Saved"),

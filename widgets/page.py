@@ -167,9 +167,10 @@ class PageView(AnswerView):
 
     @staticmethod
     def texts(language: str, self_study: bool) -> dict[str, str]:
-        _ = gettext(language)
+        kit_format = "self-study" if self_study else None
+        _ = gettext(language, kit_format)
         return {
-            **status_texts(language),
+            **status_texts(language, kit_format),
             "skip": _("Skip to the current step"),
             "agenda": _("Agenda"),
             "minutes": _("{n} min"),

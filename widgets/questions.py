@@ -20,11 +20,13 @@ class QuestionsView(AnswerView):
         sync=True
     )
 
-    def __init__(self, book: AnswerBook, *, language: str, kind: str = "") -> None:
-        _ = gettext(language)
+    def __init__(
+        self, book: AnswerBook, *, language: str, kind: str = "", kit_format: str = ""
+    ) -> None:
+        _ = gettext(language, kit_format)
         super().__init__(
             t={
-                **status_texts(language),
+                **status_texts(language, kit_format),
                 "title": _("Questions for the presenters"),
                 "intro": _(
                     "Write down questions as they come up; you can ask them at the joint gathering."

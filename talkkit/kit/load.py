@@ -102,6 +102,8 @@ def from_raw(folder: Path, data: dict[str, Any]) -> Kit:
         talks=talks,
         agenda=agenda,
         duration_minutes=data.get("duration_minutes"),
+        timezone=data.get("timezone"),
+        topic_title=data.get("topic_title"),
         poster=data.get("poster"),
         audience=data.get("audience"),
         evaluation=tuple(
