@@ -30,6 +30,7 @@ from typing import Any
 from traitlets import Bool, Dict, HasTraits, Unicode
 
 from talkkit.contracts.answers import AnswerError, validate_answer
+from talkkit.contracts.page import Incoming, SaveState, SaveStatus
 from talkkit.kit import Kit
 from talkkit.privacy import find_personal_ids, privacy_warning
 from talkkit.store import Session, Store
@@ -225,7 +226,8 @@ class AnswerBook(HasTraits):
         return clean
 
     def save(self, key: object, value: object, seq: object = 0, *, confirm: bool = False) -> str:
-        """Save one answer from the browser; returns the resulting state (see module doc).
+        """Save one answer from the browser (its :class:`~talkkit.contracts.page.SaveRequest`,
+        checked here); returns the resulting state (see module doc).
 
         ``seq`` is the browser's counter for this field, echoed in the status so the browser
         knows which of its sends the status answers. ``confirm=True``: the group says the text
@@ -315,8 +317,7 @@ class AnswerBook(HasTraits):
                 "Someone else saved another version of this answer (in another window?). "
                 "Choose which one to keep."
             ),
-            theirs=theirs,
-            theirs_text=as_text(theirs),
+            conflict=(theirs, as_text(theirs)),
         )
 
     def resolve(self, key: object, choice: object) -> str:
@@ -359,10 +360,25 @@ class AnswerBook(HasTraits):
         if not values:
             return
         self._push_count += 1
-        self.pushed = {"n": self._push_count, "values": values}
+        self.pushed = dict(Incoming(n=self._push_count, values=values))
 
-    def _set(self, key: str, state: str, seq: int, **extra: Any) -> None:
-        entry = {"state": state, "seq": seq, "message": "", **extra}
+    def _set(
+        self,
+        key: str,
+        state: SaveState,
+        seq: int,
+        *,
+        message: str = "",
+        found: list[str] | None = None,
+        conflict: tuple[Any, str] | None = None,
+    ) -> None:
+        """Set the :class:`~talkkit.contracts.page.SaveStatus` of ``key`` (``conflict``: the
+        other version's value and its text)."""
+        entry = SaveStatus(state=state, seq=seq, message=message)
+        if found is not None:
+            entry["found"] = found
+        if conflict is not None:
+            entry["theirs"], entry["theirs_text"] = conflict
         self.status = {**self.status, key: entry}
         self._update_overall()
 

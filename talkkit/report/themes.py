@@ -20,8 +20,10 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+
+from talkkit.contracts.board import ClusterData, TermData, ThemesData
 
 __all__ = [
     "Cluster",
@@ -131,15 +133,16 @@ class Themes:
     phrases: list[Term] = field(default_factory=list)
     clusters: dict[str, list[Cluster]] = field(default_factory=dict)
 
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "words": [t.__dict__ for t in self.words],
-            "phrases": [t.__dict__ for t in self.phrases],
-            "clusters": {
-                key: [{"label": c.label, "members": [list(m) for m in c.members]} for c in cs]
+    def as_dict(self) -> ThemesData:
+        """The overview as the board receives it (:class:`talkkit.contracts.board.ThemesData`)."""
+        return ThemesData(
+            words=[TermData(text=t.text, groups=t.groups, count=t.count) for t in self.words],
+            phrases=[TermData(text=t.text, groups=t.groups, count=t.count) for t in self.phrases],
+            clusters={
+                key: [ClusterData(label=c.label, members=[list(m) for m in c.members]) for c in cs]
                 for key, cs in self.clusters.items()
             },
-        }
+        )
 
 
 def _rank(
@@ -259,7 +262,7 @@ def _surface_forms(texts: Iterable[str], language: str) -> dict[str, str]:
 
 
 def analyse(
-    by_prompt: dict[str, Sequence[tuple[str, str]]], language: str = "da", limit: int = 20
+    by_prompt: Mapping[str, Sequence[tuple[str, str]]], language: str = "da", limit: int = 20
 ) -> Themes:
     """The theme overview of an event: recurring words and phrases across every answer, and
     similar answers per prompt (``by_prompt`` maps a prompt's key to ``(group, text)``)."""
