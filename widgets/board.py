@@ -25,7 +25,7 @@ from urllib.parse import parse_qs
 from IPython.display import display
 from traitlets import Bool, Dict, Unicode
 
-from talkkit import events, preheat
+from talkkit import events
 from talkkit.contracts.board import (
     AddPoint,
     BoardMessage,
@@ -38,8 +38,9 @@ from talkkit.contracts.board import (
     RemovePoint,
 )
 from talkkit.i18n import LANGUAGE_NAMES, LANGUAGES, normalise_language
+from talkkit.page import preheat
+from talkkit.page.request import from_environment
 from talkkit.report import themes
-from talkkit.request import from_environment
 from talkkit.store import Store, StoreError, open_store
 from widgets._base import SafeTemplate, as_int, as_str
 from widgets._i18n import gettext

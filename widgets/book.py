@@ -35,8 +35,9 @@ from talkkit.kit import Kit
 from talkkit.privacy import find_personal_ids, privacy_warning
 from talkkit.store import Session, Store
 from widgets._i18n import gettext
+from widgets.answer_keys import RATING, TEXT, answer_keys
 
-__all__ = ["AnswerBook", "Scheduler", "answer_keys", "default_scheduler"]
+__all__ = ["AnswerBook", "Scheduler", "default_scheduler"]
 
 log = logging.getLogger("talkkit.widgets")
 
@@ -47,9 +48,6 @@ Scheduler = Callable[[float, Callable[[], None]], object]
 BACKOFF = (1.0, 2.0, 4.0, 8.0, 16.0, 30.0)
 #: The most retries before the book waits for the next save to try again.
 MAX_RETRIES = 40
-
-# The kind of every answer key: what the browser may send for it.
-TEXT, RATING, TAKEAWAYS, QUESTIONS, NAMES = "text", "rating", "takeaways", "questions", "names"
 
 
 def default_scheduler(delay: float, callback: Callable[[], None]) -> object:
@@ -62,23 +60,6 @@ def default_scheduler(delay: float, callback: Callable[[], None]) -> object:
         timer.start()
         return timer
     return loop.call_later(delay, callback)
-
-
-def answer_keys(kit: Kit, *, facilitator: bool = False) -> dict[str, str]:
-    """Every answer key this kit asks for, with its kind (see :mod:`talkkit.contracts.answers`)."""
-    keys: dict[str, str] = {}
-    for phase in kit.agenda:
-        for prompt in phase.prompts:
-            keys[f"{phase.id}.{prompt.id}"] = TEXT
-            keys[f"{phase.id}.{prompt.id}.views"] = TEXT
-    for question in kit.evaluation_questions():
-        keys[f"evaluation.{question.id}"] = RATING if question.kind == "rating" else TEXT
-    keys["takeaways"] = TAKEAWAYS
-    keys["questions"] = QUESTIONS
-    keys["speaking.names"] = NAMES
-    if facilitator:
-        keys["facilitator.notes"] = TEXT
-    return keys
 
 
 def _texts(value: Any) -> Iterable[str]:
