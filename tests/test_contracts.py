@@ -142,7 +142,9 @@ def test_the_kit_page_payloads_keep_their_contract(tmp_path: Path) -> None:
     status = app.conversation.status[key]
     keys_fit(status, SaveStatus)
     assert status["state"] == "refused" and status["message"]
-    event(app.conversation, "save", {"key": key, "value": "Ring 010203-1234", "seq": 3})
+    event(
+        app.conversation, "save", {"key": key, "value": "Pigen (010190-1239) blev stille", "seq": 3}
+    )
     status = app.conversation.status[key]
     keys_fit(status, SaveStatus)
     assert status["state"] == "privacy" and status["found"]
