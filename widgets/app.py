@@ -23,7 +23,8 @@ from talkkit.page.request import RequestContext, from_environment
 from talkkit.store import Session, Store, load_backend, open_store
 from widgets._i18n import DOMAIN as I18N_DOMAIN
 from widgets.agenda import AgendaModel
-from widgets.book import AnswerBook, Scheduler, answer_keys, default_scheduler
+from widgets.answer_keys import answer_keys
+from widgets.book import AnswerBook, Scheduler, default_scheduler
 from widgets.conversation import ConversationView
 from widgets.evaluation import EvaluationView
 from widgets.fields import register_components

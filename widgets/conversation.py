@@ -10,15 +10,13 @@ from __future__ import annotations
 from traitlets import Dict, List, Unicode
 
 from talkkit.kit import Kit
+from talkkit.kit.phases import READ_OUT_KINDS, page_kinds
 from widgets._base import AnswerView
 from widgets._i18n import gettext
 from widgets.book import AnswerBook
 from widgets.fields import status_texts
 
 __all__ = ["ConversationView", "answer_labels"]
-
-#: The phase kinds whose answers are read out at the joint gathering.
-READ_OUT_KINDS = ("productive-conversation",)
 
 
 def answer_labels(language: str, self_study: bool) -> tuple[str, str]:
@@ -38,6 +36,7 @@ class ConversationView(AnswerView):
     phases = List(help="[{id, kind, prompts: [{key, text, help}]}]").tag(sync=True)
     phase = Unicode(help="the current phase id").tag(sync=True)
     kind = Unicode(help="the current phase kind").tag(sync=True)
+    kinds = Dict(help="the phase kinds the template tests for (talkkit.kit.phases)").tag(sync=True)
     content_lang = Unicode().tag(sync=True)
     points = List(help="[{key, text}]: prompts read out at the joint gathering").tag(sync=True)
     point_values = Dict(help="key -> saved answer of each read-out prompt").tag(sync=True)
@@ -86,7 +85,13 @@ class ConversationView(AnswerView):
             "meeting_link": _("Open the online meeting (in a new window)"),
         }
         super().__init__(
-            phases=phases, points=points, content_lang=content, t=t, phase=phase, kind=kind
+            phases=phases,
+            points=points,
+            content_lang=content,
+            t=t,
+            phase=phase,
+            kind=kind,
+            kinds=page_kinds(),
         )
         keys = {q["key"] for p in phases for q in p["prompts"]}
         self._point_keys = {q["key"] for q in points}

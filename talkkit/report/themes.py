@@ -25,8 +25,10 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+
+from talkkit.contracts.board import ClusterData, TermData, ThemesData
 
 __all__ = [
     "Cluster",
@@ -144,17 +146,26 @@ class Themes:
     phrases: list[Term] = field(default_factory=list)
     clusters: dict[str, list[Cluster]] = field(default_factory=dict)
 
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "words": [{**t.__dict__, "forms": list(t.forms), "label": t.label} for t in self.words],
-            "phrases": [
-                {**t.__dict__, "forms": list(t.forms), "label": t.label} for t in self.phrases
-            ],
-            "clusters": {
-                key: [{"label": c.label, "members": [list(m) for m in c.members]} for c in cs]
+    def as_dict(self) -> ThemesData:
+        """The overview as the board receives it (:class:`talkkit.contracts.board.ThemesData`)."""
+        return ThemesData(
+            words=[_term_data(t) for t in self.words],
+            phrases=[_term_data(t) for t in self.phrases],
+            clusters={
+                key: [ClusterData(label=c.label, members=[list(m) for m in c.members]) for c in cs]
                 for key, cs in self.clusters.items()
             },
-        }
+        )
+
+
+def _term_data(term: Term) -> TermData:
+    return TermData(
+        text=term.text,
+        groups=term.groups,
+        count=term.count,
+        forms=list(term.forms),
+        label=term.label,
+    )
 
 
 def _rank(
@@ -322,7 +333,7 @@ def _surface_forms(texts: Iterable[str], language: str) -> dict[str, str]:
 
 
 def analyse(
-    by_prompt: dict[str, Sequence[tuple[str, str]]], language: str = "da", limit: int = 20
+    by_prompt: Mapping[str, Sequence[tuple[str, str]]], language: str = "da", limit: int = 20
 ) -> Themes:
     """The theme overview of an event: recurring words and phrases across every answer, and
     similar answers per prompt (``by_prompt`` maps a prompt's key to ``(group, text)``)."""
