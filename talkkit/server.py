@@ -53,7 +53,7 @@ from jupyter_server.services.kernels.kernelmanager import (
 )
 from jupyter_server.utils import url_path_join
 from tornado import web
-from traitlets import Int, default
+from traitlets import Int, Unicode, default
 from traitlets.config import Config
 from voila import __version__ as voila_version
 from voila.app import Voila
@@ -512,6 +512,14 @@ class TalkkitVoila(Voila):
 
     name = "talkkit-voila"
 
+    server_id = Unicode(
+        "",
+        config=True,
+        help="This server's name among the servers of one seminar (``talkkit serve "
+        "--server-id``): reported by /talkkit/health and set as the ``talkkit_srv`` cookie, "
+        "which the front (nginx) uses to send a group back to the server holding its kernel.",
+    )
+
     def init_settings(self) -> dict:
         # Before Voilà's settings: the preheated kernels' page config is made with this hook.
         self.static_version = static_version(self.static_paths)
@@ -575,7 +583,39 @@ class TalkkitVoila(Voila):
                     {"bundle": self.chunk_bundle},
                 )
             ]
-        return [(rf"{base}/", *gallery), (rf"{base}/gallery", *gallery), *bundle, static, *handlers]
+        from talkkit.page.health import HealthHandler
+        from talkkit.store import default_url
+
+        health = (
+            rf"{base}/talkkit/health",
+            HealthHandler,
+            {
+                "server_id": self.server_id,
+                "kernel_manager": self.kernel_manager,
+                "store_url": default_url(),
+            },
+        )
+        return [
+            (rf"{base}/", *gallery),
+            (rf"{base}/gallery", *gallery),
+            health,
+            *bundle,
+            static,
+            *handlers,
+        ]
+
+
+#: The cookie naming the server that holds a group's kernel (read by the front's ``map``).
+SERVER_COOKIE = "talkkit_srv"
+#: What a server id may be: it is a cookie value and a name in the nginx site.
+SERVER_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
+
+
+def server_cookie(server_id: str) -> str:
+    """The ``Set-Cookie`` value for ``server_id`` (a session cookie for the whole site)."""
+    if not SERVER_ID.match(server_id):
+        raise ValueError(f"a server id is 1-32 of a-z 0-9 _ -, not {server_id!r}")
+    return f"{SERVER_COOKIE}={server_id}; Path=/; HttpOnly; SameSite=Lax"
 
 
 def serve_config(
@@ -586,12 +626,16 @@ def serve_config(
     cull_idle_seconds: int = 900,
     preheat: int = 0,
     preheat_notebooks: list[str] | None = None,
+    server_id: str = "",
 ) -> Config:
     """The Voilà configuration ``talkkit serve`` uses (one place, documented above).
 
     ``preheat``: kernels kept ready per notebook; ``preheat_notebooks``: only for these notebooks
     (paths relative to the kits folder, e.g. ``tidlig-opsporing/kit.ipynb``), not for every kit
-    in the folder (7 kits x 30 kernels would not fit ``max_kernels``).
+    in the folder (7 kits x 30 kernels would not fit ``max_kernels``). ``server_id``: this
+    server's name among a seminar's servers; every response then sets the ``talkkit_srv``
+    cookie to it, so that the front sends the group's next requests (its kernel's websocket
+    above all) back here (``docs/operating.md``).
     """
     c = Config()
     c.Voila.port = port
@@ -605,6 +649,9 @@ def serve_config(
             "Referrer-Policy": "no-referrer",
         }
     }
+    if server_id:
+        c.TalkkitVoila.server_id = server_id
+        c.Voila.tornado_settings["headers"]["Set-Cookie"] = server_cookie(server_id)
     c.VoilaConfiguration.template = "talkkit"
     c.VoilaConfiguration.show_tracebacks = False
     c.VoilaConfiguration.strip_sources = True

@@ -1,0 +1,1 @@
+"""Serving a page: the handlers of ``talkkit serve`` (see LAYOUT.md)."""
