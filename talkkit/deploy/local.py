@@ -242,12 +242,14 @@ class LocalFront:
         server.process.wait(10)
 
     def served_by(self) -> list[tuple[str, str, str]]:
-        """(request line, upstream address, talkkit_srv cookie) of every proxied request."""
+        """(request line, address of the server that answered, talkkit_srv cookie) of every
+        proxied request, from nginx's access log."""
         rows = []
         for line in self.access_log.read_text(errors="replace").splitlines():
             try:
                 request = line.split('"')[1]
-                upstream = line.split(" upstream=")[1].split(" ")[0]
+                # servers tried are listed "a, b" (the last one answered)
+                upstream = line.split(" upstream=")[1].split(" srv=")[0].split(", ")[-1]
                 cookie = line.split(" srv=")[1].split(" ")[0]
             except IndexError:
                 continue
