@@ -11,7 +11,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
 
 #: The phases of a run, in the order they run.
-PHASES = ("tti", "groups", "saves", "board")
+PHASES = ("tti", "groups", "saves", "board", "front")
 
 
 @dataclass
@@ -40,6 +40,10 @@ class BenchConfig:
     #: Saves per writer in the stress run, where every writer saves back to back (0: skip it).
     burst_saves: int = 40
     stores: tuple[str, ...] = ("sqlite", "postgres")
+    #: The ``front`` level (bench/front.py): synthetic group counts through nginx + TLS, and
+    #: how many ``talkkit serve`` processes share them (PostgreSQL store, deploy's sizing).
+    front_groups: tuple[int, ...] = (30, 60)
+    front_servers: int = 2
     #: The kit page, relative to the kits folder.
     kit: str = "tidlig-opsporing/kit.ipynb"
     #: Options passed to ``talkkit serve`` (e.g. ``["--preheat", "2"]``).
@@ -67,6 +71,7 @@ class BenchConfig:
         data["groups"] = list(self.groups)
         data["synthetic_groups"] = list(self.synthetic_groups)
         data["stores"] = list(self.stores)
+        data["front_groups"] = list(self.front_groups)
         data["phases"] = list(self.phases)
         return data
 
@@ -104,4 +109,11 @@ TARGETS = (
         "memory.kernel_rss_mb", "resident size per group kernel (median, worst level)", 70, "MB"
     ),
     Target("board.refresh_s", "facilitator board refresh, 60 groups x 20 answers", 1.0, "s"),
+    Target(
+        "front.30.ready_p95",
+        "30 groups through nginx + TLS to 2 servers: session open p95",
+        3.0,
+        "s",
+    ),
+    Target("front.30.failures", "30 groups through nginx + TLS to 2 servers: failures", 0, ""),
 )

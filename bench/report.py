@@ -188,6 +188,13 @@ def summarize(raw: dict[str, Any]) -> dict[str, Any]:
             "at_groups": int(worst) if worst else None,
             "levels": memory_levels,
         }
+    front = raw.get("front")
+    if front:
+        summary["front"] = (
+            {"skipped": front["skipped"]}
+            if "skipped" in front
+            else {str(lv["groups"]): lv["summary"] for lv in front["levels"]}
+        )
     board = raw.get("board")
     if board:
         summary["board"] = {
@@ -528,6 +535,31 @@ def render_markdown(result: dict[str, Any]) -> str:
         else:
             line = f"Refresh: {board['status']}."
         out += ["## Facilitator board", "", line, ""]
+    front = summary.get("front")
+    if front:
+        out += ["## Through the front (nginx + TLS, N servers, PostgreSQL)", ""]
+        if "skipped" in front:
+            out += [f"Skipped: {front['skipped']}", ""]
+        else:
+            rows = [
+                [
+                    n, _fmt(s["ready_median"]), _fmt(s["ready_p95"]), _fmt(s["html_p95"]),
+                    str(s["failures"]), " ".join(f"{k}:{v}" for k, v in sorted(s["spread"].items())),
+                    _fmt(s["save_p99_ms"], digits=0), _fmt(s["server_cpu_s"], digits=1),
+                    _fmt(s["rss_mb"], digits=0), str(s["kernels"]),
+                ]
+                for n, s in front.items()
+            ]  # fmt: skip
+            header = ["groups", "open median s", "open p95 s", "HTML p95 s", "failures"]
+            header += ["spread", "save p99 ms", "CPU s", "RSS MB", "kernels"]
+            out += [_table(header, rows), ""]
+            out.append(
+                "Synthetic groups open the kit at once through nginx (TLS) and type 5 saves at "
+                "the autosave pace; servers sized by `talkkit deploy --groups N` (kernel bound, "
+                "preheated kernels filled before the level). CPU s and RSS: the servers and "
+                "their kernels."
+            )
+            out.append("")
     notes = result.get("notes") or []
     if notes:
         out += ["## Notes", ""] + [f"- {n}" for n in notes] + [""]

@@ -20,6 +20,7 @@ from typing import Any
 
 from bench import board, browser, memory, protocol, saves
 from bench.config import BENCH_DIR, BenchConfig
+from bench.front import phase_front
 from bench.machine import CpuWatch, foreign_kernels, machine_info
 from bench.pg import PostgresUnavailable, pg_version, postgres_server
 from bench.report import summarize, targets_table, write_results
@@ -425,6 +426,7 @@ def run_bench(cfg: BenchConfig) -> dict[str, Any]:
         "groups": lambda c, w, lg: phase_groups(c, w, lg, raw.get("tti", {}).get("assets", [])),
         "saves": phase_saves,
         "board": phase_board,
+        "front": phase_front,
     }
     try:
         for name in cfg.phases:

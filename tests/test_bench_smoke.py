@@ -95,6 +95,12 @@ def test_a_tiny_bench_run_measures_every_phase(tmp_path):
     assert summary["board"]["status"] == "measured"
     assert summary["board"]["answers_stored"] == 60 * 20
     assert _positive(summary["board"]["refresh_s"]) and _positive(summary["board"]["poll_s"])
+
+    # the front: synthetic groups through nginx (TLS) to two servers on PostgreSQL
+    front = summary["front"]["2"]
+    assert front["failures"] == 0, front["failure_kinds"]
+    assert sum(front["spread"].values()) == 2 and front["saves_lost"] == 0
+    assert _positive(front["ready_p95"]) and _positive(front["save_p99_ms"])
     assert result["phase_errors"] == {}
 
     # one row per target, and a report that names the machine
