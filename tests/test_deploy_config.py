@@ -14,7 +14,7 @@ import pytest
 from talkkit.cli import main
 from talkkit.deploy import Server, Settings, size
 from talkkit.deploy.nginx import main_conf
-from talkkit.server import SERVER_COOKIE
+from talkkit.page.routing import SERVER_COOKIE
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV = Path(sys.prefix)

@@ -19,7 +19,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from talkkit.store import default_url
     from talkkit.store.backup import BackupError, backup
-    from talkkit.store.postgres import redact
+    from talkkit.store.postgres_pool import redact
 
     url = args.store or default_url()
     try:

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from talkkit.paths import data_dir, kits_dir
-from talkkit.store.postgres import redact
+from talkkit.store.postgres_pool import redact
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -51,7 +51,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from talkkit.server import serve  # imported here: Voilà is heavy and only serve needs it
+    from talkkit.page.app import serve  # imported here: Voilà is heavy and only serve needs it
 
     root = (args.kits_dir or kits_dir()).resolve()
     notebooks = []
@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
     if notebooks and args.preheat <= 0:
         print("talkkit serve: --preheat-kit needs --preheat N (how many kernels to keep ready)")
         return 2
-    from talkkit.server import SERVER_ID
+    from talkkit.page.routing import SERVER_ID
 
     if args.server_id and not SERVER_ID.match(args.server_id):
         print(f"talkkit serve: --server-id takes 1-32 of a-z 0-9 _ -, not {args.server_id!r}")

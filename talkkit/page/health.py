@@ -25,6 +25,8 @@ from typing import Any, ClassVar, TypedDict
 
 from tornado import web
 
+from talkkit.page.routing import server_cookie
+
 __all__ = ["HealthHandler", "HealthReport", "check_store"]
 
 #: Seconds a store check is reused for.
@@ -96,8 +98,6 @@ class HealthHandler(web.RequestHandler):
         self.set_header("Cache-Control", "no-store")
         self.set_header("X-Content-Type-Options", "nosniff")
         if self.server_id:  # a page that polls health before reloading lands back here
-            from talkkit.server import server_cookie
-
             self.set_header("Set-Cookie", server_cookie(self.server_id))
 
     async def _store(self) -> StoreHealth:
