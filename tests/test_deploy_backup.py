@@ -38,7 +38,9 @@ def snapshot(url: str) -> dict:
 
 
 def writing(url: str, stop: threading.Event) -> threading.Thread:
-    """A group that keeps saving while the backup runs (the store is in use)."""
+    """A group that keeps saving while the backup runs (the store is in use); returns once
+    it has saved for the first time."""
+    saving = threading.Event()
 
     def run() -> None:
         with open_store(url) as store:
@@ -48,9 +50,11 @@ def writing(url: str, stop: threading.Event) -> threading.Thread:
             while not stop.is_set():
                 rev = store.save_answer(s.id, "talk.p1", f"tekst {n}", base_revision=rev).revision
                 n += 1
+                saving.set()
 
     t = threading.Thread(target=run, daemon=True)
     t.start()
+    assert saving.wait(30), "the writer did not start saving"
     return t
 
 

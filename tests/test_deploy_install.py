@@ -64,8 +64,14 @@ def installed() -> Iterator[Path]:
     # it cannot a Python under /root (this checkout's .venv may use one)
     python = "/usr/bin/python3" if Path("/usr/bin/python3").exists() else sys.executable
     subprocess.run([python, "-m", "venv", str(venv)], check=True)
+    # from a copy of the sources: a build in the checkout would leave build/ behind
+    src = root / "src"
+    skip = shutil.ignore_patterns(
+        ".git", ".venv", "node_modules", "build", "*.egg-info", "__pycache__", "results", "*.webm"
+    )
+    shutil.copytree(ROOT, src, ignore=skip)
     result = subprocess.run(
-        [str(venv / "bin" / "pip"), "install", "-q", "--disable-pip-version-check", str(ROOT)],
+        [str(venv / "bin" / "pip"), "install", "-q", "--disable-pip-version-check", str(src)],
         capture_output=True,
         text=True,
     )
