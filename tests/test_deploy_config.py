@@ -119,7 +119,10 @@ def test_the_systemd_units_pass_systemd_analyze_verify(tmp_path: Path) -> None:
     assert 'TALKKIT_PORT="8872"' in (out / "etc/talkkit/s2.env").read_text()
     instance = units / "talkkit@s1.service"
     shutil.copy(units / "talkkit@.service", instance)
+    backup = (units / "talkkit-backup.service").read_text()
+    assert "User=talkkit" in backup and f"{VENV}/bin/talkkit backup" in backup
     verify = ["systemd-analyze", "verify", str(instance), str(units / "talkkit.target")]
+    verify += [str(units / "talkkit-backup.service"), str(units / "talkkit-backup.timer")]
     result = subprocess.run(verify, capture_output=True, text=True)
     assert result.returncode == 0 and result.stderr.strip() == "", result.stderr
     instance.write_text(service.replace("KillMode=mixed", "KillMode=sometimes"))

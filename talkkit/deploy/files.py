@@ -11,7 +11,10 @@ from pathlib import Path
 from talkkit.deploy import nginx, pgbouncer, systemd
 from talkkit.deploy.settings import Settings
 
-__all__ = ["DeployFile", "deploy_files", "summary", "write_files"]
+__all__ = ["GROUPS_PER_CORE", "DeployFile", "deploy_files", "summary", "write_files"]
+
+#: Groups one core serves with pages that open in a few seconds (bench/results/*-front-*).
+GROUPS_PER_CORE = 15
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,12 @@ def deploy_files(settings: Settings) -> list[DeployFile]:
         DeployFile(Path("/etc/nginx/sites-available/talkkit.conf"), nginx.site(settings)),
         DeployFile(Path("/etc/systemd/system/talkkit@.service"), systemd.service_unit(settings)),
         DeployFile(Path("/etc/systemd/system/talkkit.target"), systemd.target_unit(settings)),
+        DeployFile(
+            Path("/etc/systemd/system/talkkit-backup.service"), systemd.backup_service(settings)
+        ),
+        DeployFile(
+            Path("/etc/systemd/system/talkkit-backup.timer"), systemd.backup_timer(settings)
+        ),
         DeployFile(
             etc / "talkkit.env",
             systemd.shared_env(settings, store_url(settings)),
@@ -77,6 +86,19 @@ def summary(settings: Settings) -> str:
         f"after {sz.cull_idle} s; about {sz.memory_mb_per_server / 1024:.1f} GB of memory per "
         "server at its bound.",
     ]
+    cores = os.cpu_count() or 1
+    here = sz.groups_per_server * len(local)
+    if local and here > GROUPS_PER_CORE * cores:
+        lines.append(
+            f"This machine has {cores} cores and would hold up to {here} groups: measured, a "
+            f"core holds about {GROUPS_PER_CORE} (docs/operating.md); add servers on other "
+            "machines (--remote) or cores."
+        )
+    if local and len(local) < min(cores, 4) and sz.groups_per_server > GROUPS_PER_CORE:
+        lines.append(
+            f"One talkkit serve process uses one core: --servers {min(cores, 4)} uses this "
+            "machine's cores better."
+        )
     if settings.store.startswith(("postgresql://", "postgres://")) and not settings.pgbouncer:
         lines.append(
             f"PostgreSQL: up to {sz.pg_connections_direct} connections at the bound "
@@ -90,7 +112,8 @@ def summary(settings: Settings) -> str:
     if local:
         lines += [
             "Next (as root):",
-            "  systemctl daemon-reload && systemctl enable --now talkkit.target",
+            "  systemctl daemon-reload && systemctl enable --now talkkit.target "
+            "talkkit-backup.timer",
             "  nginx -t && systemctl reload nginx",
             f"  curl -k https://localhost:{settings.https_port}/talkkit/health",
         ]

@@ -1,7 +1,7 @@
 """What an operator decides, and what ``--groups`` sizes from it.
 
 Sizing (measured with ``talkkit bench``, see ``docs/operating.md``): a kit page holds one kernel
-of about 60 MB while its group works, plus the server's own ~250 MB. A group whose tab reloads
+of about 65 MB while its group works, plus the server's own ~250 MB. A group whose tab reloads
 leaves its old kernel behind until the idle cull; preheated kernels wait for the first groups.
 From the groups expected at once, per ``talkkit serve`` process:
 
@@ -25,8 +25,9 @@ from pathlib import Path
 
 __all__ = ["KERNEL_MB", "SERVER_MB", "Server", "Settings", "Sizing", "size"]
 
-#: Memory of one kit kernel (measured: bench/results, ``talkkit bench`` memory phase).
-KERNEL_MB = 60
+#: Memory of one kit kernel with its page open (bench/results/2026-12-03-front-*: 2.4 GB for
+#: 34 kernels and the server).
+KERNEL_MB = 65
 #: Memory of one ``talkkit serve`` process with its caches.
 SERVER_MB = 250
 #: Connections one kernel's store may open to PostgreSQL (talkkit.store.postgres.POOL_MAX).

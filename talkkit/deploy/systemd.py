@@ -14,7 +14,14 @@ import shlex
 
 from talkkit.deploy.settings import Server, Settings
 
-__all__ = ["server_env", "service_unit", "shared_env", "target_unit"]
+__all__ = [
+    "backup_service",
+    "backup_timer",
+    "server_env",
+    "service_unit",
+    "shared_env",
+    "target_unit",
+]
 
 
 def service_unit(settings: Settings) -> str:
@@ -109,4 +116,46 @@ def server_env(server: Server) -> str:
         "# Written by `talkkit deploy`.\n"
         + _env_line("TALKKIT_IP", server.host)
         + _env_line("TALKKIT_PORT", str(server.port))
+    )
+
+
+def backup_service(settings: Settings) -> str:
+    """``talkkit-backup.service``: one ``talkkit backup`` into ``<data>/backups/`` (``$$``
+    passes a ``$`` to the shell, ``%%`` a ``%``)."""
+    talkkit = settings.venv / "bin" / "talkkit"
+    return (
+        "# Written by `talkkit deploy`; see docs/operating.md (talkkit).\n"
+        "[Unit]\n"
+        "Description=talkkit store backup\n"
+        "After=postgresql.service pgbouncer.service\n"
+        "\n"
+        "[Service]\n"
+        "Type=oneshot\n"
+        f"User={settings.user}\n"
+        f"Group={settings.user}\n"
+        f"EnvironmentFile={settings.etc}/talkkit.env\n"
+        f"ExecStart=/bin/sh -c 'exec {talkkit} backup "
+        '"$${TALKKIT_DATA}/backups/talkkit-$$(date +%%Y-%%m-%%d-%%H%%M).backup"\'\n'
+        "UMask=0077\n"
+        "NoNewPrivileges=yes\n"
+        "PrivateTmp=yes\n"
+        "ProtectSystem=strict\n"
+        "ProtectHome=yes\n"
+        f"ReadWritePaths={settings.data}\n"
+    )
+
+
+def backup_timer(settings: Settings) -> str:
+    """``talkkit-backup.timer``: a backup every night (and once after a missed night)."""
+    return (
+        "# Written by `talkkit deploy`; see docs/operating.md (talkkit).\n"
+        "[Unit]\n"
+        "Description=talkkit store backup every night\n"
+        "\n"
+        "[Timer]\n"
+        "OnCalendar=*-*-* 02:30\n"
+        "Persistent=true\n"
+        "\n"
+        "[Install]\n"
+        "WantedBy=timers.target\n"
     )
