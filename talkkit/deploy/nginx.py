@@ -11,7 +11,11 @@ count as connections, so new groups go to the server with the fewest open pages.
 When a server is down, its upstream's ``backup`` servers take its requests; the one that
 answers sets its own cookie, so the group stays there from then on. A refused connection marks
 the server failed for ``fail_timeout`` (nginx's passive check), so new groups go to live
-servers only. A server at its kernel bound answers 503, and nginx tries the next one.
+servers only. A server at its kernel bound answers 503 ("try again in a minute") and is not
+skipped: nginx counts a skipped answer as a failure of that server in that upstream, and the
+websockets of the server's other groups would then go to a backup, which does not hold their
+kernels. The sizing leaves room (``talkkit.deploy.settings``) and ``least_conn`` sends new
+groups to the emptier server.
 """
 
 from __future__ import annotations
@@ -88,7 +92,8 @@ def site(settings: Settings, *, access_log: str | None = None) -> str:
         "        # a group's websocket stays open for the whole seminar, mostly quiet\n"
         "        proxy_read_timeout 2h;\n"
         "        proxy_send_timeout 2h;\n"
-        "        proxy_next_upstream error timeout http_502 http_503;\n"
+        "        # only a server that cannot be reached is skipped (and left out for a while)\n"
+        "        proxy_next_upstream error timeout;\n"
         "        proxy_next_upstream_tries 3;\n"
         "    }\n"
         "}\n"
