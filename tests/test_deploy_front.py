@@ -9,8 +9,6 @@ typed meanwhile? Do new groups go to the live server only?
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import contextlib
 import re
 import time
@@ -21,8 +19,8 @@ import psycopg
 import pytest
 from conftest import KITS
 from playwright.sync_api import expect
+from synthetic import PageClient
 
-from bench.protocol import SyntheticGroup
 from talkkit import events
 from talkkit.deploy.local import LocalFront, insecure_context
 from talkkit.store import open_store
@@ -59,25 +57,16 @@ def event(store_url: str) -> tuple[object, str]:
         return events.create_event(store, KIT, "Landsseminar")
 
 
-async def open_groups(front: LocalFront, n: int, code: str, prefix: str) -> list[SyntheticGroup]:
-    groups = [
-        SyntheticGroup(front.url, f"{PAGE}?event={code}", [], 120.0, insecure_context())
-        for _ in range(n)
-    ]
-    results = await asyncio.gather(*(g.open() for g in groups))
-    failures = [r["failure"] for r in results if r["failure"]]
-    assert failures == [], failures
-    joined = await asyncio.gather(
-        *(g.join(code, f"{prefix} {i}", "Aarhus") for i, g in enumerate(groups))
-    )
-    assert all(joined)
+def open_groups(front: LocalFront, n: int, code: str, prefix: str) -> list[PageClient]:
+    """``n`` groups open the kit through the front one after the other (each keeps its
+    websocket open, as a group's page does) and join the event."""
+    groups = []
+    for i in range(n):
+        g = PageClient(front.url, f"{PAGE}?event={code}", insecure_context())
+        g.open()
+        assert g.join(code, f"{prefix} {i}", "Aarhus")
+        groups.append(g)
     return groups
-
-
-def run_async(coro) -> object:
-    """Run ``coro`` on its own loop in another thread (Playwright's sync API owns this one)."""
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coro).result()
 
 
 def kit_pages_by_server(front: LocalFront) -> Counter:
@@ -110,12 +99,8 @@ def test_groups_spread_over_both_servers_and_the_board_shows_all(front, event, b
     after its page carries its server's cookie; the board (on whichever server) lists all."""
     ev, secret = event
 
-    async def run() -> None:
-        groups = await open_groups(front, 8, ev.code, "Bord")
-        for g in groups:
-            g.close()
-
-    run_async(run())
+    for g in open_groups(front, 8, ev.code, "Bord"):
+        g.close()
     served = kit_pages_by_server(front)
     assert set(served) == {"s1", "s2"}, served
     assert min(served.values()) >= 2, served  # least_conn: not all on one
@@ -158,23 +143,11 @@ def test_a_killed_server_s_groups_come_back_on_the_live_one(front, event, browse
     expect(line).to_have_text(re.compile("Gemt"), timeout=15_000)  # acknowledged
 
     # synthetic groups (on both servers), each with an acknowledged save
-    async def synthetic() -> list[tuple[str, str]]:
-        groups = await open_groups(front, 6, ev.code, "Syn")
-        saved = []
-        for i, g in enumerate(groups):
-            if await g.save(f"kvitteret {i}", 1) is not None:
-                saved.append((g, f"kvitteret {i}"))
-        pairs = []
-        for g, text in saved:
-            sid = next(
-                (s.get("session_id") for s in g.states.values() if s.get("session_id")), None
-            )
-            pairs.append((sid, text))
-            g.close()
-        return pairs
-
-    acknowledged = run_async(synthetic())
-    assert len(acknowledged) == 6
+    acknowledged = []
+    for i, g in enumerate(open_groups(front, 6, ev.code, "Syn")):
+        assert g.save("learning.struck", f"kvitteret {i}", 1)
+        acknowledged.append((g.session_id, f"kvitteret {i}"))
+        g.close()
 
     front.kill(server)
     pg.locator(second).fill("Skrevet efter nedbruddet")
@@ -220,11 +193,8 @@ def test_a_killed_server_s_groups_come_back_on_the_live_one(front, event, browse
 
     before = kit_pages_by_server(front)
 
-    async def newcomers() -> None:
-        for g in await open_groups(front, 3, ev.code, "Ny"):
-            g.close()
-
-    run_async(newcomers())
+    for g in open_groups(front, 3, ev.code, "Ny"):
+        g.close()
     after = kit_pages_by_server(front)
     assert after[other] - before[other] == 3, (before, after)
     assert after[server] == before[server]

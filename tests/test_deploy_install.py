@@ -9,7 +9,6 @@ unit itself (tests/test_deploy_config.py).
 
 from __future__ import annotations
 
-import asyncio
 import os
 import pwd
 import re
@@ -25,8 +24,8 @@ from pathlib import Path
 
 import pytest
 from conftest import KITS, free_port
+from synthetic import PageClient
 
-from bench.protocol import SyntheticGroup
 from talkkit.deploy.files import ensure_user
 
 pytestmark = pytest.mark.slow
@@ -155,16 +154,10 @@ def test_the_package_runs_as_the_service_user_with_the_deployed_settings(install
         )
         assert int(uid) == account.pw_uid  # not root
 
-        async def one_group() -> tuple[dict, float | None]:
-            g = SyntheticGroup(base, "tidlig-opsporing/kit.ipynb", [], 120.0)
-            result = await g.open()
-            saved = await g.save("installeret og gemt", 1) if not result["failure"] else None
-            g.close()
-            return result, saved
-
-        result, saved = asyncio.run(one_group())
-        assert result["failure"] is None, (result, (root / "s1.log").read_text()[-3000:])
-        assert saved is not None
+        group = PageClient(base, "tidlig-opsporing/kit.ipynb")
+        group.open()
+        assert group.save("learning.struck", "installeret og gemt", 1)
+        group.close()
         store = data / "talkkit.sqlite3"
         assert store.stat().st_uid == account.pw_uid
         backup = data / "backup.sqlite3"

@@ -177,7 +177,7 @@ def test_kernel_managers_share_one_event_logger() -> None:
 def test_late_cell_output_is_waited_for() -> None:
     """Under a burst the server reads a kernel's messages seconds late; nbclient's 4 s wait for
     a cell's output then drops the whole kit page and the group sees a blank page (found with
-    60 groups in ``talkkit bench``). The executor of ``talkkit serve`` and of Binder waits."""
+    60 groups in ``talkkit-bench``). The executor of ``talkkit serve`` and of Binder waits."""
     import nbclient
     import nbformat
     from voila.execute import VoilaExecutor

@@ -16,5 +16,4 @@ COMMANDS = (
     "export",
     "purge",
     "event",
-    "bench",
 )

@@ -4,8 +4,8 @@ Targets voila 0.5.13 (pinned in pyproject.toml): ``VoilaKernelManager`` as
 ``voila.voila_kernel_manager.voila_kernel_manager_factory`` builds it, and
 ``voila.request_info_handler.RequestInfoSocketHandler._waiters``.
 
-Upstream behaviour worked around (no upstream issue filed; seen in ``talkkit bench``,
-``bench/README.md``): Voilà refills a pool as soon as a kernel is taken, all refills at once,
+Upstream behaviour worked around (no upstream issue filed; seen in ``talkkit-bench``,
+``bench/JOURNAL.md``): Voilà refills a pool as soon as a kernel is taken, all refills at once,
 and hands a page a kernel that is still starting. When 30 groups arrive together, 30 refills
 compete with the 30 pages for the CPU. :func:`tune_preheat` makes the pool gentler: at most
 ``preheat_concurrency`` pool kernels warm up at a time, a page only takes a warmed-up kernel

@@ -3,7 +3,7 @@
 Targets voila 0.5.13 (pinned): the ``fullStaticUrl`` key of the page config Voilà's front end
 (``voila.js``) loads its chunks from (``voila.utils.get_page_config``).
 
-Upstream behaviour worked around (no upstream issue filed; measured with ``talkkit bench``):
+Upstream behaviour worked around (no upstream issue filed; measured with ``talkkit-bench``):
 Voilà serves its ~120 JavaScript chunks under ``/voila/static/`` with
 ``Cache-Control: no-cache``, so every page load revalidates them one by one. The page is told
 to load them from ``/voila/static/v/<hash of the files>/`` instead, which

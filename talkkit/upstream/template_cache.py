@@ -5,7 +5,7 @@ Targets voila 0.5.13 (pinned) and nbconvert 7.16/7.17: ``VoilaExporter`` inherit
 Jinja environment of an exporter.
 
 Upstream behaviour worked around (no upstream issue filed; measured with py-spy in
-``talkkit bench``, ``bench/README.md``): Voilà makes a new nbconvert exporter, hence a new Jinja
+``talkkit-bench``, ``bench/JOURNAL.md``): Voilà makes a new nbconvert exporter, hence a new Jinja
 environment, for every notebook it renders (every page, every preheated kernel), and Jinja
 parses and compiles every template again for each new environment: more than half of the
 server's CPU when 30 groups open a kit at once. Every environment gets the shared
