@@ -50,4 +50,8 @@ def status_texts(language: str, kit_format: str | None = None) -> dict[str, str]
         "their_version": _("The other version:"),
         "keep_ours": _("Keep our version"),
         "use_theirs": _("Use the other version"),
+        "connection_lost": _(
+            "The connection to the server was lost, reconnecting. What you type is kept in "
+            "this browser and saved when the page is back."
+        ),
     }
