@@ -29,12 +29,12 @@ from talkkit import events
 from talkkit.contracts.board import (
     AddPoint,
     BoardMessage,
+    BoardMethod,
     BoardPatch,
     BoardSnapshot,
     MovePoint,
-    PickData,
-    PickRequest,
-    PicksEdit,
+    PickEdit,
+    PickRow,
     RemovePoint,
 )
 from talkkit.i18n import LANGUAGE_NAMES, LANGUAGES, normalise_language
@@ -80,7 +80,7 @@ def texts(language: str) -> dict[str, str]:
         "join_code": _("Join code"),
         "prompt": _("Prompt"),
         "no_answer": _("No answer yet"),
-        "views": _("Other views"),
+        "views": _("Different views in the group"),
         "pick": _("Add to main points"),
         "picked": _("In the main points"),
         "no_questions": _("No questions yet."),
@@ -98,6 +98,8 @@ def texts(language: str) -> dict[str, str]:
         "present": _("Present"),
         "stop_present": _("Back to the board"),
         "present_title": _("Main points"),
+        "present_questions": _("Questions for the presenters"),
+        "question_badge": _("Question"),
         "average": _("average"),
         "n_ratings": _("{n} answers"),
         "comments": _("Comments"),
@@ -157,32 +159,23 @@ class BoardView(SafeTemplate):
 
     def vue_pick(self, data: object) -> None:
         if isinstance(data, dict):
-            item = data.get("i")
-            self._app.pick(
-                PickRequest(data.get("g"), data.get("k"), item if type(item) is int else None)
-            )
+            self._app.pick(data.get("g"), data.get("k"), data.get("i"))
 
     def vue_add_point(self, data: object) -> None:
         text = as_str(data, 4000)
         if text:
             self._app.edit_picks(AddPoint(text))
-        else:
-            self._app.send_picks()
 
     def vue_remove_point(self, data: object) -> None:
         pick_id = as_str(data)
         if pick_id:
             self._app.edit_picks(RemovePoint(pick_id))
-        else:
-            self._app.send_picks()
 
     def vue_move_point(self, data: object) -> None:
         if isinstance(data, dict):
             pick_id, step = as_str(data.get("id")), as_int(data.get("step"), -1, 1)
             if pick_id and step in (-1, 1):
                 self._app.edit_picks(MovePoint(pick_id, -1 if step == -1 else 1))
-            else:
-                self._app.send_picks()
 
 
 class BoardApp:
@@ -246,7 +239,7 @@ class BoardApp:
         self._themes_at = 0.0
         view.logged_in = True
         view.present = self._want_present
-        self._send_snapshot(snapshot)
+        self._send("snapshot", snapshot)
         self._start_polling()
         return True
 
@@ -255,19 +248,12 @@ class BoardApp:
         if self.state is not None:
             with self._lock:
                 snapshot = self.state.snapshot()
-            self._send_snapshot(snapshot)
+            self._send("snapshot", snapshot)
 
-    def _send(self, message: BoardMessage) -> None:
-        self.view.send(message)
-
-    def _send_snapshot(self, snapshot: BoardSnapshot) -> None:
-        self._send(BoardMessage(method="snapshot", args=[snapshot]))
-
-    def _send_patch(self, patch: BoardPatch) -> None:
-        self._send(BoardMessage(method="patch", args=[patch]))
-
-    def _send_picks(self, picks: list[PickData]) -> None:
-        self._send(BoardMessage(method="picks", args=[picks]))
+    def _send(
+        self, method: BoardMethod, payload: BoardSnapshot | BoardPatch | list[PickRow]
+    ) -> None:
+        self.view.send(BoardMessage(method=method, args=[payload]))
 
     # -- live updates -----------------------------------------------------------------------
 
@@ -290,10 +276,10 @@ class BoardApp:
             try:
                 patch = await loop.run_in_executor(None, self._read_changes)
                 if patch:  # the changed rows go out first...
-                    self._send_patch(patch)
+                    self._send("patch", patch)
                 themes = await loop.run_in_executor(None, self._read_themes)
                 if themes:  # ...the theme overview (slower) after them
-                    self._send_patch(themes)
+                    self._send("patch", themes)
             except Exception as exc:  # the store may be down for a moment: keep trying
                 log.warning("board poll failed: %s", exc)
                 self.view.offline = True
@@ -331,12 +317,11 @@ class BoardApp:
         changed rows, with the theme overview merged in when it was due."""
         patch = self._read_changes()
         if patch:
-            self._send_patch(patch)
+            self._send("patch", patch)
         themes = self._read_themes()
         if themes:
-            self._send_patch(themes)
-            merged: BoardPatch = {**(patch or themes), "themes": themes["themes"]}
-            patch = merged
+            self._send("patch", themes)
+            patch = {**(patch or themes), "themes": themes["themes"]}
         return patch
 
     def stop(self) -> None:
@@ -346,46 +331,31 @@ class BoardApp:
 
     # -- main points ------------------------------------------------------------------------
 
-    def pick(self, request: PickRequest) -> None:
+    def pick(self, alias: object, key: object, item: object) -> None:
         if self.state is None:
             return
         with self._lock:
             try:
-                added = self.state.pick_answer(request.alias, request.key, request.item)
+                added = self.state.pick_answer(alias, key, item if type(item) is int else None)
             except (StoreError, ValueError) as exc:
                 log.warning("main point not saved: %s", exc)
                 added = None
             picks = self.state.picks_data()
         if added:
-            self._send_picks(picks)
+            self._send("picks", picks)
 
-    def edit_picks(self, edit: PicksEdit) -> None:
-        """Change the main points (one typed request per action), then send them."""
+    def edit_picks(self, edit: PickEdit) -> None:
+        """Apply one edit of the main points (already checked by the view) and send them."""
         state = self.state
         if state is None:
             return
         with self._lock:
             try:
-                match edit:
-                    case AddPoint(text=text):
-                        state.add_point(text)
-                    case RemovePoint(pick_id=pick_id):
-                        state.remove_pick(pick_id)
-                    case MovePoint(pick_id=pick_id, step=step):
-                        state.move_pick(pick_id, step)
+                state.edit(edit)
             except (StoreError, ValueError) as exc:
                 log.warning("main points not saved: %s", exc)
             picks = state.picks_data()
-        self._send_picks(picks)
-
-    def send_picks(self) -> None:
-        """Send the main points as they are (a request that asked for no change)."""
-        state = self.state
-        if state is None:
-            return
-        with self._lock:
-            picks = state.picks_data()
-        self._send_picks(picks)
+        self._send("picks", picks)
 
 
 def warm_up(language: str) -> None:

@@ -1,39 +1,37 @@
-"""The board's contract: what the facilitator board's kernel sends its page, and what the page
-may ask of it.
+"""The messages between the board's kernel and its page (``widgets/board.vue``).
 
-The kernel sends custom messages ``{"method": ..., "args": [payload]}`` (:class:`BoardMessage`):
-``snapshot`` with a :class:`BoardSnapshot` (the whole board), ``patch`` with a
-:class:`BoardPatch` (only what changed) and ``picks`` with the main points
-(``list[PickData]``). Rows and groups use short keys, because a board of many groups sends
-many of them: ``g`` the group's alias (``g1``, ``g2``: never a session id), ``k`` the answer
-key, ``v`` the answer as the board shows it, ``r`` its revision in the store.
+The kernel sends the whole board once (``snapshot``), then only what changed (``patch``) and
+the main points after each edit (``picks``), as custom widget messages
+``{"method": ..., "args": [payload]}`` (:class:`BoardMessage`). Short keys keep the many
+answer rows small: a row is ``{"g": group alias, "k": answer key, "v": value as shown,
+"r": revision}``. Groups appear only under their aliases (``g1``, ``g2``, ...).
 
-The page sends events (``vue_*`` methods of :class:`widgets.board.BoardView`); any client can
-send any event, so each is checked before use and becomes one of the typed requests here
-(:class:`PickRequest`, :class:`AddPoint`, :class:`RemovePoint`, :class:`MovePoint`).
+The page sends events back (``vue_<name>`` on :class:`widgets.board.BoardView`); the kernel
+checks each before use and turns the main-point edits into a :data:`PickEdit`.
 """
 
-
+# No ``from __future__ import annotations``: TypedDict reads NotRequired[] from evaluated
+# annotations (Python 3.11), so the keys' required/optional split stays right at run time.
 from dataclasses import dataclass
 from typing import Literal, NotRequired, TypedDict
 
 __all__ = [
     "AddPoint",
     "AnswerRow",
-    "BoardEvent",
     "BoardMessage",
+    "BoardMethod",
     "BoardPatch",
     "BoardSnapshot",
     "ClusterData",
     "DisplayValue",
-    "EvaluationData",
+    "EvaluationRow",
+    "EventInfo",
     "GroupRow",
     "MovePoint",
-    "PhaseRef",
-    "PickData",
-    "PickRequest",
-    "PicksEdit",
-    "PromptRef",
+    "PhaseRow",
+    "PickEdit",
+    "PickRow",
+    "PromptRow",
     "QuestionRow",
     "RemovePoint",
     "TakeawayRow",
@@ -43,54 +41,50 @@ __all__ = [
 
 
 class TakeawayRow(TypedDict):
-    """One take-away as the board shows it (each field as text)."""
-
     what: str
     who: str
     when: str
 
 
-#: An answer as the board shows it: a text, a rating (``evaluation.*``), the questions
-#: (a list of texts) or the take-aways.
+#: An answer as the board shows it: a text, a rating (evaluation), the questions' texts or
+#: the take-aways.
 DisplayValue = str | int | list[str] | list[TakeawayRow]
 
 
-class BoardEvent(TypedDict):
+class AnswerRow(TypedDict):
+    """One answer of one group."""
+
+    g: str  # the group's alias
+    k: str  # the answer key (``phase.prompt``, ``questions``, ``evaluation.useful``, ...)
+    v: DisplayValue
+    r: int  # the answer's revision in the store
+
+
+class GroupRow(TypedDict):
+    g: str
+    name: str
+    municipality: str
+    phase: str  # the phase id the group is in ('' before it starts)
+    phase_title: str
+    answers: int
+    updated: str  # ISO-8601 time of the group's last change
+
+
+class EventInfo(TypedDict):
     id: str
     name: str
-    code: str  #: the join code, formatted for reading aloud (``""`` without an event)
+    code: str  # formatted for reading aloud
     kit_id: str
 
 
-class PhaseRef(TypedDict):
+class PhaseRow(TypedDict):
     id: str
     title: str
 
 
-class GroupRow(TypedDict):
-    """One group: ``g`` its alias, ``answers`` how many keys it answered."""
-
-    g: str
-    name: str
-    municipality: str
-    phase: str  #: the phase id the group is in (``""``: not started)
-    phase_title: str
-    answers: int
-    updated: str  #: ISO 8601, seconds
-
-
-class AnswerRow(TypedDict):
-    """One answer: group alias ``g``, key ``k``, value ``v`` (as shown), revision ``r``."""
-
-    g: str
-    k: str
-    v: DisplayValue
-    r: int
-
-
-class PromptRef(TypedDict):
-    key: str  #: ``{phase_id}.{prompt_id}``
-    phase: str  #: the phase's title (``""`` for a key the kit does not know)
+class PromptRow(TypedDict):
+    key: str
+    phase: str  # the phase's title ('' for keys the kit does not know)
     text: str
 
 
@@ -99,101 +93,87 @@ class QuestionRow(TypedDict):
     text: str
 
 
-class TermData(TypedDict):
-    """A recurring word or phrase (see :class:`talkkit.report.themes.Term`)."""
-
+class PickRow(TypedDict):
+    id: str
     text: str
-    groups: int
+    source: str  # ``<alias>/<key>[/<item>]``, '' for a point the facilitator wrote
+
+
+class TermData(TypedDict):
+    text: str  # the form the groups wrote most
+    groups: int  # groups whose text holds one of ``forms``
     count: int
+    forms: list[str]  # the written forms counted, most written first
+    label: str  # ``text`` with its other forms, as the board shows it
 
 
 class ClusterData(TypedDict):
     label: str
-    members: list[list[str]]  #: ``[group alias, text]`` pairs
+    members: list[list[str]]  # [alias, text] pairs
 
 
 class ThemesData(TypedDict):
-    """The theme overview (:meth:`talkkit.report.themes.Themes.as_dict`)."""
-
     words: list[TermData]
     phrases: list[TermData]
-    clusters: dict[str, list[ClusterData]]  #: prompt key -> similar answers
+    clusters: dict[str, list[ClusterData]]  # prompt key -> clusters
 
 
-class EvaluationData(TypedDict):
-    """One evaluation question over the groups
-    (:meth:`talkkit.report.evaluation.QuestionSummary.as_dict`)."""
-
+class EvaluationRow(TypedDict):
     id: str
-    kind: str  #: ``"rating"`` or ``"text"``
+    kind: str  # "rating" or "text"
     text: str
-    counts: list[int]  #: ``counts[i]`` groups rated ``i + 1``
+    counts: list[int]
     n: int
     mean: float | None
     comments: list[str]
 
 
-class PickData(TypedDict):
-    """A main point; ``source`` names the group by alias (``g1/questions/1``) or is ``""``."""
-
-    id: str
-    text: str
-    source: str
-
-
 class BoardSnapshot(TypedDict):
-    """Everything the board shows; ``themes`` is ``None`` while the overview is on its way."""
+    """Everything the board shows (``themes`` is ``None`` when sent before the overview)."""
 
-    event: BoardEvent
+    event: EventInfo
     kit_title: str
     language: str
-    phases: list[PhaseRef]
+    phases: list[PhaseRow]
     groups: list[GroupRow]
-    prompts: list[PromptRef]
+    prompts: list[PromptRow]
     rows: list[AnswerRow]
     questions: list[QuestionRow]
     themes: ThemesData | None
-    evaluation: list[EvaluationData]
-    picks: list[PickData]
+    evaluation: list[EvaluationRow]
+    picks: list[PickRow]
 
 
 class BoardPatch(TypedDict):
-    """What changed since the last poll: changed ``groups`` and ``rows``, the aliases of groups
-    ``gone``; ``questions``, ``evaluation`` and ``themes`` replace the board's whole list when
-    present."""
+    """What changed since the last poll: changed groups and rows, the aliases of groups gone;
+    the questions, the evaluation and the themes when they changed."""
 
     groups: list[GroupRow]
     rows: list[AnswerRow]
     gone: list[str]
     questions: NotRequired[list[QuestionRow]]
-    evaluation: NotRequired[list[EvaluationData]]
+    evaluation: NotRequired[list[EvaluationRow]]
     themes: NotRequired[ThemesData]
 
 
+#: The kinds of message the board's kernel sends.
+BoardMethod = Literal["snapshot", "patch", "picks"]
+
+
 class BoardMessage(TypedDict):
-    """A custom message from the board's kernel to its page."""
+    """A custom widget message to the board's page: the page calls ``jupyter_<method>``
+    with ``args`` (one :class:`BoardSnapshot`, :class:`BoardPatch` or list of picks)."""
 
-    method: Literal["snapshot", "patch", "picks"]
-    args: list[BoardSnapshot] | list[BoardPatch] | list[list[PickData]]
-
-
-# -- what the page asks (checked in widgets.board before it becomes one of these) ------------
+    method: BoardMethod
+    args: list[BoardSnapshot | BoardPatch | list[PickRow]]
 
 
-@dataclass(frozen=True)
-class PickRequest:
-    """Add a group's answer (``item``: one entry of a list answer) to the main points. The
-    values are as the browser sent them; :meth:`talkkit.events.BoardState.pick_answer` checks
-    them against what it holds."""
-
-    alias: object
-    key: object
-    item: int | None = None
+# -- what the page asks for (checked by widgets.board before it becomes one of these) ----------
 
 
 @dataclass(frozen=True)
 class AddPoint:
-    """Write a main point."""
+    """A main point the facilitator writes."""
 
     text: str
 
@@ -205,11 +185,9 @@ class RemovePoint:
 
 @dataclass(frozen=True)
 class MovePoint:
-    """Move a main point one place up (``step=-1``) or down (``1``)."""
-
     pick_id: str
     step: Literal[-1, 1]
 
 
-#: A change to the main points, one type per action.
-PicksEdit = AddPoint | RemovePoint | MovePoint
+#: One edit of the main points.
+PickEdit = AddPoint | RemovePoint | MovePoint

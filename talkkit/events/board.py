@@ -8,15 +8,18 @@ under aliases (``g1``, ``g2``, ...), never by their session ids.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from talkkit.contracts.board import (
     AnswerRow,
     BoardPatch,
     BoardSnapshot,
     DisplayValue,
-    EvaluationData,
+    EvaluationRow,
+    EventInfo,
     GroupRow,
-    PromptRef,
+    PhaseRow,
+    PromptRow,
     QuestionRow,
     TakeawayRow,
     ThemesData,
@@ -41,26 +44,34 @@ def _prompt_key(key: str) -> bool:
     )
 
 
-def display(key: str, value: object) -> DisplayValue:
+def _texts(value: Any) -> list[str]:
+    items = value if isinstance(value, list) else [value]
+    return [t for t in (as_text(v) for v in items[:100]) if t.strip()]
+
+
+def _takeaways(value: Any) -> list[TakeawayRow]:
+    items = value if isinstance(value, list) else [value]
+    out: list[TakeawayRow] = []
+    for item in items[:100]:
+        if isinstance(item, dict):
+            row = TakeawayRow(
+                what=as_text(item.get("what")),
+                who=as_text(item.get("who")),
+                when=as_text(item.get("when")),
+            )
+        else:
+            row = TakeawayRow(what=as_text(item), who="", when="")
+        if any(row.values()):
+            out.append(row)
+    return out
+
+
+def display(key: str, value: Any) -> DisplayValue:
     """An answer as the board shows it: text, a list of texts (questions) or of take-aways."""
     if key == "questions":
-        items = value if isinstance(value, list) else [value]
-        return [t for t in (as_text(v) for v in items[:100]) if t.strip()]
+        return _texts(value)
     if key == "takeaways":
-        items = value if isinstance(value, list) else [value]
-        out: list[TakeawayRow] = []
-        for item in items[:100]:
-            if isinstance(item, dict):
-                row = TakeawayRow(
-                    what=as_text(item.get("what")),
-                    who=as_text(item.get("who")),
-                    when=as_text(item.get("when")),
-                )
-            else:
-                row = TakeawayRow(what=as_text(item), who="", when="")
-            if any(row.values()):
-                out.append(row)
-        return out
+        return _takeaways(value)
     if key.startswith("evaluation.") and type(value) is int:
         return value
     return as_text(value)
@@ -123,23 +134,23 @@ class BoardState(MainPoints):
 
     def _group_row(self, session: Session) -> GroupRow:
         count = sum(1 for (sid, _k) in self.answers if sid == session.id)
-        return {
-            "g": self.alias(session.id),
-            "name": session.group_name,
-            "municipality": session.municipality,
-            "phase": session.phase or "",
-            "phase_title": self._phase_title(session.phase),
-            "answers": count,
-            "updated": session.updated_at.isoformat(timespec="seconds"),
-        }
+        return GroupRow(
+            g=self.alias(session.id),
+            name=session.group_name,
+            municipality=session.municipality,
+            phase=session.phase or "",
+            phase_title=self._phase_title(session.phase),
+            answers=count,
+            updated=session.updated_at.isoformat(timespec="seconds"),
+        )
 
     def _row(self, answer: EventAnswer) -> AnswerRow:
-        return {
-            "g": self.alias(answer.session_id),
-            "k": answer.key,
-            "v": display(answer.key, answer.value),
-            "r": answer.revision,
-        }
+        return AnswerRow(
+            g=self.alias(answer.session_id),
+            k=answer.key,
+            v=display(answer.key, answer.value),
+            r=answer.revision,
+        )
 
     def load(self, *, themes: bool = True) -> BoardSnapshot:
         """Read everything; the full board as :meth:`snapshot` returns it (``themes=False``:
@@ -163,7 +174,7 @@ class BoardState(MainPoints):
         since = self._newest - OVERLAP if self._newest and not full else None
         rows = self.store.event_answers(self.event_id, since=since)
         current = {s.id: s for s in sessions}
-        changed_rows: list[AnswerRow] = []
+        changed_rows = []
         for answer in rows:
             if answer.session_id not in current:
                 continue
@@ -179,7 +190,7 @@ class BoardState(MainPoints):
                 del self.answers[key]
             self._group_rows.pop(sid, None)
         self.sessions = current
-        changed_groups: list[GroupRow] = []
+        changed_groups = []
         for session in sessions:
             row = self._group_row(session)
             if self._group_rows.get(session.id) != row:
@@ -193,9 +204,9 @@ class BoardState(MainPoints):
 
     # -- derived views ----------------------------------------------------------------------
 
-    def prompts(self) -> list[PromptRef]:
+    def prompts(self) -> list[PromptRow]:
         """Every prompt of the kit, in agenda order, then keys the kit does not know."""
-        out: list[PromptRef] = []
+        out: list[PromptRow] = []
         known: set[str] = set()
         if self.kit:
             lang = self.content_language
@@ -204,16 +215,16 @@ class BoardState(MainPoints):
                     key = f"{phase.id}.{prompt.id}"
                     known.add(key)
                     out.append(
-                        {
-                            "key": key,
-                            "phase": self.kit.text(phase.title, lang),
-                            "text": self.kit.text(prompt.text, lang),
-                        }
+                        PromptRow(
+                            key=key,
+                            phase=self.kit.text(phase.title, lang),
+                            text=self.kit.text(prompt.text, lang),
+                        )
                     )
         extra = sorted(
             {k for (_s, k) in self.answers if _prompt_key(k) and not k.endswith(".views")} - known
         )
-        out += [{"key": k, "phase": "", "text": k} for k in extra]
+        out += [PromptRow(key=k, phase="", text=k) for k in extra]
         return out
 
     def questions(self) -> list[QuestionRow]:
@@ -222,12 +233,7 @@ class BoardState(MainPoints):
         for sid in self.sessions:
             answer = self.answers.get((sid, "questions"))
             if answer:
-                texts = display("questions", answer.value)  # a list of texts
-                out += [
-                    QuestionRow(g=self.alias(sid), text=t)
-                    for t in (texts if isinstance(texts, list) else [])
-                    if isinstance(t, str)
-                ]
+                out += [QuestionRow(g=self.alias(sid), text=t) for t in _texts(answer.value)]
         return out
 
     def themes(self) -> ThemesData:
@@ -238,7 +244,7 @@ class BoardState(MainPoints):
                 by_prompt.setdefault(base, []).append((self.alias(sid), answer.value))
         return analyse(by_prompt, self.content_language).as_dict()
 
-    def evaluation(self) -> list[EvaluationData]:
+    def evaluation(self) -> list[EvaluationRow]:
         values = [
             {
                 k: a.value
@@ -252,29 +258,28 @@ class BoardState(MainPoints):
     def snapshot(self, *, themes: bool = True) -> BoardSnapshot:
         """Everything the board shows (plain JSON data); ``themes=False`` leaves the theme
         overview empty (``"themes": None``)."""
-        event, kit = self.event, self.kit
-        return {
-            "event": {
-                "id": self.event_id,
-                "name": event.name if event else self.event_id,
-                "code": format_code(event.code) if event else "",
-                "kit_id": self.kit_id,
-            },
-            "kit_title": kit.text(kit.title, self.content_language) if kit else "",
-            "language": self.language,
-            "phases": [
-                {"id": p.id, "title": kit.text(p.title, self.content_language)} for p in kit.agenda
-            ]
+        event = self.event
+        kit, lang = self.kit, self.content_language
+        return BoardSnapshot(
+            event=EventInfo(
+                id=self.event_id,
+                name=event.name if event else self.event_id,
+                code=format_code(event.code) if event else "",
+                kit_id=self.kit_id,
+            ),
+            kit_title=kit.text(kit.title, lang) if kit else "",
+            language=self.language,
+            phases=[PhaseRow(id=p.id, title=kit.text(p.title, lang)) for p in kit.agenda]
             if kit
             else [],
-            "groups": [self._group_rows[sid] for sid in self.sessions if sid in self._group_rows],
-            "prompts": self.prompts(),
-            "rows": [self._row(a) for a in self.answers.values()],
-            "questions": self.questions(),
-            "themes": self.themes() if themes else None,
-            "evaluation": self.evaluation(),
-            "picks": self.picks_data(),
-        }
+            groups=[self._group_rows[sid] for sid in self.sessions if sid in self._group_rows],
+            prompts=self.prompts(),
+            rows=[self._row(a) for a in self.answers.values()],
+            questions=self.questions(),
+            themes=self.themes() if themes else None,
+            evaluation=self.evaluation(),
+            picks=self.picks_data(),
+        )
 
     def pick_answer(self, alias: object, key: object, item: object = None) -> Pick | None:
         """Add the current text of a group's answer (or one item of a list answer) to the
