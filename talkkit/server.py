@@ -46,7 +46,7 @@ import jinja2
 import jinja2.bccache
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 from jupyter_events import EventLogger
-from jupyter_server.base.handlers import FileFindHandler
+from jupyter_server.base.handlers import FileFindHandler, JupyterHandler
 from jupyter_server.services.kernels.kernelmanager import (
     AsyncMappingKernelManager,
     ServerKernelManager,
@@ -649,6 +649,20 @@ def _jupyter_server_extension_points() -> list[dict[str, str]]:
     return [{"module": "talkkit.server"}]
 
 
+class ServerGalleryHandler(GalleryHandler, JupyterHandler):
+    """The gallery inside a Jupyter server: behind the server's login, like Voilà's pages.
+
+    Binder opens the launch address with the server's token in the query (``?token=``); an
+    authenticated handler turns it into the login cookie that the kit pages linked from the
+    gallery need (a plain handler left the token unused: a kit opened from the gallery showed
+    the server's login page).
+    """
+
+    @web.authenticated
+    def get(self) -> None:
+        super().get()
+
+
 def _load_jupyter_server_extension(serverapp: Any) -> None:
     """Add the gallery at ``<base>/talkkit/`` linking to Voilà's server-extension pages."""
     use_talkkit_template()
@@ -664,7 +678,7 @@ def _load_jupyter_server_extension(serverapp: Any) -> None:
         [
             (
                 rf"{base}/talkkit/?",
-                GalleryHandler,
+                ServerGalleryHandler,
                 {
                     "root": kits,
                     "render_prefix": f"{base}/voila/render/{prefix}/",
