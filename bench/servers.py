@@ -43,9 +43,9 @@ BASELINE_NOTEBOOK = "bench-baseline/trivial.ipynb"
 
 
 def is_kernel(cmdline: list[str]) -> bool:
-    """A Jupyter kernel's command line (``talkkit serve`` starts ``python -m talkkit.kernel``)."""
+    """A Jupyter kernel's command line (``talkkit serve`` starts ``python -m talkkit.page.kernel``)."""
     cmd = " ".join(cmdline)
-    return "ipykernel_launcher" in cmd or "talkkit.kernel" in cmd
+    return "ipykernel_launcher" in cmd or "talkkit.page.kernel" in cmd
 
 
 def free_port() -> int:

@@ -106,7 +106,7 @@ def on_binder(env: Mapping[str, str] | None = None) -> bool:
 def start_environment(env: Mapping[str, str] | None = None) -> dict[str, str]:
     """What ``binder/start`` exports before it starts the server: the talkkit Voilà template on
     ``JUPYTER_PATH``, a data folder for the store (gone with the server), and the hosting."""
-    from talkkit.server import TEMPLATE_ROOT
+    from talkkit.page.app import TEMPLATE_ROOT
 
     env = os.environ if env is None else env
     parts = [p for p in env.get("JUPYTER_PATH", "").split(os.pathsep) if p]

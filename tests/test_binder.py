@@ -17,8 +17,8 @@ import pytest
 from conftest import free_port
 from helpers import ROOT
 
-from talkkit.binder_config import main as write_config
-from talkkit.server import TEMPLATE_ROOT
+from talkkit.page.app import TEMPLATE_ROOT
+from talkkit.page.extension import main as write_config
 
 
 def get(url: str) -> tuple[int, str]:
@@ -90,7 +90,7 @@ def test_binder_server_waits_for_late_cell_output(tmp_path) -> None:
     from traitlets.config.loader import JSONFileConfigLoader
     from voila.execute import VoilaExecutor
 
-    from talkkit.server import RENDER_OUTPUT_TIMEOUT
+    from talkkit.page.app import RENDER_OUTPUT_TIMEOUT
 
     write_config([str(tmp_path)])
     folder = tmp_path / "jupyter_server_config.d"

@@ -143,7 +143,7 @@ def test_show_board_reads_the_address_after_a_preheated_kernel_gets_it(
 ) -> None:
     """With preheated kernels the address (``?lang=sv&present=1``) arrives only after
     ``wait_for_request()``: does the board wait for it?"""
-    from talkkit import preheat
+    from talkkit.page import preheat
     from widgets.board import show_board
 
     store, _event, secret, _session = seeded

@@ -31,9 +31,9 @@ def test_kill_9_of_the_server_loses_at_most_the_last_two_seconds(tmp_path, page)
         session = re.search(r"session=([\w-]+)", pg.url).group(1)
         # The last words, typed just before the crash, may be lost: that is the promise.
         pg.locator("#tk-learning-recognise").fill("skrevet lige før nedbruddet")
-        # The page's kernel is the kit kernel (no debugger, no history: talkkit/kernel.py).
+        # The page's kernel is the kit kernel (no debugger, no history: talkkit/page/kernel.py).
         commands = [p.cmdline() for p in psutil.Process(server.process.pid).children(True)]
-        assert any("talkkit.kernel" in c for c in commands), commands
+        assert any("talkkit.page.kernel" in c for c in commands), commands
         assert not any("ipykernel_launcher" in c for c in commands), commands
     finally:
         crash_server(server)

@@ -12,7 +12,7 @@ from ipywidgets.widgets.widget import _instances
 
 from talkkit import events
 from talkkit.kit import load_kit
-from talkkit.request import parse_request
+from talkkit.page.request import parse_request
 from talkkit.store import open_store
 from widgets.app import KitApp
 from widgets.join import join_step

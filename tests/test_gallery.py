@@ -6,8 +6,8 @@ import shutil
 
 from helpers import ROOT, copy_kit, edit_yaml
 
-from talkkit.gallery import render_gallery
 from talkkit.i18n import catalogue_ids
+from talkkit.page.gallery import render_gallery
 
 
 def test_lists_every_kit_with_its_card():

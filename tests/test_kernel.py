@@ -1,18 +1,19 @@
-"""The kit page kernel (``python -m talkkit.kernel``): ipykernel without debugger and history."""
+"""The kit page kernel (``python -m talkkit.page.kernel``): ipykernel without debugger and history."""
 
 from __future__ import annotations
 
 import pytest
 from jupyter_client.manager import KernelManager
 
-from talkkit.server import KitKernelSpecManager, serve_config
+from talkkit.page.app import serve_config
+from talkkit.page.kernels import KitKernelSpecManager
 
 
 def test_serve_config_uses_the_kit_kernel() -> None:
     config = serve_config()
     assert config.VoilaConfiguration.kernel_spec_manager_class.endswith("KitKernelSpecManager")
     spec = KitKernelSpecManager().get_kernel_spec("python3")
-    assert spec.argv[1:3] == ["-m", "talkkit.kernel"]
+    assert spec.argv[1:3] == ["-m", "talkkit.page.kernel"]
     assert "{connection_file}" in spec.argv
     assert "--HistoryManager.enabled=False" in spec.argv
 
@@ -45,7 +46,7 @@ def run(kc, code: str) -> str:
 
 def test_kit_kernel_runs_code_without_debugger_or_history(kit_kernel) -> None:
     km, kc = kit_kernel
-    assert "talkkit.kernel" in km.provisioner.process.args
+    assert "talkkit.page.kernel" in km.provisioner.process.args
     assert run(kc, "print(6 * 7)") == "42"
     loaded = "import sys; print('pydevd' in sys.modules, sys.modules.get('debugpy'))"
     assert run(kc, loaded) == "False None"

@@ -13,7 +13,8 @@ from contextlib import contextmanager
 import pytest
 from websockets.sync.server import serve
 
-from talkkit import preheat
+from talkkit.page import preheat
+from talkkit.upstream.preheat_protocol import query_url
 from tests.helpers import ROOT
 
 KERNEL_ID = "4f1c2a9e-0000-4000-8000-000000000001"
@@ -52,9 +53,9 @@ def preheat_env(port: int) -> dict[str, str]:
 
 def test_query_url_is_voilas() -> None:
     env = preheat_env(9999) | {"VOILA_WS_BASE_URL": "/base/"}
-    assert preheat.query_url(env) == f"ws://127.0.0.1:9999/base/voila/query/{KERNEL_ID}"
+    assert query_url(env) == f"ws://127.0.0.1:9999/base/voila/query/{KERNEL_ID}"
     del env["VOILA_WS_BASE_URL"]
-    assert preheat.query_url(env) == f"ws://127.0.0.1:9999/voila/query/{KERNEL_ID}"
+    assert query_url(env) == f"ws://127.0.0.1:9999/voila/query/{KERNEL_ID}"
 
 
 def test_the_request_arrives_in_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.browser
 def kernels(server) -> list[psutil.Process]:
     found = []
     for proc in psutil.Process(server.process.pid).children(recursive=True):
-        if "talkkit.kernel" in proc.cmdline():
+        if "talkkit.page.kernel" in proc.cmdline():
             found.append(proc)
     return found
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from talkkit.request import parse_request
+from talkkit.page.request import parse_request
 
 URL = "http://127.0.0.1:8866/voila/render/tidlig-opsporing/kit.ipynb"
 
@@ -41,7 +41,7 @@ def test_no_address_at_all():
 
 def test_preheated_kernel_reads_the_path_from_script_name(monkeypatch):
     """With preheated kernels Voilà sends only SCRIPT_NAME: are media addresses still right?"""
-    from talkkit.request import from_environment
+    from talkkit.page.request import from_environment
 
     monkeypatch.delenv("VOILA_REQUEST_URL", raising=False)
     monkeypatch.setenv("SCRIPT_NAME", "/voila/render/tidlig-opsporing/kit.ipynb")
@@ -53,7 +53,7 @@ def test_preheated_kernel_reads_the_path_from_script_name(monkeypatch):
 
 def test_session_cookies_are_read_per_kit_and_checked():
     """Only well-formed ``talkkit_session_<kit>`` cookies count; other cookies are ignored."""
-    from talkkit.request import parse_cookies
+    from talkkit.page.request import parse_cookies
 
     header = (
         "_xsrf=2|abc|def; talkkit_session_tidlig-opsporing=lCqC14lEuBeXtJydFLiDIw; "

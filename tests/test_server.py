@@ -139,11 +139,12 @@ def test_abandoned_kernels_are_culled(tmp_path):
 
 def test_page_templates_are_compiled_once_for_all_renders() -> None:
     """Voilà makes a new Jinja environment per rendered page; the second one must not parse
-    and compile the page templates again (see ``talkkit.server.MemoryBytecodeCache``)."""
+    and compile the page templates again (see ``talkkit.upstream.template_cache``)."""
     from voila.exporter import VoilaExporter
     from voila.paths import collect_template_paths
 
-    from talkkit.server import MemoryBytecodeCache, cache_compiled_templates, use_talkkit_template
+    from talkkit.page.app import use_talkkit_template
+    from talkkit.upstream.template_cache import MemoryBytecodeCache, cache_compiled_templates
 
     use_talkkit_template()
     cache_compiled_templates()
@@ -164,9 +165,11 @@ def test_page_templates_are_compiled_once_for_all_renders() -> None:
 
 def test_kernel_managers_share_one_event_logger() -> None:
     """Registering jupyter_server's event schemas once, not once per kernel."""
-    from talkkit.server import BoundedKernelManager, KitKernelManager
+    from talkkit.page.kernels import BoundedKernelManager
+    from talkkit.upstream.event_logger import KitKernelManager
 
-    assert BoundedKernelManager().kernel_manager_class == "talkkit.server.KitKernelManager"
+    manager_class = "talkkit.upstream.event_logger.KitKernelManager"
+    assert BoundedKernelManager().kernel_manager_class == manager_class
     first, second = KitKernelManager(), KitKernelManager()
     assert first.event_logger is second.event_logger
 
@@ -179,7 +182,7 @@ def test_late_cell_output_is_waited_for() -> None:
     import nbformat
     from voila.execute import VoilaExecutor
 
-    from talkkit.server import RENDER_OUTPUT_TIMEOUT, serve_config
+    from talkkit.page.app import RENDER_OUTPUT_TIMEOUT, serve_config
 
     nb = nbformat.v4.new_notebook()
     default = nbclient.NotebookClient(nb).iopub_timeout
@@ -280,7 +283,8 @@ def test_files_compressed_at_start_are_served_without_compressing_again(
     from tornado.testing import bind_unused_port
     from tornado.web import Application
 
-    from talkkit import server as srv
+    from talkkit.page import static
+    from talkkit.upstream.static_handlers import VersionedStaticHandler
 
     real = tmp_path / "real" / "static"
     real.mkdir(parents=True)
@@ -290,13 +294,13 @@ def test_files_compressed_at_start_are_served_without_compressing_again(
     (real / "poster.png").write_bytes(b"\x89PNG" + bytes(2000))  # not text: never gzipped
     link = tmp_path / "served"
     link.symlink_to(tmp_path / "real")
-    assert srv.precompress([str(link)]) == 1
+    assert static.precompress([str(link)]) == 1
 
     compress, calls = gzip.compress, []
     monkeypatch.setattr(gzip, "compress", lambda *a, **k: calls.append(1) or compress(*a, **k))
 
     async def fetch() -> tuple[str | None, bytes]:
-        app = Application([(r"/s/(.*)", srv.VersionedStaticHandler, {"paths": [str(link)]})])
+        app = Application([(r"/s/(.*)", VersionedStaticHandler, {"paths": [str(link)]})])
         sock, port = bind_unused_port()
         server = HTTPServer(app)
         server.add_sockets([sock])

@@ -20,7 +20,7 @@ import pytest
 from ipywidgets.widgets.widget import _instances
 
 from talkkit.kit import load_kit
-from talkkit.request import parse_request
+from talkkit.page.request import parse_request
 from talkkit.store import open_store
 from widgets._base import SafeTemplate, _shared_layout
 from widgets.app import KitApp
@@ -425,7 +425,7 @@ def test_show_kit_waits_for_the_request_in_a_preheated_kernel(
     monkeypatch: pytest.MonkeyPatch, store_url: str
 ) -> None:
     """With Voilà's preheated kernels the address is known only after wait_for_request()."""
-    from talkkit import preheat
+    from talkkit.page import preheat
     from widgets import show_kit
 
     monkeypatch.delenv("VOILA_REQUEST_URL", raising=False)

@@ -10,9 +10,11 @@ any widget. :class:`SafeTemplate` closes all of that:
 * only ``event`` messages for the component's own ``vue_*`` handlers are dispatched;
 * a handler that raises is logged, never propagated into the kernel's message loop.
 
-A view's comm opens once its whole ``__init__`` has run (:class:`_OpenWhenBuilt`): the page
-gets one ``comm_open`` carrying the view's built state, not an open followed by one ``update``
-per trait the ``__init__`` sets or links after ``super().__init__()``.
+Overriding ipyvue's ``_handle_event`` relies on how ipyvue registers it: checked for every view
+in :mod:`talkkit.upstream.ipyvue_events`. A view's comm opens once its whole ``__init__`` has
+run (:mod:`talkkit.upstream.widget_open`): the page gets one ``comm_open`` carrying the view's
+built state, not an open followed by one ``update`` per trait the ``__init__`` sets or links
+after ``super().__init__()``.
 
 Handlers receive untrusted JSON: check types with the helpers below before using a value.
 """
@@ -30,6 +32,8 @@ from ipywidgets import Layout
 from traitlets import Bool, Dict
 
 from talkkit.answers import MAX_ITEMS, MAX_NAME_CHARS, MAX_TAKEAWAY_FIELD_CHARS, MAX_TEXT_CHARS
+from talkkit.upstream.ipyvue_events import route_events
+from talkkit.upstream.widget_open import DeferredOpen, OpenWhenBuilt
 from widgets.compiled import component_template
 
 __all__ = ["AnswerView", "SafeTemplate", "as_int", "as_str"]
@@ -43,23 +47,7 @@ def _shared_layout() -> Layout:
     return Layout()
 
 
-class _OpenWhenBuilt(type(v.VuetifyTemplate)):  # type: ignore[misc]
-    """Opens a view's comm after its ``__init__`` (and its subclasses') has returned.
-
-    ipywidgets opens the comm at the end of ``Widget.__init__``, so every trait a view sets or
-    links afterwards went to the kernel's iopub as a message of its own: 12 ``update`` messages
-    per kit page, each one more message for the server to route when 30 groups open the kit at
-    once (``bench/README.md``).
-    """
-
-    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
-        view = super().__call__(*args, **kwargs)
-        view._built = True
-        view.open()
-        return view
-
-
-class SafeTemplate(v.VuetifyTemplate, metaclass=_OpenWhenBuilt):
+class SafeTemplate(DeferredOpen, v.VuetifyTemplate, metaclass=OpenWhenBuilt):
     """A ``VuetifyTemplate`` that accepts only its own events and no trait updates."""
 
     #: Synced traits the browser may set (none by default).
@@ -72,13 +60,7 @@ class SafeTemplate(v.VuetifyTemplate, metaclass=_OpenWhenBuilt):
         if self.vue_file is not None:
             kwargs.setdefault("template", component_template(self.vue_file))
         super().__init__(**kwargs)
-
-    #: Set once the whole ``__init__`` has run (see :class:`_OpenWhenBuilt`).
-    _built = False
-
-    def open(self) -> None:
-        if self._built:
-            super().open()
+        route_events(self, self._handle_event)
 
     @classmethod
     def prepare(cls) -> None:

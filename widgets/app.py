@@ -15,11 +15,11 @@ from typing import Any
 
 from IPython.display import display
 
-from talkkit import preheat
 from talkkit.i18n import normalise_language
 from talkkit.i18n import preload as preload_catalogues
 from talkkit.kit import Kit, load_kit
-from talkkit.request import RequestContext, from_environment
+from talkkit.page import preheat
+from talkkit.page.request import RequestContext, from_environment
 from talkkit.store import Session, Store, load_backend, open_store
 from widgets._i18n import DOMAIN as I18N_DOMAIN
 from widgets.agenda import AgendaModel

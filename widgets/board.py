@@ -25,9 +25,10 @@ from urllib.parse import parse_qs
 from IPython.display import display
 from traitlets import Bool, Dict, Unicode
 
-from talkkit import events, preheat
+from talkkit import events
 from talkkit.i18n import LANGUAGE_NAMES, LANGUAGES, normalise_language, translator
-from talkkit.request import from_environment
+from talkkit.page import preheat
+from talkkit.page.request import from_environment
 from talkkit.store import Store, StoreError, open_store
 from widgets._base import SafeTemplate, as_int, as_str
 from widgets.theme import apply_theme, set_dark

@@ -59,7 +59,7 @@ def run_link(args: argparse.Namespace) -> int:
 
 
 def run_config(args: argparse.Namespace) -> int:
-    from talkkit.binder_config import main
+    from talkkit.page.extension import main
 
     return main([args.target] if args.target else [])
 

@@ -44,7 +44,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from talkkit.server import serve  # imported here: Voilà is heavy and only serve needs it
+    from talkkit.page.app import serve  # imported here: Voilà is heavy and only serve needs it
 
     root = (args.kits_dir or kits_dir()).resolve()
     notebooks = []

@@ -1,9 +1,9 @@
 """The kernel a group's kit page runs in, under ``talkkit serve``: ipykernel, minus what a
 group's page never uses.
 
-``talkkit serve`` (see :class:`talkkit.server.KitKernelSpecManager`) starts Python kernels as
-``python -m talkkit.kernel`` instead of ``python -m ipykernel_launcher``. The kernel is the same
-ipykernel, with two things switched off:
+``talkkit serve`` (see :class:`talkkit.page.kernels.KitKernelSpecManager`) starts Python
+kernels as ``python -m talkkit.page.kernel`` instead of ``python -m ipykernel_launcher``. The
+kernel is the same ipykernel, with two things switched off:
 
 - **the debugger** (debugpy): ipykernel loads it into every kernel so that JupyterLab can debug,
   which costs about 10 MB per kernel (measured with ``talkkit bench``, ``bench/README.md``)

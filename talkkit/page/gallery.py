@@ -1,4 +1,5 @@
-"""The landing page: a gallery of kit cards, rendered on the server as static HTML.
+"""The landing page: a gallery of kit cards, rendered on the server as static HTML, and the
+handler that serves it (standalone at ``/``, as a server extension at ``<base>/talkkit/``).
 
 It is not a notebook: opening the gallery starts no kernel, so 30 groups arriving at once cost
 nothing until each opens its kit. Everything shown is HTML-escaped by Jinja's autoescape; the
@@ -16,12 +17,14 @@ from pathlib import Path
 from urllib.parse import quote
 
 import jinja2
+from tornado import web
 
 from talkkit.check import Problem, check_kit
 from talkkit.i18n import LANGUAGE_NAMES, normalise_language, translator
 from talkkit.kit import NOTEBOOK_FILE, Kit, KitLoadError, find_kits, load_kit, localize
+from talkkit.page.policy import SECURITY_HEADERS
 
-__all__ = ["GalleryEntry", "gallery_entries", "render_gallery"]
+__all__ = ["GalleryEntry", "GalleryHandler", "gallery_entries", "render_gallery"]
 
 
 @dataclass
@@ -142,3 +145,28 @@ def render_gallery(
         languages=[(code, LANGUAGE_NAMES.get(code, code)) for code in languages],
         ui_languages=list(LANGUAGE_NAMES.items()),
     )
+
+
+class GalleryHandler(web.RequestHandler):
+    """Serves the gallery page (static HTML, no kernel)."""
+
+    def initialize(self, root: Path, render_prefix: str, files_prefix: str) -> None:
+        self.root = root
+        self.render_prefix = render_prefix
+        self.files_prefix = files_prefix
+
+    def set_default_headers(self) -> None:
+        for name, value in SECURITY_HEADERS.items():
+            self.set_header(name, value)
+        self.set_header("Cache-Control", "no-cache")
+
+    def get(self) -> None:
+        language = self.get_query_argument("lang", "da")
+        html = render_gallery(
+            self.root,
+            language=language,
+            render_prefix=self.render_prefix,
+            files_prefix=self.files_prefix,
+        )
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.finish(html)

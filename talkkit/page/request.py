@@ -1,9 +1,10 @@
 """What a kit page's kernel knows about the request that opened it.
 
 Voilà hands a kernel the page's address in its environment (``VOILA_REQUEST_URL`` and
-``QUERY_STRING``; with preheated kernels only after ``voila.utils.wait_for_request()``). The
-address is typed or clicked by anyone, so every value is parsed defensively: an unknown language
-falls back, flags accept only a few spellings, codes and ids must match a strict pattern.
+``QUERY_STRING``; with preheated kernels only after
+:func:`talkkit.page.preheat.wait_for_request`). The address is typed or clicked by anyone, so
+every value is parsed defensively: an unknown language falls back, flags accept only a few
+spellings, codes and ids must match a strict pattern.
 """
 
 from __future__ import annotations
@@ -91,7 +92,7 @@ def from_environment() -> RequestContext:
     """The request of this kernel's page, from Voilà's environment variables.
 
     A kernel started for the page gets ``VOILA_REQUEST_URL``; a preheated kernel (after
-    ``voila.utils.wait_for_request()``) gets only the page's path as ``SCRIPT_NAME``.
+    :func:`talkkit.page.preheat.wait_for_request`) gets only the page's path as ``SCRIPT_NAME``.
     """
     url = os.environ.get("VOILA_REQUEST_URL") or os.environ.get("SCRIPT_NAME")
     return parse_request(url, os.environ.get("QUERY_STRING"), os.environ.get("HTTP_COOKIE"))

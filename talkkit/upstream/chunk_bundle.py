@@ -1,5 +1,11 @@
 """Voilà's JavaScript chunks in one file: one request instead of about a hundred.
 
+Targets voila 0.5.13 (pinned; its webpack 5 build ``voila.js`` and its ``<id>.voila.js``
+chunks) and the front-end extensions' webpack builds (``remoteEntry.<hash>.js`` mapping chunk
+ids to ``<id>.<hash>.js``) of jupyterlab_widgets 3.0.x, ipyvue 3.1.x and ipyvuetify 3.1.x, in the
+versions recorded in ``voila_chunks.json`` (each checked at server start, see below).
+
+Upstream behaviour worked around (no upstream issue filed; measured with ``talkkit bench``):
 Voilà's page script (``voila.js``, a webpack 5 build) loads its code as some seventy small
 chunks (``<id>.voila.js``), in waves: the first wave is asked for only once ``voila.js`` has
 run, the next once those have run. The front-end extensions (ipywidgets' manager, ipyvue,
@@ -17,8 +23,13 @@ applies to it alone, as it does when it is a file. The chunk files are untouched
 served: a chunk missing from the bundle is loaded the usual way, so a stale list costs
 requests, never a broken page.
 
+No documented hook: Voilà has no setting for how its chunks load; what is relied on is
+webpack's chunk array, the chunk file names and the ``remoteEntry`` maps. The template loads
+the bundle (``page_config["talkkitChunks"]``, set through the documented ``page_config_hook``).
+
 The list (``voila_chunks.json``) is what a kit page and the trivial Voilà page fetch, recorded
-in chromium; ``python -m talkkit.chunks`` records it again, and ``tests/test_chunk_bundle.py``
+in chromium; ``python -m bench.record_chunks`` (a developer's tool beside the benchmark)
+records it again, and ``tests/test_chunk_bundle.py``
 fails when a page fetches a chunk that is in neither part of it:
 
 - Voilà's chunks, by id, for the pinned Voilà version. With another Voilà version than the
@@ -46,6 +57,8 @@ from pathlib import Path
 
 from voila import __version__ as voila_version
 
+from talkkit.upstream._target import Target
+
 __all__ = [
     "CHUNK_LIST",
     "ChunkBundle",
@@ -57,6 +70,13 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+TARGET = Target(
+    patch="chunk_bundle",
+    distribution="voila",
+    tested=("0.5.13",),
+    issue="none filed: ~100 chunk requests per cold page, in waves",
+)
 
 #: The chunks a page fetches, recorded for one Voilà version and the extensions' versions.
 CHUNK_LIST = Path(__file__).with_name("voila_chunks.json")
@@ -111,7 +131,7 @@ def _voila_ids(data: dict | None) -> list[str] | None:
     if data.get("voila") != voila_version:
         log.warning(
             "talkkit: the Voilà chunk list is for Voilà %s, this is %s; pages load the chunks "
-            "one by one (record the list again: python -m talkkit.chunks)",
+            "one by one (record the list again: python -m bench.record_chunks)",
             data.get("voila"),
             voila_version,
         )
@@ -166,7 +186,7 @@ def _checked_extension_chunks(
         if meta.get("version") != entry["version"]:
             log.warning(
                 "talkkit: the chunk list is for %s %s, this is %s; its chunks load one by one "
-                "(record the list again: python -m talkkit.chunks)",
+                "(record the list again: python -m bench.record_chunks)",
                 package,
                 entry["version"],
                 meta.get("version"),
@@ -269,59 +289,3 @@ def record_extensions(urls: Iterable[str], labextension_paths: Sequence[str]) ->
             chunks = sorted(files[package], key=lambda name: int(name.split(".", 1)[0]))
             listed[package] = {"version": located[1].get("version"), "chunks": chunks}
     return listed
-
-
-def _record_main() -> None:  # pragma: no cover - a developer's tool, run by hand
-    """Serve the demo kit and the trivial page, open each in chromium, write the list."""
-    import asyncio
-    import shutil
-    import tempfile
-
-    from playwright.async_api import async_playwright
-    from voila.utils import get_voila_labextensions_path
-
-    from bench import browser
-    from bench.config import BenchConfig
-    from bench.servers import BASELINE_NOTEBOOK, prepare_kits, start_kit_server
-
-    kit = BenchConfig().kit
-    work = Path(tempfile.mkdtemp(prefix="talkkit-chunks-"))
-    os.environ["TALKKIT_NO_CHUNK_BUNDLE"] = "1"  # record what the pages ask for on their own
-    try:
-        kits = prepare_kits(work, kit)
-        server = start_kit_server(kits, work / "data", work / "server.log", [])
-        try:
-            urls: list[str] = []
-
-            async def visit() -> None:
-                async with async_playwright() as p:
-                    b = await browser.launch(p)
-                    for notebook in (kit, BASELINE_NOTEBOOK):
-                        context = await browser.new_context(b)
-                        page = await context.new_page()
-                        page.on("request", lambda r: urls.append(r.url))
-                        await page.goto(f"{server.url}voila/render/{notebook}")
-                        await (
-                            page.locator(browser.FIELD)
-                            .filter(visible=True)
-                            .first.wait_for(timeout=60_000)
-                        )
-                        await page.wait_for_timeout(3000)  # the chunks a page loads later
-                        await context.close()
-                    await b.close()
-
-            asyncio.run(visit())
-        finally:
-            server.stop()
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    ids = record(urls)
-    extensions = record_extensions(urls, get_voila_labextensions_path())
-    listed = {"voila": voila_version, "chunks": ids, "labextensions": extensions}
-    CHUNK_LIST.write_text(json.dumps(listed, indent=1) + "\n", encoding="utf-8")
-    count = sum(len(e["chunks"]) for e in extensions.values())
-    print(f"{CHUNK_LIST}: {len(ids)} chunks of Voilà {voila_version}, {count} of extensions")
-
-
-if __name__ == "__main__":  # pragma: no cover
-    _record_main()

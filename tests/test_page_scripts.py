@@ -1,0 +1,153 @@
+"""The talkkit template's scripts (``templates/talkkit/static/*.js``) on their own, in chromium,
+against a stand-in for Voilà's app and widget manager: what each one changes, and that a
+manager without the internals a script needs is left alone with one console line.
+
+The same scripts on real kit pages: ``test_widget_race.py`` (``late-models.js``) and
+``test_page_unload.py`` (``page-unload.js``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from talkkit.upstream._scripts import TEMPLATE_STATIC
+from talkkit.upstream.page_unload import SCRIPTS as UNLOAD_SCRIPTS
+from talkkit.upstream.widget_manager import SCRIPTS as MANAGER_SCRIPTS
+
+pytestmark = pytest.mark.browser
+
+#: The template's order: the manager hook, then the patches.
+ORDER = ["widget-manager.js", "page-unload.js", "late-models.js"]
+
+#: A widget manager with what the scripts read, as @jupyter-widgets/base 6 has it.
+FAKE_MANAGER = """(without) => {
+  const signal = () => {
+    const slots = [];
+    return { connect: (f) => slots.push(f), emit: () => slots.forEach((f) => f()) };
+  };
+  const restored = signal();
+  const manager = {
+    _models: {}, _restoredStatus: true, kernel: { isDisposed: false },
+    _restored: restored, restored,
+    get_model(id) {
+      const m = this._models[id];
+      return m === undefined ? Promise.reject(new Error('model not found')) : m;
+    },
+    register_model(id, promise) { this._models[id] = promise; },
+  };
+  for (const name of without) delete manager[name];
+  window.__manager = manager;
+  window.jupyterapp = { widgetManagerPromise: { promise: Promise.resolve(manager) } };
+  return true;
+}"""
+
+
+#: Resolves once the scripts' callbacks for the manager have run (they were registered first).
+SETTLED = "async () => { await window.jupyterapp.widgetManagerPromise.promise; }"
+
+
+def load(pg: Any) -> list[str]:
+    """Open a blank page with the template's scripts; the console lines it writes."""
+    lines: list[str] = []
+    pg.on("console", lambda m: lines.append(f"{m.type}: {m.text}"))
+    pg.set_content("<!doctype html><title>scripts</title>")
+    for name in ORDER:
+        pg.add_script_tag(content=(TEMPLATE_STATIC / name).read_text(encoding="utf-8"))
+    return lines
+
+
+def test_the_template_loads_every_script_of_both_patches() -> None:
+    from talkkit.page.app import TEMPLATE_ROOT
+
+    template = (TEMPLATE_ROOT / "voila" / "templates" / "talkkit" / "index.html.j2").read_text()
+    included = [line.split('"')[1] for line in template.splitlines() if "include_js(" in line]
+    assert included == [f"static/{name}" for name in ORDER]
+    assert set(MANAGER_SCRIPTS) | set(UNLOAD_SCRIPTS) == set(ORDER)
+
+
+def test_late_models_waits_for_a_model_registered_after_the_lookup(page) -> None:
+    pg, log = page
+    lines = load(pg)
+    pg.evaluate(FAKE_MANAGER, [])
+    pg.wait_for_function("() => window.__manager.__talkkitLateModels === true")
+    value = pg.evaluate(
+        """async () => {
+          const m = window.__manager;
+          const late = m.get_model('late');
+          setTimeout(() => m.register_model('late', Promise.resolve('the model')), 300);
+          return await late;
+        }"""
+    )
+    assert value == "the model"
+    # just after a restore, restoredStatus reads false (outputs keep waiting, no error text)
+    assert pg.evaluate("() => window.__manager.restoredStatus") is False
+    pg.wait_for_function("() => window.__manager.restoredStatus === true")
+    assert [line for line in lines if "talkkit" in line] == []
+    assert log.console_errors == []
+
+
+def test_late_models_leaves_a_manager_without_its_internals_alone(page) -> None:
+    pg, log = page
+    lines = load(pg)
+    pg.evaluate(FAKE_MANAGER, ["_restored"])
+    pg.evaluate(SETTLED)
+    assert pg.evaluate("() => window.__manager.__talkkitLateModels") is None
+    failed = pg.evaluate(
+        "() => window.__manager.get_model('late').then(() => 'found', () => 'not')"
+    )
+    assert failed == "not"  # upstream's own get_model: no wait
+    warnings = [line for line in lines if "talkkit.upstream.widget_manager" in line]
+    assert len(warnings) == 1 and warnings[0].startswith("warning:") and "_restored" in warnings[0]
+    assert log.console_errors == []
+
+
+def test_page_unload_flushes_and_drops_sends_after_the_dispose(page) -> None:
+    pg, log = page
+    load(pg)
+    pg.evaluate(FAKE_MANAGER, [])
+    result = pg.evaluate(
+        """async () => {
+          await window.jupyterapp.widgetManagerPromise.promise;
+          const m = window.__manager;
+          const sent = [];
+          class Comm { send(data) { sent.push(data); return 'msg-id'; } }
+          const model = { comm: new Comm() };
+          const registered = Promise.resolve(model);
+          m.register_model('a', registered);
+          await registered;
+          await null;  // the script's then() on the same promise has run
+          let flushed = 0;
+          window.addEventListener('talkkit-flush', () => { flushed += 1; });
+          window.dispatchEvent(new Event('beforeunload'));
+          const before = model.comm.send('typed');
+          m.kernel.isDisposed = true;  // what Voilà's own beforeunload listener does
+          const after = model.comm.send('mounted late');
+          return { flushed, before, after, sent };
+        }"""
+    )
+    assert result == {"flushed": 1, "before": "msg-id", "after": "", "sent": ["typed"]}
+    assert log.console_errors == []
+
+
+def test_page_unload_without_register_model_says_so_once(page) -> None:
+    pg, log = page
+    lines = load(pg)
+    pg.evaluate(FAKE_MANAGER, ["register_model"])
+    pg.evaluate(SETTLED)
+    warnings = [line for line in lines if "talkkit.upstream.page_unload" in line]
+    assert len(warnings) == 1 and "register_model" in warnings[0]
+    # the late-models patch needs it too, and says so itself
+    assert any("talkkit.upstream.widget_manager" in line for line in lines)
+    assert log.console_errors == []
+
+
+def test_an_app_without_a_widget_manager_promise_is_reported(page) -> None:
+    pg, log = page
+    lines = load(pg)
+    pg.evaluate("() => { window.jupyterapp = { name: 'not Voilà' }; }")
+    assert pg.evaluate("() => window.jupyterapp.name") == "not Voilà"
+    warnings = [line for line in lines if "widgetManagerPromise" in line]
+    assert len(warnings) == 1 and warnings[0].startswith("warning:")
+    assert log.console_errors == []
