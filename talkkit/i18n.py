@@ -1,8 +1,11 @@
 """Interface languages: Danish, Swedish and English, from gettext message catalogues.
 
 Catalogues are ordinary gettext ``.po`` files under ``<package>/locale/<lang>/LC_MESSAGES/``,
-one *domain* per package (``talkkit`` for the core: exports, privacy and validation messages;
-``widgets`` for the kit interface). They are read with Babel (a well-kept gettext
+one *domain* per catalogue. This module knows only talkkit's own domains (``talkkit``: exports,
+privacy and validation messages; ``events``: the event report and ``talkkit event``;
+``gallery``: the gallery page); every other package registers its own folder with
+:func:`register_domain` when it is imported (``widgets`` does, for the kit interface, the
+board and the join form). They are read with Babel (a well-kept gettext
 implementation) straight from the ``.po`` files, so there is no compiled ``.mo`` file to forget
 to rebuild. English is the source language: a message missing from a catalogue falls back to
 its English msgid, never to an error.
@@ -23,10 +26,10 @@ DEFAULT_LANGUAGE = "da"
 #: The name of each language in itself (for language pickers).
 LANGUAGE_NAMES: dict[str, str] = {"da": "Dansk", "sv": "Svenska", "en": "English"}
 
-_LOCALE_DIRS: dict[str, Path] = {
-    "talkkit": Path(__file__).resolve().parent / "locale",
-    "widgets": Path(__file__).resolve().parent.parent / "widgets" / "locale",
-}
+#: talkkit's own catalogues, beside this module.
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+
+_LOCALE_DIRS: dict[str, Path] = {domain: LOCALE_DIR for domain in ("talkkit", "events", "gallery")}
 
 
 def normalise_language(value: object, default: str = DEFAULT_LANGUAGE) -> str:
@@ -41,15 +44,20 @@ def normalise_language(value: object, default: str = DEFAULT_LANGUAGE) -> str:
 
 
 def register_domain(domain: str, locale_dir: Path) -> None:
-    """Make another catalogue domain known (for packages outside ``talkkit``)."""
+    """Make a catalogue domain known: ``<locale_dir>/<lang>/LC_MESSAGES/<domain>.po`` (each
+    package outside ``talkkit`` registers its own when it is imported)."""
     _LOCALE_DIRS[domain] = Path(locale_dir)
     _catalogue.cache_clear()
 
 
 @functools.cache
 def _catalogue(domain: str, language: str) -> dict[str, str]:
-    # Domains without a registered folder (``gallery``, ...) live beside ``talkkit``'s.
-    base = _LOCALE_DIRS.get(domain, _LOCALE_DIRS["talkkit"])
+    base = _LOCALE_DIRS.get(domain)
+    if base is None:
+        raise LookupError(
+            f"no message catalogue domain {domain!r}: import the package that registers it "
+            "(talkkit.i18n.register_domain)"
+        )
     path = base / language / "LC_MESSAGES" / f"{domain}.po"
     if not path.exists():
         return {}

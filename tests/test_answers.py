@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from talkkit.answers import (
+from talkkit.contracts.answers import (
     MAX_ITEMS,
     MAX_TAKEAWAY_FIELD_CHARS,
     MAX_TEXT_CHARS,
@@ -17,7 +17,7 @@ from talkkit.answers import (
 )
 from talkkit.i18n import LANGUAGES
 from talkkit.store import SessionNotFound, StoreError, StoreUnavailable
-from talkkit.store.base import decode_value, encode_value
+from talkkit.store.values import decode_value, encode_value
 
 ANY_TEXT = st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=60)
 

@@ -8,7 +8,7 @@ import shutil
 import pytest
 from helpers import DEMO_KIT, copy_kit, edit_yaml
 
-from talkkit.check import check_kit
+from talkkit.authoring.check import check_kit
 from talkkit.cli import main
 
 

@@ -9,7 +9,7 @@ import papermill
 import pytest
 from helpers import ROOT
 
-from talkkit.check import REQUIRED_PARAMETERS, check_kit
+from talkkit.authoring.check import REQUIRED_PARAMETERS, check_kit
 from talkkit.kit import find_kits
 
 KITS = find_kits(ROOT / "kits")

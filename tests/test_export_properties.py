@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from talkkit.answers import MAX_TAKEAWAY_FIELD_CHARS
+from talkkit.contracts.answers import MAX_TAKEAWAY_FIELD_CHARS
 from talkkit.export import EXPORTERS, build_export_doc, to_csv, to_json, to_markdown
 from talkkit.export.text import csv_unguard, escape_markdown, utf8_safe
 from talkkit.kit import Kit, Phase, Prompt

@@ -9,14 +9,13 @@ import sys
 import pytest
 from helpers import DEMO_KIT, copy_kit, edit_yaml
 
-from talkkit import schema_build
-from talkkit.kit import KitLoadError, load_kit, localize
+from talkkit.kit import KitLoadError, load_kit, localize, schema_build
 
 
 def test_generated_validator_matches_the_schema():
-    """Is talkkit/_kit_validator.py regenerated after every schema change?"""
+    """Is talkkit/kit/validator.py regenerated after every schema change?"""
     assert schema_build.TARGET.read_text(encoding="utf-8") == schema_build.generate(), (
-        "run: python -m talkkit.schema_build"
+        "run: python -m talkkit.kit.schema_build"
     )
 
 

@@ -6,7 +6,13 @@ import itertools
 
 import pytest
 
-from talkkit.media import MediaError, duration_seconds, make_talk_media, parse_script, read_captions
+from talkkit.authoring.media import (
+    MediaError,
+    duration_seconds,
+    make_talk_media,
+    parse_script,
+    read_captions,
+)
 
 
 def test_parse_script_chapters_and_sentences():

@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from talkkit.check import check_kit
+from talkkit.authoring.check import check_kit
+from talkkit.authoring.new import NewKitError, available_templates, new_kit
 from talkkit.cli import main
 from talkkit.kit import read_raw
-from talkkit.new import NewKitError, available_templates, new_kit
 
 
 def test_templates_exist():

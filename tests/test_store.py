@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from talkkit.answers import AnswerError
+from talkkit.contracts.answers import AnswerError
 from talkkit.store import (
     SessionNotFound,
     StoreError,
@@ -194,7 +194,7 @@ def test_sessions_are_listed_and_remember_their_phase(store) -> None:
 def test_session_ids_are_random_and_never_look_like_an_option() -> None:
     """Are session ids unguessable, URL-safe and never starting with '-' (which a command
     line would take for an option)?"""
-    from talkkit.store.base import new_session_id
+    from talkkit.store.values import new_session_id
 
     ids = [new_session_id() for _ in range(3000)]
     assert len(set(ids)) == len(ids)

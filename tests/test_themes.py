@@ -7,7 +7,7 @@ import socket
 
 import pytest
 
-from talkkit import themes
+from talkkit.report import themes
 
 DA = [
     ("g1", "Vi skal have et bedre tværfagligt samarbejde om børnene."),

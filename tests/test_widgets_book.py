@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from talkkit.answers import MAX_ITEMS, MAX_TEXT_CHARS, AnswerError
+from talkkit.contracts.answers import MAX_ITEMS, MAX_TEXT_CHARS, AnswerError
 from talkkit.kit import load_kit
 from talkkit.privacy import privacy_warning
 from talkkit.store import StoreUnavailable, open_store

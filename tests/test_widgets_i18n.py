@@ -28,6 +28,11 @@ def test_the_extraction_finds_the_texts() -> None:
     ids = used_msgids()
     assert len(ids) > 80
     assert {"Saved", "Saving failed, retrying", "Speaking round"} <= ids
+    assert {
+        "Facilitator secret",
+        "Join code",
+        "Too many wrong codes. Try again in {n} seconds.",
+    } <= ids
 
 
 @pytest.mark.parametrize("language", ["da", "sv"])

@@ -31,7 +31,12 @@ import traitlets
 from ipywidgets import Layout
 from traitlets import Bool, Dict
 
-from talkkit.answers import MAX_ITEMS, MAX_NAME_CHARS, MAX_TAKEAWAY_FIELD_CHARS, MAX_TEXT_CHARS
+from talkkit.contracts.answers import (
+    MAX_ITEMS,
+    MAX_NAME_CHARS,
+    MAX_TAKEAWAY_FIELD_CHARS,
+    MAX_TEXT_CHARS,
+)
 from talkkit.upstream.ipyvue_events import route_events
 from talkkit.upstream.widget_open import DeferredOpen, OpenWhenBuilt
 from widgets.compiled import component_template

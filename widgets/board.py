@@ -26,14 +26,16 @@ from IPython.display import display
 from traitlets import Bool, Dict, Unicode
 
 from talkkit import events
-from talkkit.i18n import LANGUAGE_NAMES, LANGUAGES, normalise_language, translator
+from talkkit.i18n import LANGUAGE_NAMES, LANGUAGES, normalise_language
 from talkkit.page import preheat
 from talkkit.page.request import from_environment
+from talkkit.report import themes
 from talkkit.store import Store, StoreError, open_store
 from widgets._base import SafeTemplate, as_int, as_str
+from widgets._i18n import gettext
 from widgets.theme import apply_theme, set_dark
 
-__all__ = ["POLL_SECONDS", "BoardApp", "BoardView", "show_board"]
+__all__ = ["POLL_SECONDS", "BoardApp", "BoardView", "login_message", "show_board"]
 
 log = logging.getLogger("talkkit.board")
 
@@ -45,54 +47,64 @@ THEMES_SECONDS = 4.0
 
 def texts(language: str) -> dict[str, str]:
     """Every text the board shows, in ``language`` (the template holds no words)."""
-    tr = translator(language, "events")  # the "events" domain (not the widgets one)
+    _ = gettext(language)
     return {
-        "title": tr("Facilitator board"),
-        "login_intro": tr("Enter the facilitator secret of your event to see the groups' answers."),
-        "secret": tr("Facilitator secret"),
-        "login": tr("Open the board"),
-        "checking": tr("Checking…"),
-        "groups": tr("Groups"),
-        "answers": tr("Answers"),
-        "questions": tr("Questions"),
-        "themes": tr("Themes"),
-        "points": tr("Main points"),
-        "evaluation": tr("Evaluation"),
-        "group": tr("Group"),
-        "municipality": tr("Municipality"),
-        "phase": tr("Phase"),
-        "n_answers": tr("Answers"),
-        "not_started": tr("Not started"),
-        "no_groups": tr("No group has joined yet. Groups join with the code {code}."),
-        "join_code": tr("Join code"),
-        "prompt": tr("Prompt"),
-        "no_answer": tr("No answer yet"),
-        "views": tr("Other views"),
-        "pick": tr("Add to main points"),
-        "picked": tr("In the main points"),
-        "no_questions": tr("No questions yet."),
-        "words": tr("Recurring words"),
-        "phrases": tr("Recurring phrases"),
-        "similar": tr("Similar answers"),
-        "n_groups": tr("{n} groups"),
-        "no_themes": tr("Themes appear when several groups have answered."),
-        "add_point": tr("Write a main point"),
-        "add": tr("Add"),
-        "remove": tr("Remove"),
-        "up": tr("Move up"),
-        "down": tr("Move down"),
-        "no_points": tr("Pick main points from the answers and questions, or write your own."),
-        "present": tr("Present"),
-        "stop_present": tr("Back to the board"),
-        "present_title": tr("Main points"),
-        "average": tr("average"),
-        "n_ratings": tr("{n} answers"),
-        "comments": tr("Comments"),
-        "no_ratings": tr("No ratings yet."),
-        "live": tr("Updated live"),
-        "offline": tr("The answers cannot be reached just now; trying again."),
-        "language": tr("Language"),
+        "title": _("Facilitator board"),
+        "login_intro": _("Enter the facilitator secret of your event to see the groups' answers."),
+        "secret": _("Facilitator secret"),
+        "login": _("Open the board"),
+        "checking": _("Checking…"),
+        "groups": _("Groups"),
+        "answers": _("Answers"),
+        "questions": _("Questions"),
+        "themes": _("Themes"),
+        "points": _("Main points"),
+        "evaluation": _("Evaluation"),
+        "group": _("Group"),
+        "municipality": _("Municipality"),
+        "phase": _("Phase"),
+        "n_answers": _("Answers"),
+        "not_started": _("Not started"),
+        "no_groups": _("No group has joined yet. Groups join with the code {code}."),
+        "join_code": _("Join code"),
+        "prompt": _("Prompt"),
+        "no_answer": _("No answer yet"),
+        "views": _("Other views"),
+        "pick": _("Add to main points"),
+        "picked": _("In the main points"),
+        "no_questions": _("No questions yet."),
+        "words": _("Recurring words"),
+        "phrases": _("Recurring phrases"),
+        "similar": _("Similar answers"),
+        "n_groups": _("{n} groups"),
+        "no_themes": _("Themes appear when several groups have answered."),
+        "add_point": _("Write a main point"),
+        "add": _("Add"),
+        "remove": _("Remove"),
+        "up": _("Move up"),
+        "down": _("Move down"),
+        "no_points": _("Pick main points from the answers and questions, or write your own."),
+        "present": _("Present"),
+        "stop_present": _("Back to the board"),
+        "present_title": _("Main points"),
+        "average": _("average"),
+        "n_ratings": _("{n} answers"),
+        "comments": _("Comments"),
+        "no_ratings": _("No ratings yet."),
+        "live": _("Updated live"),
+        "offline": _("The answers cannot be reached just now; trying again."),
+        "language": _("Language"),
     }
+
+
+def login_message(result: events.LoginResult, language: str) -> str:
+    """Why the secret did not open the board, in words."""
+    _ = gettext(language)
+    if result.error == "wait":
+        return _("Too many wrong attempts. Try again in {n} seconds.", n=max(1, round(result.wait)))
+    if result.error == "store":
+        return _("The answers cannot be reached just now. Please try again.")
+    return _("That is not the facilitator secret of an event.")
 
 
 class BoardView(SafeTemplate):
@@ -198,7 +210,7 @@ class BoardApp:
         finally:
             view.busy = False
         if result.event is None:
-            view.error = result.message(self.language)
+            view.error = login_message(result, self.language)
             return False
         view.error = ""
         self.state = events.BoardState(store, result.event.id, language=self.language)
@@ -333,8 +345,6 @@ class BoardApp:
 def warm_up(language: str) -> None:
     """Load the theme overview's word lists and stemmers now, not on the facilitator's click
     (they hold no answer, only the language's stop words)."""
-    from talkkit import themes
-
     for lang in {language, "da", "sv"}:
         themes.stop_words(lang)
         themes.stem("børnene", lang)

@@ -4,7 +4,7 @@
 value (after a second without typing, on leaving a field, and at every phase change) with
 :meth:`AnswerBook.save`; the book
 
-1. refuses a key the kit does not ask for, and a value :func:`talkkit.answers.validate_answer`
+1. refuses a key the kit does not ask for, and a value :func:`talkkit.contracts.answers.validate_answer`
    refuses (too long, wrong type, too many items): the status says why, in the group's language,
    and the text stays in the browser's field;
 2. holds back text that looks like a personal identity number (:mod:`talkkit.privacy`) until the
@@ -29,7 +29,7 @@ from typing import Any
 
 from traitlets import Bool, Dict, HasTraits, Unicode
 
-from talkkit.answers import AnswerError, validate_answer
+from talkkit.contracts.answers import AnswerError, validate_answer
 from talkkit.kit import Kit
 from talkkit.privacy import find_personal_ids, privacy_warning
 from talkkit.store import Session, Store
@@ -64,7 +64,7 @@ def default_scheduler(delay: float, callback: Callable[[], None]) -> object:
 
 
 def answer_keys(kit: Kit, *, facilitator: bool = False) -> dict[str, str]:
-    """Every answer key this kit asks for, with its kind (see :mod:`talkkit.answers`)."""
+    """Every answer key this kit asks for, with its kind (see :mod:`talkkit.contracts.answers`)."""
     keys: dict[str, str] = {}
     for phase in kit.agenda:
         for prompt in phase.prompts:

@@ -20,30 +20,44 @@ import ipyvuetify as v
 from traitlets import Bool, Dict, Unicode
 
 from talkkit import events
-from talkkit.i18n import translator
 from talkkit.store import Session, Store
 from widgets._base import SafeTemplate, as_str
+from widgets._i18n import gettext
 
-__all__ = ["JoinView", "join_step"]
+__all__ = ["JoinView", "error_message", "join_step"]
 
 log = logging.getLogger("talkkit.widgets")
 
 
 def texts(language: str) -> dict[str, str]:
-    tr = translator(language, "events")  # the "events" domain (not the widgets one)
+    _ = gettext(language)
     return {
-        "title": tr("Join your seminar"),
-        "offer": tr("Taking part in a seminar? Join it with its code"),
-        "code": tr("Join code"),
-        "group": tr("Group name"),
-        "municipality": tr("Municipality"),
-        "join": tr("Join"),
-        "help": tr(
+        "title": _("Join your seminar"),
+        "offer": _("Taking part in a seminar? Join it with its code"),
+        "code": _("Join code"),
+        "group": _("Group name"),
+        "municipality": _("Municipality"),
+        "join": _("Join"),
+        "help": _(
             "The code is on the invitation, e.g. ABCD-EFGH-JKMN. Your group's answers are then "
             "shared with the seminar's facilitator."
         ),
-        "joined": tr("Joined:"),
+        "joined": _("Joined:"),
     }
+
+
+def error_message(error: events.JoinError, language: str) -> str:
+    """Why the group could not join, in words."""
+    _ = gettext(language)
+    if error.code == "wait":
+        return _("Too many wrong codes. Try again in {n} seconds.", n=max(1, round(error.wait)))
+    if error.code == "name":
+        return _("Please write your group's name (at most 200 characters).")
+    if error.code == "other_event":
+        return _("Your group's answers already belong to another event.")
+    if error.code == "store":
+        return _("Joining failed just now. Please try again.")
+    return _("This code does not match any event. Check it and try again.")
 
 
 class JoinView(SafeTemplate):
@@ -144,7 +158,7 @@ class JoinStep:
         finally:
             view.busy = False
         if isinstance(result, events.JoinError):
-            view.error = result.message(self.language)
+            view.error = error_message(result, self.language)
             return False
         joined = self._store().get_session(session.id) if session else None
         if joined is not None:

@@ -15,9 +15,9 @@ from pathlib import PurePosixPath
 
 from traitlets import Dict, List, Unicode
 
+from talkkit.authoring.media import MediaError, read_captions, read_chapters
 from talkkit.i18n import LANGUAGE_NAMES
 from talkkit.kit import Kit, Talk
-from talkkit.media import MediaError, read_captions, read_chapters
 from widgets._base import SafeTemplate
 from widgets._i18n import gettext
 

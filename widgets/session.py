@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from talkkit.kit import Kit
 from talkkit.store import Session, Store
-from talkkit.store.base import valid_session_id
+from talkkit.store.values import valid_session_id
 
 __all__ = ["find_session", "open_session"]
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from traitlets import Float, HasTraits, Int, List, Unicode, dlink
 
-from talkkit.answers import MAX_ITEMS
+from talkkit.contracts.answers import MAX_ITEMS
 from widgets._base import AnswerView, as_int
 from widgets._i18n import gettext
 from widgets.book import AnswerBook

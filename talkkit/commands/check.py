@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from talkkit.check import check_kit
+from talkkit.authoring.check import check_kit
 from talkkit.kit import KIT_FILE, find_kits
 from talkkit.paths import kits_dir
 

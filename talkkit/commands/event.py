@@ -5,7 +5,7 @@
     links to hand out.
 ``talkkit event list [--kit KIT_ID]``
     the events with their join codes and how many groups joined.
-``talkkit event report (EVENT [EVENT ...] | --kit KIT_ID) --format html|docx --output FILE``
+``talkkit event report (EVENT [EVENT ...] | --kit KIT_ID) --format FORMAT --output FILE``
     the report of one event (several, or all of a kit: with the evaluation across them).
 ``talkkit event unlock EVENT``
     forget the failed board logins of an event (if someone guessed and locked it).
@@ -23,10 +23,13 @@ import os
 import sys
 from pathlib import Path
 
-from talkkit import events
 from talkkit.commands.export import cli_language, store_url
+from talkkit.events.codes import create_event, event_links, format_code
 from talkkit.i18n import translator
+from talkkit.kit import find_kit
 from talkkit.paths import kits_dir
+from talkkit.report.formats import FORMATS
+from talkkit.report.model import build_report
 from talkkit.store import StoreError, open_store
 
 __all__ = ["register", "run"]
@@ -55,7 +58,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     report.add_argument(
         "--kit", help="every event of this kit (with the evaluation across all of them)"
     )
-    report.add_argument("--format", required=True, choices=("html", "docx"), help="file format")
+    report.add_argument("--format", required=True, choices=sorted(FORMATS), help="file format")
     report.add_argument("--output", required=True, type=Path, help="the file to write")
     common(report)
 
@@ -84,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _create(store, args: argparse.Namespace, lang: str) -> int:  # type: ignore[no-untyped-def]
     _ = translator(lang, "events")
-    kit = events.find_kit(args.kit_id)
+    kit = find_kit(args.kit_id)
     if kit is None:
         print(
             _("No kit with the id {kit} in {folder}.", kit=args.kit_id, folder=str(kits_dir())),
@@ -94,11 +97,11 @@ def _create(store, args: argparse.Namespace, lang: str) -> int:  # type: ignore[
     if not args.name.strip():
         print(_("The event needs a name."), file=sys.stderr)
         return 2
-    event, secret = events.create_event(store, kit.id, args.name, args.lang or kit.main_language)
-    links = events.event_links(event, args.base_url)
+    event, secret = create_event(store, kit.id, args.name, args.lang or kit.main_language)
+    links = event_links(event, args.base_url)
     print(_("Event {id} created: {name}", id=event.id, name=event.name))
     print()
-    print(_("Join code for the groups: {code}", code=events.format_code(event.code)))
+    print(_("Join code for the groups: {code}", code=format_code(event.code)))
     print(_("Link for the groups: {url}", url=links["kit"]))
     print()
     print(_("Facilitator board: {url}", url=links["board"]))
@@ -115,7 +118,7 @@ def _list(store, args: argparse.Namespace, lang: str) -> int:  # type: ignore[no
     for event in found:
         groups = len(store.list_sessions(event_id=event.id))
         print(
-            f"{event.id}\t{events.format_code(event.code)}\t{event.kit_id}\t"
+            f"{event.id}\t{format_code(event.code)}\t{event.kit_id}\t"
             f"{event.created_at.date().isoformat()}\t"
             + _("{n} groups", n=groups)
             + f"\t{event.name}"
@@ -132,8 +135,6 @@ def _inside(path: Path, folder: Path) -> bool:
 
 
 def _report(store, args: argparse.Namespace, lang: str) -> int:  # type: ignore[no-untyped-def]
-    from talkkit import report
-
     _ = translator(lang, "events")
     if _inside(args.output, kits_dir()):
         print(
@@ -148,11 +149,11 @@ def _report(store, args: argparse.Namespace, lang: str) -> int:  # type: ignore[
     if args.kit:
         event_ids += [e.id for e in store.list_events(kit_id=args.kit) if e.id not in event_ids]
     try:
-        built = report.build_report(store, event_ids, args.lang)
+        built = build_report(store, event_ids, args.lang)
     except ValueError:
         print(_("No such event: {id}", id=", ".join(event_ids) or "-"), file=sys.stderr)
         return 1
-    data = report.to_html(built).encode("utf-8") if args.format == "html" else report.to_docx(built)
+    data = FORMATS[args.format].render(built)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(args.output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "wb") as fh:

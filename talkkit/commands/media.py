@@ -7,8 +7,8 @@ import hashlib
 import json
 from pathlib import Path
 
+from talkkit.authoring.media import MediaError, make_talk_media, make_title_card
 from talkkit.kit import Kit, KitLoadError, find_kits, load_kit, localize
-from talkkit.media import MediaError, make_talk_media, make_title_card
 from talkkit.paths import kits_dir
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from talkkit.check import check_kit
-from talkkit.new import NewKitError, available_templates, new_kit
+from talkkit.authoring.check import check_kit
+from talkkit.authoring.new import NewKitError, available_templates, new_kit
 from talkkit.paths import kits_dir
 
 

@@ -15,7 +15,7 @@ from datetime import datetime
 from talkkit.commands.export import cli_language, store_url
 from talkkit.i18n import translator
 from talkkit.store import Store, StoreError, open_store
-from talkkit.store.base import utc
+from talkkit.store.values import utc
 
 __all__ = ["parse_day", "register", "run"]
 

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from talkkit.paths import data_dir, kits_dir
-from talkkit.store.postgres import redact
+from talkkit.store.postgres_pool import redact
 
 
 def register(sub: argparse._SubParsersAction) -> None:

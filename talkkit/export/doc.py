@@ -27,6 +27,8 @@ __all__ = [
     "as_docs",
     "as_text",
     "build_export_doc",
+    "read_takeaways",
+    "read_texts",
     "records",
 ]
 
@@ -112,7 +114,8 @@ def _unwrap(answer: Any) -> Any:
     return answer.value if isinstance(answer, Answer) else answer
 
 
-def _takeaways(value: Any) -> list[Takeaway]:
+def read_takeaways(value: Any) -> list[Takeaway]:
+    """A stored take-aways answer as :class:`Takeaway` rows (empty ones left out)."""
     items = value if isinstance(value, list | tuple) else [value] if value else []
     result = []
     for item in items[:1000]:
@@ -125,7 +128,8 @@ def _takeaways(value: Any) -> list[Takeaway]:
     return result
 
 
-def _texts(value: Any) -> list[str]:
+def read_texts(value: Any) -> list[str]:
+    """A stored list answer (questions) as its non-empty texts."""
     items = value if isinstance(value, list | tuple) else [value] if value else []
     return [t for t in (as_text(v) for v in items[:1000]) if t]
 
@@ -192,8 +196,8 @@ def build_export_doc(
         municipality=session.municipality,
         generated_at=(generated_at or datetime.now(UTC)),
         sections=sections,
-        takeaways=_takeaways(values.get("takeaways")),
-        questions=_texts(values.get("questions")),
+        takeaways=read_takeaways(values.get("takeaways")),
+        questions=read_texts(values.get("questions")),
         evaluation=evaluation,
         facilitator_notes=as_text(values.get("facilitator.notes")),
         event_id=session.event_id,

@@ -10,19 +10,16 @@ document with one page per group.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 
 from babel.dates import format_date
 
 from talkkit.export.doc import ExportDoc, Row, as_docs
-from talkkit.export.text import xml_safe
+from talkkit.export.docx_writer import DocxWriter, bold
 from talkkit.i18n import translator
+from talkkit.kit.phases import AGREEMENT_KINDS
 
-__all__ = ["AGREEMENT_KINDS", "to_docx"]
-
-#: Phase kinds whose answers are the group's agreements.
-AGREEMENT_KINDS = ("productive-conversation", "practice-conversation", "joint-gathering")
+__all__ = ["agreements", "to_docx"]
 
 
 def agreements(doc: ExportDoc) -> list[Row]:
@@ -33,60 +30,43 @@ def agreements(doc: ExportDoc) -> list[Row]:
     return [r for s in doc.sections if s.kind != "other" for r in s.rows if r.answer]
 
 
-def _page(document: object, doc: ExportDoc) -> None:
+def _page(writer: DocxWriter, doc: ExportDoc) -> None:
     _ = translator(doc.language)
-    document.add_heading(xml_safe(doc.kit_title), level=0)  # type: ignore[attr-defined]
+    writer.heading(doc.kit_title, 0)
     try:
         date = format_date(doc.generated_at.date(), format="long", locale=doc.language)
     except Exception:  # a locale problem must not stop a handout
         date = doc.generated_at.date().isoformat()
-    meta = [x for x in (doc.group_name, doc.municipality, date) if x]
-    document.add_paragraph(xml_safe(" · ".join(meta)))  # type: ignore[attr-defined]
+    writer.paragraph(" · ".join(x for x in (doc.group_name, doc.municipality, date) if x))
 
-    document.add_heading(_("Our take-aways"), level=1)  # type: ignore[attr-defined]
+    writer.heading(_("Our take-aways"), 1)
     if doc.takeaways:
-        table = document.add_table(rows=1, cols=3)  # type: ignore[attr-defined]
-        table.style = "Table Grid"
-        for cell, label in zip(table.rows[0].cells, (_("What"), _("Who"), _("When")), strict=True):
-            cell.text = ""
-            cell.paragraphs[0].add_run(label).bold = True
-        for t in doc.takeaways:
-            cells = table.add_row().cells
-            for cell, text in zip(cells, (t.what, t.who, t.when), strict=True):
-                cell.text = xml_safe(text)
+        writer.table(
+            [(t.what, t.who, t.when) for t in doc.takeaways],
+            header=(_("What"), _("Who"), _("When")),
+        )
     else:
-        document.add_paragraph(_("No take-aways were written."))  # type: ignore[attr-defined]
+        writer.paragraph(_("No take-aways were written."))
 
-    document.add_heading(_("Our agreements"), level=1)  # type: ignore[attr-defined]
+    writer.heading(_("Our agreements"), 1)
     rows = agreements(doc)
     if not rows:
-        document.add_paragraph(_("No answers were written."))  # type: ignore[attr-defined]
+        writer.paragraph(_("No answers were written."))
     for row in rows:
-        paragraph = document.add_paragraph()  # type: ignore[attr-defined]
-        paragraph.add_run(xml_safe(row.prompt)).bold = True
-        paragraph.add_run("\n" + xml_safe(row.answer))
+        writer.paragraph(bold(row.prompt), "\n" + row.answer)
 
 
 def to_docx(docs: ExportDoc | Sequence[ExportDoc]) -> bytes:
     """A handout for one group, or one page per group of an event."""
-    # imported on demand: python-docx is slow to import and not needed to open a kit page
-    from docx import Document
-    from docx.enum.text import WD_BREAK
-    from docx.shared import Cm, Pt
-
-    document = Document()
-    section = document.sections[0]
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Cm(2))
-    document.styles["Normal"].font.size = Pt(10)
     docs = as_docs(docs)
-    if docs:
-        document.core_properties.language = docs[0].language
-        document.core_properties.title = xml_safe(docs[0].kit_title)[:255]
+    writer = DocxWriter(
+        title=docs[0].kit_title if docs else "",
+        language=docs[0].language if docs else "",
+        font_pt=10,
+        margin_cm=2,
+    )
     for n, doc in enumerate(docs):
         if n:
-            document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-        _page(document, doc)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+            writer.page_break()
+        _page(writer, doc)
+    return writer.to_bytes()

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from talkkit.export.doc import ExportDoc, as_docs
-from talkkit.store.base import escape_surrogates
+from talkkit.store.values import escape_surrogates
 
 __all__ = ["FORMAT", "SCHEMA_VERSION", "to_json"]
 

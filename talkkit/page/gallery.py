@@ -19,7 +19,7 @@ from urllib.parse import quote
 import jinja2
 from tornado import web
 
-from talkkit.check import Problem, check_kit
+from talkkit.authoring.check import Problem, check_kit
 from talkkit.i18n import LANGUAGE_NAMES, normalise_language, translator
 from talkkit.kit import NOTEBOOK_FILE, Kit, KitLoadError, find_kits, load_kit, localize
 from talkkit.page.policy import SECURITY_HEADERS

@@ -1,48 +1,31 @@
 """The embedded store: one SQLite file shared by every kernel on the machine.
 
-Many processes (one kernel per group) write the same file, so (see docs/stack-notes):
-
-* WAL journal, so readers never block the writer;
-* ``BEGIN IMMEDIATE`` for every write: the write lock is taken up front, so two writers never
-  deadlock upgrading a read lock (deferred transactions lost most writes in a 40-process test);
-* writers on one machine queue on an OS file lock (``flock`` on ``<store>.writers``) before
-  ``BEGIN IMMEDIATE``: SQLite's own busy handler sleeps in steps of up to 100 ms, so a writer
-  that met a lock held for 2 ms often waited 20-100 ms. With 60 writers saving once a second
-  (``talkkit bench``) the save p99 went from 55-445 ms to 22-61 ms in most runs. The price
-  is throughput under overload: with 60 writers back to back, a waiter polls every 2 ms at
-  most, so the lock sits idle between writers (about 390 saves/s instead of 1,200-1,500,
-  still six times what 60 typing groups send). The queue gives up after ``busy_timeout`` and
-  leaves the rest to SQLite, so a stuck writer still ends in a clear error, not a hang;
-* ``busy_timeout`` of 20 s, plus a bounded retry with backoff on "database is locked";
-* ``synchronous=FULL``: a commit is on disk before :meth:`save_answer` returns;
-* one connection per store object, used under a lock (``check_same_thread=False``).
-
-Times are stored as ISO-8601 UTC text of fixed width, so they sort and compare as text.
+:class:`SQLiteStore` holds the queries; the file, its connection, transactions, migrations and
+the rules that let many processes write it are in :mod:`talkkit.store.sqlite_file` and
+:mod:`talkkit.store.sqlite_lock`. Times are stored as ISO-8601 UTC text of fixed width, so they
+sort and compare as text.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import random
 import sqlite3
-import threading
-import time
-from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any, TypeVar
+from datetime import datetime
+from typing import Any
 
-try:
-    import fcntl
-except ImportError:  # Windows: SQLite's busy handler alone
-    fcntl = None  # type: ignore[assignment]
-
-from talkkit.answers import validate_answer
-from talkkit.store import migrations as _migrations
-from talkkit.store.base import (
+from talkkit.contracts.answers import validate_answer
+from talkkit.store.base import Store
+from talkkit.store.sqlite_file import SQLiteFile, dt, ts
+from talkkit.store.types import (
+    Answer,
+    Event,
+    EventAnswer,
+    Pick,
+    SaveResult,
+    Session,
+    SessionNotFound,
+)
+from talkkit.store.values import (
     BOARD_HIDDEN_KEYS,
-    Store,
     check_id,
     clean_label,
     decide,
@@ -52,26 +35,8 @@ from talkkit.store.base import (
     utcnow,
     valid_session_id,
 )
-from talkkit.store.types import (
-    Answer,
-    Event,
-    EventAnswer,
-    Pick,
-    SaveResult,
-    Session,
-    SessionNotFound,
-    StoreError,
-    StoreUnavailable,
-)
 
 __all__ = ["SQLiteStore"]
-
-T = TypeVar("T")
-
-#: How long SQLite itself waits for the write lock before reporting "database is locked".
-BUSY_TIMEOUT_SECONDS = 20.0
-#: How many times a write is tried again after "database is locked" (with backoff).
-RETRIES = 5
 
 _SELECT_SESSIONS = (
     "SELECT id, kit_id, language, event_id, group_name, municipality, phase, "
@@ -87,224 +52,15 @@ _SELECT_EVENTS = "SELECT id, kit_id, name, language, code, created_at FROM event
 
 
 def _event(row: tuple[Any, ...]) -> Event:
-    return Event(*row[:5], created_at=_dt(row[5]))
-
-
-def _ts(value: datetime) -> str:
-    return value.astimezone(UTC).isoformat(timespec="microseconds")
-
-
-def _dt(value: str) -> datetime:
-    return datetime.fromisoformat(value)
+    return Event(*row[:5], created_at=dt(row[5]))
 
 
 def _session(row: tuple[Any, ...]) -> Session:
-    return Session(*row[:7], created_at=_dt(row[7]), updated_at=_dt(row[8]))
+    return Session(*row[:7], created_at=dt(row[7]), updated_at=dt(row[8]))
 
 
-def _is_busy(exc: sqlite3.Error) -> bool:
-    text = str(exc).lower()
-    return "locked" in text or "busy" in text
-
-
-def _translate(exc: sqlite3.Error, path: Path) -> StoreError:
-    text = str(exc)
-    lowered = text.lower()
-    transient = ("locked", "busy", "unable to open", "disk i/o", "readonly", "full")
-    if isinstance(exc, sqlite3.OperationalError) and any(t in lowered for t in transient):
-        return StoreUnavailable(f"SQLite store {path} is unavailable: {text}")
-    return StoreError(f"SQLite store {path}: {text}")
-
-
-class SQLiteStore(Store):
+class SQLiteStore(SQLiteFile, Store):
     """A :class:`~talkkit.store.base.Store` in one SQLite file."""
-
-    def __init__(
-        self,
-        path: str | os.PathLike[str],
-        *,
-        busy_timeout: float = BUSY_TIMEOUT_SECONDS,
-        retries: int = RETRIES,
-    ) -> None:
-        self.path = Path(path).resolve()
-        self.url = f"sqlite://{self.path}"
-        self._retries = retries
-        self._busy_timeout = busy_timeout
-        self._lock = threading.RLock()
-        self._conn: sqlite3.Connection | None = None
-        self._queue_fd: int | None = None
-        try:
-            self._create_file()
-            self._queue_fd = self._open_queue()
-            self._conn = sqlite3.connect(
-                self.path,
-                timeout=busy_timeout,
-                isolation_level=None,  # we issue BEGIN IMMEDIATE / COMMIT ourselves
-                check_same_thread=False,
-            )
-            self._conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
-            self._retry(lambda: self._conn_checked().execute("PRAGMA journal_mode = WAL"))
-            self._conn.execute("PRAGMA synchronous = FULL")
-            self._conn.execute("PRAGMA foreign_keys = ON")
-        except sqlite3.Error as exc:
-            self.close()
-            raise _translate(exc, self.path) from exc
-        except OSError as exc:
-            raise StoreUnavailable(f"cannot create the SQLite store {self.path}: {exc}") from exc
-        try:
-            self._migrate()
-        except BaseException:
-            self.close()
-            raise
-
-    def _create_file(self) -> None:
-        """Create the folder and an empty file readable by the owner only (answers are private)."""
-        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        try:
-            fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        except FileExistsError:
-            return
-        os.close(fd)
-
-    def _open_queue(self) -> int | None:
-        """The writers' lock file, or None: without it the store works as before (SQLite's
-        busy handler alone), so a lock file that cannot be made never stops the store."""
-        if fcntl is None:
-            return None
-        try:
-            return os.open(f"{self.path}.writers", os.O_CREAT | os.O_RDWR | os.O_CLOEXEC, 0o600)
-        except OSError:
-            return None
-
-    def _conn_checked(self) -> sqlite3.Connection:
-        if self._conn is None:
-            raise StoreError("the store is closed")
-        return self._conn
-
-    # -- transactions -------------------------------------------------------------------------
-
-    def _retry(self, attempt: Callable[[], T]) -> T:
-        """Run ``attempt``; on "database is locked" wait (exponential backoff) and try again."""
-        for n in range(self._retries + 1):
-            try:
-                return attempt()
-            except sqlite3.OperationalError as exc:
-                if not _is_busy(exc) or n == self._retries:
-                    raise
-            time.sleep(min(2.0, 0.05 * 2**n) * (0.5 + random.random()))  # noqa: S311
-        raise AssertionError("unreachable")
-
-    def _write(self, body: Callable[[sqlite3.Connection], T]) -> T:
-        """Run ``body`` in a ``BEGIN IMMEDIATE`` transaction and commit it."""
-
-        def attempt() -> T:
-            conn = self._conn_checked()
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                result = body(conn)
-                conn.execute("COMMIT")
-            except BaseException:
-                if conn.in_transaction:
-                    try:
-                        conn.execute("ROLLBACK")
-                    except sqlite3.Error:
-                        pass
-                raise
-            return result
-
-        with self._lock, self._writers_queue():
-            try:
-                return self._retry(attempt)
-            except sqlite3.Error as exc:
-                raise _translate(exc, self.path) from exc
-
-    @contextlib.contextmanager
-    def _writers_queue(self) -> Iterator[None]:
-        """Wait for this machine's other writers of the file (see the module doc).
-
-        Polled with a non-blocking ``flock`` every 0.1-2 ms, so a wait ends within 2 ms of the
-        lock's release; after ``busy_timeout`` without it, the write goes on without the queue
-        and SQLite's own locking decides (a clear "database is locked" error, not a hang).
-        """
-        fd = self._queue_fd
-        held = False
-        if fd is not None:
-            deadline = time.monotonic() + self._busy_timeout
-            pause = 0.0001
-            while True:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    held = True
-                    break
-                except BlockingIOError:
-                    if time.monotonic() >= deadline:
-                        break
-                    time.sleep(pause)
-                    pause = min(pause * 2, 0.002)
-                except OSError:  # a file system without locks: SQLite's busy handler alone
-                    break
-        try:
-            yield
-        finally:
-            if held:
-                fcntl.flock(fd, fcntl.LOCK_UN)
-
-    def _read(self, body: Callable[[sqlite3.Connection], T]) -> T:
-        with self._lock:
-            try:
-                return self._retry(lambda: body(self._conn_checked()))
-            except sqlite3.Error as exc:
-                raise _translate(exc, self.path) from exc
-
-    # -- schema -------------------------------------------------------------------------------
-
-    @staticmethod
-    def _version(conn: sqlite3.Connection) -> int:
-        exists = conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
-        ).fetchone()
-        if not exists:
-            return 0
-        return int(
-            conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()[0]
-        )
-
-    def _migrate(self) -> None:
-        migrations = list(_migrations.SQLITE)
-        _migrations.check_order(migrations)
-        target = _migrations.latest(migrations)
-
-        def check(version: int) -> bool:
-            if version > target:
-                raise StoreError(
-                    f"{self.path} has schema version {version}, newer than this talkkit "
-                    f"({target}): upgrade talkkit"
-                )
-            return version == target
-
-        if check(self._read(self._version)):
-            return
-
-        def apply(conn: sqlite3.Connection) -> None:
-            conn.execute(
-                "CREATE TABLE IF NOT EXISTS schema_version ("
-                "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-            )
-            current = self._version(conn)  # another kernel may have migrated meanwhile
-            if check(current):
-                return
-            for migration in migrations[current:]:
-                for statement in migration.statements:
-                    conn.execute(statement)
-                conn.execute(
-                    "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)",
-                    (migration.version, migration.name, _ts(utcnow())),
-                )
-
-        self._write(apply)
-
-    def schema_version(self) -> int:
-        return self._read(self._version)
 
     # -- sessions -----------------------------------------------------------------------------
 
@@ -322,7 +78,7 @@ class SQLiteStore(Store):
         self._write(
             lambda conn: conn.execute(
                 _INSERT_SESSION,
-                (*fields_of(session)[:7], _ts(now), _ts(now)),
+                (*fields_of(session)[:7], ts(now), ts(now)),
             )
         )
         return session
@@ -344,7 +100,7 @@ class SQLiteStore(Store):
         def body(conn: sqlite3.Connection) -> None:
             cursor = conn.execute(
                 "UPDATE sessions SET phase = ?, updated_at = ? WHERE id = ?",
-                (phase_id, _ts(utcnow()), session_id),
+                (phase_id, ts(utcnow()), session_id),
             )
             if cursor.rowcount == 0:
                 raise SessionNotFound(session_id)
@@ -390,7 +146,7 @@ class SQLiteStore(Store):
             if decision.action == "conflict":
                 return SaveResult(decision.revision, True, decision.current)
             if decision.action == "write":
-                now = _ts(utcnow())
+                now = ts(utcnow())
                 conn.execute(
                     "INSERT INTO answers (session_id, key, value, revision, updated_at) "
                     "VALUES (?, ?, ?, ?, ?) ON CONFLICT (session_id, key) DO UPDATE SET "
@@ -413,7 +169,7 @@ class SQLiteStore(Store):
                 (session_id,),
             ).fetchall()
         )
-        return {k: Answer(decode_value(v), rev, _dt(at)) for k, v, rev, at in rows}
+        return {k: Answer(decode_value(v), rev, dt(at)) for k, v, rev, at in rows}
 
     def purge(
         self,
@@ -428,7 +184,7 @@ class SQLiteStore(Store):
             params.append(event_id)
         if before is not None:
             where.append("updated_at < ?")
-            params.append(_ts(before))
+            params.append(ts(before))
         if session_id is not None:
             where.append("id = ?")
             params.append(session_id)
@@ -462,7 +218,7 @@ class SQLiteStore(Store):
             conn.execute(
                 "INSERT INTO events (id, kit_id, name, language, code, secret_hash, created_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (*fields, _ts(now)),
+                (*fields, ts(now)),
             )
             return Event(*fields[:5], created_at=now)
 
@@ -534,7 +290,7 @@ class SQLiteStore(Store):
                 raise SessionNotFound(session_id)
             if row[3] is not None and row[3] != event_id:
                 raise ValueError("this session already belongs to another event")
-            now = _ts(utcnow())
+            now = ts(utcnow())
             conn.execute(
                 "UPDATE sessions SET event_id = ?, group_name = ?, municipality = ?, "
                 "updated_at = ? WHERE id = ?",
@@ -557,10 +313,10 @@ class SQLiteStore(Store):
         params: list[Any] = [event_id, *BOARD_HIDDEN_KEYS]
         if since is not None:
             sql += " AND a.updated_at >= ?"
-            params.append(_ts(since))
+            params.append(ts(since))
         sql += " ORDER BY a.session_id, a.key"
         rows = self._read(lambda conn: conn.execute(sql, params).fetchall())
-        return [EventAnswer(sid, k, decode_value(v), rev, _dt(at)) for sid, k, v, rev, at in rows]
+        return [EventAnswer(sid, k, decode_value(v), rev, dt(at)) for sid, k, v, rev, at in rows]
 
     def list_picks(self, event_id: str) -> list[Pick]:
         if self._event_id(event_id) is None:
@@ -592,7 +348,7 @@ class SQLiteStore(Store):
 
     def record_failure(self, scope: str, client: str) -> None:
         scope, client = self._scope(scope, client)
-        now = _ts(utcnow())
+        now = ts(utcnow())
         self._write(
             lambda conn: conn.execute(
                 "INSERT INTO auth_failures (scope, client, failures, last_at) VALUES (?, ?, 1, ?) "
@@ -608,25 +364,16 @@ class SQLiteStore(Store):
             lambda conn: conn.execute(
                 "SELECT COALESCE(SUM(failures), 0), MAX(last_at) FROM auth_failures "
                 "WHERE scope = ? AND last_at >= ?",
-                (scope, _ts(since)),
+                (scope, ts(since)),
             ).fetchone()
         )
-        return int(row[0]), (_dt(row[1]) if row[1] else None)
+        return int(row[0]), (dt(row[1]) if row[1] else None)
 
     def clear_failures(self, scope: str) -> None:
         scope, _client = self._scope(scope)
         self._write(
             lambda conn: conn.execute("DELETE FROM auth_failures WHERE scope = ?", (scope,))
         )
-
-    def close(self) -> None:
-        with self._lock:
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
-            if self._queue_fd is not None:
-                os.close(self._queue_fd)
-                self._queue_fd = None
 
 
 def fields_of(session: Session) -> tuple[Any, ...]:

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-
-from talkkit import media
+from talkkit.authoring import media
+from talkkit.authoring.problems import Problem, field_path, schema_problems
 from talkkit.i18n import LANGUAGES
 from talkkit.kit import (
     KIT_FILE,
@@ -26,8 +24,8 @@ from talkkit.kit import (
     KitLoadError,
     from_raw,
     read_raw,
-    schema,
 )
+from talkkit.kit.phases import CONVERSATION_KINDS, EVALUATION
 
 __all__ = ["REQUIRED_PARAMETERS", "Problem", "check_kit", "schema_problems"]
 
@@ -38,63 +36,6 @@ REQUIRED_PARAMETERS = ("language", "event", "group", "store", "facilitator")
 DURATION_TOLERANCE_SECONDS = 2.0
 
 _LANGUAGE_NAMES = {"da": "Danish", "sv": "Swedish", "en": "English"}
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a kit: where (file, field) and what, in plain words."""
-
-    file: str
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}: {self.field}" if self.field else self.file
-        return f"{where}: {self.message}"
-
-
-def _field_path(parts: Iterable[Any]) -> str:
-    out = ""
-    for part in parts:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-def _schema_message(error: jsonschema.ValidationError) -> str:
-    validator = error.validator
-    if validator == "required":
-        missing = error.message.split("'")[1] if "'" in error.message else error.message
-        return f"the field '{missing}' is missing"
-    if validator == "additionalProperties":
-        return f"unknown field ({error.message.split('(')[-1].rstrip(')')})"
-    if validator == "enum":
-        options = ", ".join(str(v) for v in error.validator_value)
-        return f"{error.instance!r} is not one of: {options}"
-    if validator == "pattern" and isinstance(error.instance, str):
-        if str(error.validator_value).startswith("^https://"):
-            return f"{error.instance!r} is not an https:// address"
-        if "\\.\\." in str(error.validator_value):
-            return f"{error.instance!r} is not a relative path inside the kit folder"
-        return f"{error.instance!r} has characters that are not allowed here"
-    if validator == "oneOf":
-        return "must be a text, or a text per language (da: ..., sv: ..., en: ...)"
-    if validator == "type":
-        return f"must be of type {error.validator_value}, not {type(error.instance).__name__}"
-    if validator in ("exclusiveMinimum", "minimum"):
-        op = "more than" if validator == "exclusiveMinimum" else "at least"
-        return f"must be {op} {error.validator_value}, not {error.instance!r}"
-    if validator == "const":
-        return f"must be {error.validator_value!r}"
-    return error.message
-
-
-def schema_problems(folder: Path, data: dict[str, Any]) -> list[Problem]:
-    """Problems with the shape of ``kit.yaml`` (fields, types, allowed values)."""
-    validator = jsonschema.Draft202012Validator(schema())
-    problems = []
-    for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.path))):
-        problems.append(Problem(KIT_FILE, _field_path(error.path), _schema_message(error)))
-    return problems
 
 
 def _texts(data: Any, path: tuple[Any, ...] = ()) -> Iterable[tuple[tuple[Any, ...], Any]]:
@@ -129,7 +70,7 @@ def _language_problems(kit: Kit) -> list[Problem]:
                     problems.append(
                         Problem(
                             KIT_FILE,
-                            _field_path(path),
+                            field_path(path),
                             f"no {_LANGUAGE_NAMES.get(lang, lang)} text ({lang}:), "
                             "although the kit declares that language",
                         )
@@ -139,18 +80,18 @@ def _language_problems(kit: Kit) -> list[Problem]:
                     problems.append(
                         Problem(
                             KIT_FILE,
-                            _field_path(path),
+                            field_path(path),
                             f"a text in {lang!r}, which is not in the kit's languages",
                         )
                     )
         elif isinstance(value, str) and not value.strip():
-            problems.append(Problem(KIT_FILE, _field_path(path), "is empty"))
+            problems.append(Problem(KIT_FILE, field_path(path), "is empty"))
         elif isinstance(value, str) and len(kit.languages) > 1:
             names = ", ".join(f"{code}: ..." for code in kit.languages)
             problems.append(
                 Problem(
                     KIT_FILE,
-                    _field_path(path),
+                    field_path(path),
                     f"one text for a kit in {len(kit.languages)} languages; "
                     f"write it per language ({names})",
                 )
@@ -158,7 +99,7 @@ def _language_problems(kit: Kit) -> list[Problem]:
     return problems
 
 
-#: Phase ids the answer keys reserve for their own use (see talkkit/answers.py).
+#: Phase ids the answer keys reserve for their own use (see talkkit/contracts/answers.py).
 RESERVED_PHASE_IDS = {"takeaways", "questions", "facilitator", "speaking", "evaluation-own"}
 
 
@@ -221,14 +162,8 @@ def _agenda_problems(kit: Kit) -> list[Problem]:
                 f"{kit.duration_minutes}",
             )
         )
-    conversation_kinds = {
-        "learning-conversation",
-        "productive-conversation",
-        "practice-conversation",
-        "reflection",
-    }
     for i, phase in enumerate(kit.agenda):
-        if phase.kind in conversation_kinds and not phase.prompts:
+        if phase.kind in CONVERSATION_KINDS and not phase.prompts:
             problems.append(
                 Problem(
                     KIT_FILE, f"agenda[{i}].prompts", "a conversation needs at least one prompt"
@@ -242,7 +177,7 @@ def _agenda_problems(kit: Kit) -> list[Problem]:
                     "no guidance for the facilitator in this phase",
                 )
             )
-    if not any(p.kind == "evaluation" for p in kit.agenda):
+    if not any(p.kind == EVALUATION for p in kit.agenda):
         problems.append(Problem(KIT_FILE, "agenda", "the kit has no evaluation phase"))
     return problems
 
@@ -369,7 +304,7 @@ def _todo_problems(kit: Kit) -> list[Problem]:
         texts = value.values() if isinstance(value, dict) else [value]
         for text in texts:
             if isinstance(text, str) and "TODO" in text:
-                problems.append(Problem(KIT_FILE, _field_path(path), f"still to write: {text}"))
+                problems.append(Problem(KIT_FILE, field_path(path), f"still to write: {text}"))
     for i, talk in enumerate(kit.talks):
         if "TODO" in talk.speaker:
             problems.append(

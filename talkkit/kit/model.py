@@ -1,22 +1,15 @@
-"""The kit model: one ``kit.yaml`` per kit folder is the single source of truth for its metadata.
+"""The kit model: the dataclasses a ``kit.yaml`` becomes (see :mod:`talkkit.kit.load`).
 
-A kit folder ``kits/<topic>/`` holds ``kit.yaml`` (validated against
-``talkkit/schemas/kit.schema.json``), the kit notebook ``kit.ipynb``, its media (talk video,
-WebVTT captions per language, a poster) and background material. Texts in ``kit.yaml`` are
-either one plain string or a mapping from language code to text; :func:`localize` picks the
-right one with a clear fallback (asked language, then the kit's main language, then English,
-then any).
+Texts in ``kit.yaml`` are either one plain string or a mapping from language code to text;
+:func:`localize` picks the right one with a clear fallback (asked language, then the kit's main
+language, then English, then any).
 """
 
 from __future__ import annotations
 
-import functools
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 __all__ = [
     "KIT_FILE",
@@ -29,8 +22,7 @@ __all__ = [
     "Prompt",
     "Question",
     "Talk",
-    "find_kits",
-    "load_kit",
+    "Text",
     "localize",
 ]
 
@@ -228,111 +220,3 @@ class Kit:
         if language and language in (talk.generate.get("translations") or {}):
             return str(Path(talk.video).with_suffix(f".chapters.{language}.vtt"))
         return str(Path(talk.video).with_suffix(".chapters.vtt"))
-
-
-@functools.cache
-def schema() -> dict[str, Any]:
-    path = Path(__file__).resolve().parent / "schemas" / "kit.schema.json"
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def read_raw(folder: Path) -> dict[str, Any]:
-    """The parsed ``kit.yaml`` of a folder, or :class:`KitLoadError`."""
-    path = Path(folder) / KIT_FILE
-    if not path.is_file():
-        raise KitLoadError(path, "no kit.yaml in this folder")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-        raise KitLoadError(path, f"kit.yaml is not valid YAML{where}: {exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise KitLoadError(path, "kit.yaml is not UTF-8 text") from exc
-    if not isinstance(data, dict):
-        raise KitLoadError(path, "kit.yaml must be a mapping of fields (title:, talks:, ...)")
-    return data
-
-
-def _prompts(items: Any) -> tuple[Prompt, ...]:
-    return tuple(Prompt(p["id"], p["text"], p.get("help")) for p in items or ())
-
-
-def from_raw(folder: Path, data: dict[str, Any]) -> Kit:
-    """Build a :class:`Kit` from schema-valid data (see :mod:`talkkit.check`)."""
-    talks = tuple(
-        Talk(
-            id=t["id"],
-            title=t["title"],
-            speaker=t["speaker"],
-            role=t["role"],
-            duration_seconds=t.get("duration_seconds"),
-            video=t.get("video"),
-            poster=t.get("poster"),
-            captions=dict(t.get("captions") or {}),
-            chapters=tuple(Chapter(c["start"], c["title"]) for c in t.get("chapters") or ()),
-            external=t.get("external"),
-            generate=t.get("generate"),
-        )
-        for t in data["talks"]
-    )
-    agenda = tuple(
-        Phase(
-            id=p["id"],
-            kind=p["kind"],
-            title=p["title"],
-            minutes=p["minutes"],
-            intro=p.get("intro"),
-            prompts=_prompts(p.get("prompts")),
-            facilitator=p.get("facilitator"),
-        )
-        for p in data["agenda"]
-    )
-    return Kit(
-        folder=Path(folder).resolve(),
-        id=data["id"],
-        title=data["title"],
-        topic=data["topic"],
-        summary=data["summary"],
-        languages=tuple(data["languages"]),
-        format=data["format"],
-        talks=talks,
-        agenda=agenda,
-        duration_minutes=data.get("duration_minutes"),
-        poster=data.get("poster"),
-        audience=data.get("audience"),
-        evaluation=tuple(
-            Question(q["id"], q["kind"], q["text"]) for q in data.get("evaluation") or ()
-        ),
-        background=dict(data.get("background") or {}),
-        todo=tuple(data.get("todo") or ()),
-        raw=data,
-    )
-
-
-def load_kit(folder: str | Path) -> Kit:
-    """Load and validate a kit; raises :class:`KitLoadError` naming the first problem.
-
-    Use :func:`talkkit.check.check_kit` to get *every* problem of a kit instead.
-    """
-    from fastjsonschema import JsonSchemaValueException
-
-    from talkkit._kit_validator import validate  # generated: see talkkit/schema_build.py
-
-    folder = Path(folder)
-    data = read_raw(folder)
-    try:
-        validate(data)
-    except JsonSchemaValueException as exc:
-        where = (exc.name or "data").removeprefix("data").lstrip(".") or "kit.yaml"
-        message = (exc.message or "").removeprefix(exc.name or "").strip()
-        raise KitLoadError(folder / KIT_FILE, f"{where}: {message}") from exc
-    return from_raw(folder, data)
-
-
-def find_kits(root: str | Path) -> list[Path]:
-    """Every kit folder (a folder holding kit.yaml) directly below ``root``, sorted."""
-    root = Path(root)
-    if not root.is_dir():
-        return []
-    return sorted(p.parent for p in root.glob(f"*/{KIT_FILE}"))

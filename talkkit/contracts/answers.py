@@ -26,7 +26,7 @@ well as a rating, so an evaluation phase may use the id ``evaluation``.
 Text is stored exactly as typed: no stripping, no Unicode normalisation, any code point
 (æøå, åäö, emoji, right-to-left text, control characters). Lone surrogates, which a browser can
 send but UTF-8 cannot hold, are kept too: the store writes them as ``\\udXXX`` JSON escapes and
-reads them back exactly (see :func:`talkkit.store.base.encode_value`). Exports that must be
+reads them back exactly (see :func:`talkkit.store.values.encode_value`). Exports that must be
 valid UTF-8 (CSV, Markdown) or XML (XLSX, DOCX) show a lone surrogate as U+FFFD; JSON exports
 keep the escape. Length limits count code points (``len(text)``). Text over a limit is
 *refused*, never cut: the group decides what to shorten.

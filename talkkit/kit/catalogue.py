@@ -1,0 +1,48 @@
+"""The kits folder: every kit in it, and the one kit with a given id."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from talkkit.kit.load import from_raw, load_kit, read_raw
+from talkkit.kit.model import KIT_FILE, Kit, KitLoadError
+from talkkit.paths import kits_dir
+
+__all__ = ["find_kit", "find_kits"]
+
+log = logging.getLogger("talkkit.kit")
+
+
+def find_kits(root: str | Path) -> list[Path]:
+    """Every kit folder (a folder holding kit.yaml) directly below ``root``, sorted."""
+    root = Path(root)
+    if not root.is_dir():
+        return []
+    return sorted(p.parent for p in root.glob(f"*/{KIT_FILE}"))
+
+
+def find_kit(kit_id: str, root: Path | None = None) -> Kit | None:
+    """The kit with this id in the kits folder, or ``None``.
+
+    Only the YAML is read to find it (validating every kit costs seconds in a fresh kernel);
+    the kit found is validated as usual if building it straight from its YAML fails.
+    """
+    folders = find_kits(root or kits_dir())
+    folders.sort(key=lambda f: f.name != kit_id)  # the folder is usually named like the kit
+    for folder in folders:
+        try:
+            data = read_raw(folder)
+        except KitLoadError:
+            continue
+        if data.get("id") != kit_id:
+            continue
+        try:
+            return from_raw(folder, data)
+        except Exception:  # not schema-valid: let load_kit say why
+            try:
+                return load_kit(folder)
+            except KitLoadError as exc:
+                log.warning("kit %s cannot be loaded: %s", kit_id, exc)
+                return None
+    return None
