@@ -30,7 +30,7 @@ from talkkit.export import (
     to_markdown,
     to_xlsx,
 )
-from talkkit.export.text import csv_unguard
+from talkkit.export.cells import csv_unguard
 from talkkit.kit import Kit, Phase, Prompt, Question
 from talkkit.store import Session, open_store
 
@@ -189,7 +189,8 @@ def test_csv_quotes_every_field_and_uses_semicolons_and_a_bom() -> None:
     again = io.StringIO(newline="")
     csv.writer(again, delimiter=";", quoting=csv.QUOTE_ALL, lineterminator="\r\n").writerows(rows)
     assert again.getvalue() == text
-    assert '"=1+1;=2"' in text.replace("'", "")  # a ';' inside an answer stays in its cell
+    # a ';' inside an answer stays in its cell (the '=' after it gets an invisible U+200B)
+    assert '"=1+1;\u200b=2"' in text.replace("'", "")
 
 
 def test_csv_keeps_text_and_line_breaks_and_neutralises_formulas() -> None:
@@ -202,7 +203,7 @@ def test_csv_keeps_text_and_line_breaks_and_neutralises_formulas() -> None:
     for injection in INJECTIONS:
         guarded = [a for a in answers if csv_unguard(a) == injection]
         assert guarded, injection
-        assert all(a == "'" + injection for a in guarded)
+        assert all(a.startswith("'") for a in guarded)
     assert not any(
         cell.startswith(("=", "+", "-", "@", "\t", "\r", "\n")) for r in rows for cell in r
     )

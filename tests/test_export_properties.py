@@ -13,15 +13,21 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import mistune
+import openpyxl
 import pytest
+from docx import Document
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from talkkit import report
 from talkkit.contracts.answers import MAX_TAKEAWAY_FIELD_CHARS
 from talkkit.export import EXPORTERS, build_export_doc, to_csv, to_json, to_markdown
-from talkkit.export.text import csv_unguard, escape_markdown, utf8_safe
+from talkkit.export.cells import csv_guard, csv_unguard, html_guard
+from talkkit.export.doc import Takeaway
+from talkkit.export.text import escape_markdown, xml_safe
+from talkkit.i18n import translator
 from talkkit.kit import Kit, Phase, Prompt
-from talkkit.store import Session, open_store
+from talkkit.store import Event, Session, open_store
 
 #: Every code point: control characters, unassigned, private use and lone surrogates.
 CHARS = st.characters(codec=None, exclude_categories=())
@@ -175,7 +181,193 @@ def test_no_exporter_ever_fails(answers, group) -> None:
         assert isinstance(data, bytes) and data
 
 
+# -- every format, every field: a file, and what it cannot hold shown with a note --------------
+
+#: Every text field of a group's export document, and of the event report.
+DOC_FIELDS = [
+    "kit_title",
+    "prompt",
+    "group",
+    "municipality",
+    "answer",
+    "views",
+    "what",
+    "who",
+    "when",
+    "question",
+    "evaluation",
+    "notes",
+    "other_key",
+]
+REPORT_FIELDS = [
+    "event_name",
+    "kit_title",
+    "group",
+    "municipality",
+    "point",
+    "what",
+    "who",
+    "when",
+    "question",
+    "rating_question",
+    "comment",
+]
+#: What no format but JSON can hold: controls, U+FFFE/U+FFFF, lone surrogates.
+UNHOLDABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+MD_UNHOLDABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def _doc_of(texts: dict[str, str]):
+    t = texts
+    kit = Kit(
+        folder=Path(),
+        id="k",
+        title=t["kit_title"],
+        topic="k",
+        summary="",
+        languages=("da",),
+        format="",
+        talks=(),
+        agenda=(
+            Phase(
+                "p",
+                "productive-conversation",
+                t["kit_title"],
+                10,
+                prompts=(Prompt("q", t["prompt"]),),
+            ),
+        ),
+    )
+    session = Session("s", "k", "da", None, t["group"], t["municipality"], None, NOW, NOW)
+    answers = {
+        "p.q": t["answer"],
+        "p.q.views": t["views"],
+        "takeaways": [{"what": t["what"], "who": t["who"], "when": t["when"]}],
+        "questions": [t["question"]],
+        "evaluation.useful": t["evaluation"],
+        "facilitator.notes": t["notes"],
+        "x." + t["other_key"]: t["answer"],
+    }
+    return build_export_doc(kit, session, answers, "da", generated_at=NOW)
+
+
+def _report_of(t: dict[str, str]) -> report.Report:
+    section = report.EventSection(
+        event=Event("e", "k", t["event_name"], "da", "ABCDEFGHJKMN", NOW),
+        kit_title=t["kit_title"],
+        groups=[(t["group"], t["municipality"])],
+        points=[t["point"]],
+        takeaways=[(t["group"], Takeaway(t["what"], t["who"], t["when"]))],
+        questions=[(t["group"], t["question"])],
+        evaluation=[
+            report.QuestionSummary("u", "rating", t["rating_question"], (1, 2, 0, 0, 1), ()),
+            report.QuestionSummary("i", "text", t["rating_question"], (), (t["comment"],)),
+        ],
+    )
+    return report.Report("da", NOW, [section, section], combined=list(section.evaluation))
+
+
+def _docx_text(data: bytes) -> str:
+    document = Document(io.BytesIO(data))
+    return "\n".join(
+        [p.text for p in document.paragraphs]
+        + [c.text for t in document.tables for r in t.rows for c in r.cells]
+    )
+
+
+def _xlsx_text(data: bytes) -> str:
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    return "\n".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value)
+
+
+EXPORT_NOTE = translator("da")(
+    "Note: some characters cannot be kept in this file and are shown as \ufffd. "
+    "The JSON export keeps them."
+)
+REPORT_NOTE = translator("da", "events")(
+    "Note: some characters cannot be kept in this file and are shown as \ufffd."
+)
+READERS = {
+    "csv": lambda data: data.decode("utf-8"),
+    "md": lambda data: data.decode("utf-8"),
+    "xlsx": _xlsx_text,
+    "docx": _docx_text,
+}
+
+
+@given(texts=st.fixed_dictionaries({f: TEXT for f in DOC_FIELDS}))
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@example(texts=dict.fromkeys(DOC_FIELDS, "\ud800=1\x00\ufffe\uffff\x07"))
+@example(texts={f: ("\ud83d" if f == "question" else "x") for f in DOC_FIELDS})
+def test_every_export_of_any_text_in_any_field_writes_a_file_with_a_note(texts) -> None:
+    """With any Unicode in any field, does every export format write a file its reader opens,
+    showing what it cannot hold as U+FFFD with a note (the JSON keeps everything)?"""
+    doc = _doc_of(texts)
+    for name, exporter in EXPORTERS.items():
+        data = exporter.export([doc])
+        assert isinstance(data, bytes) and data, name
+        if name == "json":
+            json.loads(data)  # valid JSON, every character kept (see the JSON property)
+            continue
+        text = READERS[name](data)
+        assert not UNHOLDABLE.search(text), name
+        pattern = MD_UNHOLDABLE if name == "md" else UNHOLDABLE
+        if texts["answer"] and pattern.search(texts["answer"]):  # every format shows the answer
+            assert "\ufffd" in text and EXPORT_NOTE in text, name
+        if EXPORT_NOTE in text:  # and a note only when something was replaced
+            assert any(pattern.search(v) for v in texts.values()), name
+
+
+@given(texts=st.fixed_dictionaries({f: TEXT for f in REPORT_FIELDS}))
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@example(texts={f: ("\udc00?" if f == "question" else "x") for f in REPORT_FIELDS})
+@example(texts=dict.fromkeys(REPORT_FIELDS, "\x00=1+1\ufffe"))
+def test_every_report_format_of_any_text_in_any_field_writes_a_file_with_a_note(texts) -> None:
+    """With any Unicode in any field of an event report, do the HTML (UTF-8, parsed by an
+    HTML parser) and the DOCX (opened with python-docx) come out, with a note when a
+    character had to be shown as U+FFFD, and does the HTML show every text?"""
+    built = _report_of(texts)
+    needs_note = any(UNHOLDABLE.search(v) for v in texts.values())
+    assert set(report.FORMATS) == {"html", "docx"}  # a new format: add its reader here
+    for name, fmt in report.FORMATS.items():
+        data = fmt.render(built)
+        assert isinstance(data, bytes) and data, name
+        text = data.decode("utf-8") if name == "html" else _docx_text(data)
+        assert (REPORT_NOTE in text) == needs_note, name
+        assert not UNHOLDABLE.search(text), name
+        if name == "html":
+            visible = html.unescape(_TAG.sub(" ", text)).replace("\u200b", "")
+            for value in texts.values():
+                cleaned = " ".join(UNHOLDABLE.sub("\ufffd", value).split())
+                assert cleaned in " ".join(visible.split()), value
+
+
+def test_the_report_command_writes_a_file_for_a_lone_surrogate(tmp_path: Path) -> None:
+    """Does ``talkkit event report --format html`` write its file when a question holds a lone
+    surrogate (it stopped with no file), showing it as U+FFFD with the note?"""
+    from talkkit import events
+    from talkkit.cli import main
+
+    url = f"sqlite://{tmp_path / 'store.sqlite3'}"
+    with open_store(url) as store:
+        event, _ = events.create_event(store, "tidlig-opsporing", "Dag 1")
+        session = store.create_session("tidlig-opsporing", "da")
+        store.join_event(session.id, event.id, "Bord 1", "Aarhus")
+        store.save_answer(session.id, "questions", ["Hvorfor \ud800?"], None)
+    for fmt in ("html", "docx"):
+        out = tmp_path / f"report.{fmt}"
+        args = ["event", "report", event.id, "--format", fmt, "--output", str(out)]
+        assert main([*args, "--store", url, "--lang", "da"]) == 0
+        text = out.read_text("utf-8") if fmt == "html" else _docx_text(out.read_bytes())
+        assert "Hvorfor \ufffd?" in text and REPORT_NOTE in text
+
+
 # -- CSV and JSON give the text back -----------------------------------------------------------
+
+
+#: A place where a spreadsheet may start a cell, whichever separator it uses, followed by a
+#: formula trigger (see talkkit.export.cells).
+EXPOSED_TRIGGER = re.compile('(?:^|[,;\t\r\n])[ "]*[=+\\-@]')
 
 
 @given(answer=TEXT, views=TEXT)
@@ -184,15 +376,21 @@ def test_no_exporter_ever_fails(answers, group) -> None:
 @example(answer="\r\n", views="''")
 @example(answer='a";"b\r\nc', views="@SUM(1)")
 @example(answer="\ud83d", views="\x00")
+@example(answer="x,=1+1", views="x;\u200b=1\t-2\n+3")
+@example(answer='x, "=1+1', views="\x00=1+1")
 def test_csv_gives_the_text_back(answer, views) -> None:
     """Parsed back with the csv module, is each text exactly as typed, after removing the
-    formula guard (and with lone surrogates, which UTF-8 cannot hold, as U+FFFD)?"""
+    formula guard (with what a spreadsheet drops shown as U+FFFD, and then a note row)? And
+    can no separator make a cell that starts with a trigger?"""
     data = to_csv(doc_with({"p.q": answer + "x", "p.q.views": views}))
-    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";"))
-    (row,) = rows[1:]
-    assert csv_unguard(row[7]) == utf8_safe(answer + "x")
-    assert csv_unguard(row[8]) == utf8_safe(views)
-    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r", "\n")) for cell in row)
+    text = data.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+    row = rows[1]
+    assert csv_unguard(row[7]) == xml_safe(answer + "x")
+    assert csv_unguard(row[8]) == xml_safe(views)
+    replaced = xml_safe(answer + views) != answer + views
+    assert len(rows) == (4 if replaced else 2)
+    assert EXPOSED_TRIGGER.search(text) is None
 
 
 @given(answer=TEXT, question=TEXT)
@@ -221,7 +419,9 @@ def _plain(html_text: str) -> str:
 def _expected(text: str) -> str:
     """The text as Markdown may show it: controls and surrogates as U+FFFD, whitespace
     collapsed (HTML does so too)."""
-    cleaned = re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]", "\ufffd", text)
+    cleaned = re.sub(
+        "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]", "\ufffd", text
+    )
     return " ".join(cleaned.split())
 
 
@@ -254,8 +454,31 @@ def test_user_text_cannot_change_the_report_structure(answer, views, takeaway, q
         return [t for t in _TAG.findall(rendered) if t != "<br />"]
 
     def word(s: str) -> str:
-        return "x" if s.strip() else s  # blank text is left out of the report, as it should
+        if not s.strip():
+            return s  # blank text is left out of the report, as it should
+        return "x\x00" if MD_UNHOLDABLE.search(s) else "x"  # \x00: the same note at the end
 
     real = report(answer, views, takeaway, question, group)
     plain = report(word(answer), word(views), word(takeaway), word(question), word(group))
     assert shape(real) == shape(plain)
+
+
+# -- the cell guard ----------------------------------------------------------------------------
+
+#: A trigger where a cell may start in HTML, in the page or pasted from it.
+HTML_EXPOSED = re.compile('(?:^|[,;\t\r\n])[ \t\n\r\x0c"]*[=+\\-@]')
+
+
+@given(text=TEXT)
+@settings(max_examples=500, deadline=None)
+@example(text="''=1")
+@example(text="\t\u200b\u200b-1")
+@example(text='x, "\u200b=1')
+def test_the_csv_guard_is_undone_exactly_and_leaves_no_trigger_where_a_cell_starts(text):
+    """Does unguarding give back exactly the text, and is no trigger left where any
+    separator may start a cell (in CSV and in HTML)?"""
+    guarded = csv_guard(text)
+    assert csv_unguard(guarded) == text
+    assert EXPOSED_TRIGGER.search(guarded) is None
+    assert HTML_EXPOSED.search(html_guard(text)) is None
+    assert html_guard(text).replace("\u200b", "") == text.replace("\u200b", "")

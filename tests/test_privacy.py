@@ -166,9 +166,66 @@ def test_any_text_is_checked_without_error(text) -> None:
 @given(st.dates(min_value=date(1900, 1, 1), max_value=TODAY), st.integers(0, 999))
 @settings(max_examples=200, deadline=None)
 def test_every_real_swedish_birth_date_is_found(born, serial) -> None:
-    """Is a correctly built personnummer found for any birth date, in the 12-digit form?"""
+    """Is a correctly built personnummer found for any birth date, in the 12-digit form?
+    (After "pnr": without it a recent date with a serial that reads as a time of day is taken
+    for a timestamp, see the next test.)"""
     number = f"{born:%Y%m%d}" + swedish(f"{born:%y%m%d}", f"{serial:03d}")[6:]
-    assert kinds(f"nr {number} ") == ["se-personnummer"]
+    assert kinds(f"pnr {number} ") == ["se-personnummer"]
+
+
+@pytest.mark.parametrize("sep", ["-", "", " "])
+def test_a_timestamp_is_not_a_personnummer_unless_a_word_says_so(sep) -> None:
+    """Is a Luhn-valid timestamp like 20191028-1557 left alone, and flagged after "pnr"?"""
+    stamp = "20191028" + sep + "1557"
+    assert "".join(c for c in stamp if c.isdigit())[2:] == swedish("191028", "155")
+    assert kinds(f"Loggen {stamp} viser fejlen") == []
+    assert kinds(stamp) == []
+    assert kinds(f"pnr {stamp}") == ["se-personnummer"]
+    assert kinds(f"Barnets personnummer er {stamp}.") == ["se-personnummer"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "130722-0917",
+        "130722\u20130917",  # en dash
+        "130722\u20110917",  # non-breaking hyphen
+        "130722\u22120917",  # minus sign
+        "130722 0917",
+        "130722\u00a00917",  # no-break space
+        "\uff11\uff13\uff10\uff17\uff12\uff12\uff0d\uff10\uff19\uff11\uff17",  # full width
+        "cpr: 130722\u20140917",  # em dash
+    ],
+)
+def test_numbers_typed_with_other_dashes_spaces_and_full_width_digits_are_found(text) -> None:
+    """Is 130722-0917 found however it is typed, with the match on the text as typed?"""
+    (match,) = find_personal_ids(text, today=TODAY)
+    assert match.kind == "dk-cpr"
+    assert text[match.start : match.end].endswith(("0917", "\uff10\uff19\uff11\uff17"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ring mig på 0701234567",
+        "Kontonr. 1234 0701234567",
+        "reg. 1234 konto 1304220917",
+        "Beløbet går til 1234 1304220917.",
+        "Ordre 1304220917",
+        "Faktura nr. 130422-0917",
+        "ORD-1304220917",
+        "#1304220917",
+    ],
+)
+def test_numbers_that_say_what_they_are_are_not_flagged(text) -> None:
+    """Are phone, account, order and invoice numbers shaped like a CPR number left alone?"""
+    assert find_personal_ids(text, today=TODAY) == []
+
+
+def test_a_context_word_makes_an_ambiguous_number_a_finding() -> None:
+    """Is a CPR number that looks like a Swedish mobile number flagged after "cpr"?"""
+    assert kinds("0701234567") == []
+    assert kinds("cpr 0701234567") == ["dk-cpr"]
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

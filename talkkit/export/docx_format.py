@@ -4,8 +4,8 @@ The handout is for the group to take home: the kit title, the group, the date, a
 take-aways (what, who, when) and the group's main answers from the conversations where it
 agreed on something (productive, practice and joint conversations; all conversations if those
 are empty). Other views, the evaluation and the facilitator's notes are left out: they are in
-the spreadsheet exports. Characters Word cannot hold become U+FFFD. Several groups give one
-document with one page per group.
+the spreadsheet exports. Characters Word cannot hold become U+FFFD, with a note at the end.
+Several groups give one document with one page per group.
 """
 
 from __future__ import annotations
@@ -69,4 +69,12 @@ def to_docx(docs: ExportDoc | Sequence[ExportDoc]) -> bytes:
         if n:
             writer.page_break()
         _page(writer, doc)
+    if docs:
+        _ = translator(docs[0].language)
+        writer.note_replaced(
+            _(
+                "Note: some characters cannot be kept in this file and are shown as \ufffd. "
+                "The JSON export keeps them."
+            )
+        )
     return writer.to_bytes()

@@ -3,7 +3,7 @@
 Both Word files of talkkit are written with it: the group's handout
 (:mod:`talkkit.export.docx_format`) and the event report (:mod:`talkkit.report.docx`). Every
 text passes :func:`~talkkit.export.text.xml_safe` (characters Word cannot hold become U+FFFD),
-so no caller can forget it. python-docx is imported when a document is made: it is slow to
+so no caller can forget it, and :meth:`DocxWriter.note_replaced` adds the note saying so. python-docx is imported when a document is made: it is slow to
 import and not needed to open a kit page.
 """
 
@@ -51,20 +51,27 @@ class DocxWriter:
             for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
                 setattr(section, side, Cm(margin_cm))
         self.document.styles["Normal"].font.size = Pt(font_pt)
+        #: Whether some text had characters Word cannot hold (shown as U+FFFD).
+        self.replaced = False
         if language:
             self.document.core_properties.language = language
         if title:
             self.document.core_properties.title = xml_safe(title)[:255]
 
+    def _safe(self, text: str) -> str:
+        safe = xml_safe(text)
+        self.replaced |= safe != text
+        return safe
+
     def heading(self, text: str, level: int) -> None:
-        self.document.add_heading(xml_safe(text), level=level)
+        self.document.add_heading(self._safe(text), level=level)
 
     def paragraph(self, *parts: str | Run, style: str | None = None) -> None:
         """A paragraph of plain texts and :class:`Run` pieces (``style``: a Word paragraph
         style such as ``"List Bullet"`` or ``"List Number"``)."""
         paragraph = self.document.add_paragraph(style=style)
         for part in parts:
-            run = paragraph.add_run(xml_safe(part.text if isinstance(part, Run) else part))
+            run = paragraph.add_run(self._safe(part.text if isinstance(part, Run) else part))
             if isinstance(part, Run):
                 run.bold = part.bold or None
                 run.italic = part.italic or None
@@ -89,15 +96,20 @@ class DocxWriter:
         if header:
             for cell, label in zip(table.rows[0].cells, header, strict=True):
                 cell.text = ""
-                cell.paragraphs[0].add_run(xml_safe(label)).bold = True
+                cell.paragraphs[0].add_run(self._safe(label)).bold = True
         for row in rows:
             for cell, text in zip(table.add_row().cells, row, strict=True):
-                cell.text = xml_safe(text)
+                cell.text = self._safe(text)
 
     def page_break(self) -> None:
         from docx.enum.text import WD_BREAK
 
         self.document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+    def note_replaced(self, note: str) -> None:
+        """End with ``note`` (in italics) if some text was shown with U+FFFD."""
+        if self.replaced:
+            self.paragraph(Run(note, italic=True))
 
     def to_bytes(self) -> bytes:
         buffer = io.BytesIO()

@@ -5,6 +5,11 @@
 file is UTF-8 and a lone surrogate is written as a ``\\udXXX`` escape. (JSON itself cannot tell
 a lone high surrogate followed by a lone low one from the pair of one emoji: a JSON reader
 joins them.)
+
+Opened in a spreadsheet as text (with ``,``, ``;`` or tab), no cell becomes a formula: a
+``=``, ``+``, ``-`` or ``@`` where a cell could start is written as a ``\\u003d``-style
+escape, which every JSON reader turns back into the same character
+(:func:`~talkkit.export.cells.json_guard`).
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from talkkit.export.cells import json_guard
 from talkkit.export.doc import ExportDoc, as_docs
 from talkkit.store.values import escape_surrogates
 
@@ -41,4 +47,4 @@ def to_json(docs: ExportDoc | Sequence[ExportDoc]) -> bytes:
         "sessions": [_session(d) for d in docs],
     }
     text = json.dumps(payload, ensure_ascii=False, indent=2, allow_nan=False)
-    return escape_surrogates(text).encode("utf-8")
+    return escape_surrogates(json_guard(text)).encode("utf-8")

@@ -2,7 +2,7 @@
 
 All user text goes through :func:`~talkkit.export.text.escape_markdown`, so an answer can never
 make a heading, a link, an image, HTML, a table or a list of its own. Unanswered prompts are
-left out.
+left out. Control characters and lone surrogates are shown as U+FFFD, with a note at the end.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from talkkit.export.doc import ExportDoc, as_docs
-from talkkit.export.text import escape_markdown
+from talkkit.export.text import escape_markdown, markdown_replaces, texts_in
 from talkkit.i18n import translator
 
 __all__ = ["to_markdown"]
@@ -76,8 +76,21 @@ def _doc(doc: ExportDoc) -> list[str]:
 def to_markdown(docs: ExportDoc | Sequence[ExportDoc]) -> bytes:
     """A Markdown report of one group or of many (a whole event), UTF-8."""
     lines: list[str] = []
-    for n, doc in enumerate(as_docs(docs)):
+    docs = as_docs(docs)
+    for n, doc in enumerate(docs):
         if n:
             lines += ["---", ""]
         lines += _doc(doc)
+    if any(markdown_replaces(t) for t in texts_in(docs)):
+        _ = translator(docs[0].language)
+        lines += [
+            "",
+            "*"
+            + _(
+                "Note: some characters cannot be kept in this file and are shown as \ufffd. "
+                "The JSON export keeps them."
+            )
+            + "*",
+            "",
+        ]
     return "\n".join(lines).encode("utf-8")

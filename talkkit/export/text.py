@@ -5,29 +5,29 @@ Every function here is total: any ``str`` in, a ``str`` out, never an exception.
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Iterator
 
 __all__ = [
-    "CSV_TRIGGERS",
     "XLSX_MAX_CELL",
-    "csv_guard",
-    "csv_unguard",
     "escape_markdown",
     "fit_cell",
+    "markdown_replaces",
+    "texts_in",
     "utf8_safe",
+    "xml_replaces",
     "xml_safe",
 ]
 
-#: A field starting with one of these is a formula (or DDE) in a spreadsheet (OWASP).
-CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 #: Most characters (UTF-16 units) in one spreadsheet cell.
 XLSX_MAX_CELL = 32_767
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # Characters XML 1.0 cannot hold: C0 controls except tab/LF/CR, surrogates, U+FFFE/U+FFFF.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-# Markdown: C0/C1 controls other than tab and newline, and surrogates.
-_MD_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+# Markdown: C0/C1 controls other than tab and newline, surrogates, U+FFFE and U+FFFF.
+_MD_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 # ASCII punctuation that is active somewhere in CommonMark, GFM or Jupyter (math: $).
 _MD_ACTIVE = frozenset("\\`*_[](){}#+-!|~=$@")
 _MD_ORDERED = re.compile(r"^(\d{1,9})([.)])")
@@ -39,22 +39,41 @@ def utf8_safe(text: str) -> str:
 
 
 def xml_safe(text: str) -> str:
-    """``text`` with every character XML 1.0 cannot hold replaced by U+FFFD."""
+    """``text`` with every character XML 1.0 cannot hold replaced by U+FFFD.
+
+    The same characters are the ones LibreOffice Calc drops silently from a CSV file (checked
+    with Calc 7.4: C0 controls except tab, LF and CR, and U+FFFE, U+FFFF; lone surrogates cannot
+    be written in UTF-8 at all), so the CSV and HTML exports use it too.
+    """
     return _XML_ILLEGAL.sub("\ufffd", text)
 
 
-def csv_guard(text: str) -> str:
-    """Prefix ``'`` to a field a spreadsheet would run as a formula (``=1+1``, ``@SUM(A1)``).
-
-    A field that already starts with apostrophes followed by a trigger (``'=1``) gets one more,
-    so :func:`csv_unguard` can always give back exactly what was typed.
-    """
-    return "'" + text if text.lstrip("'").startswith(CSV_TRIGGERS) else text
+def xml_replaces(text: str) -> bool:
+    """Whether :func:`xml_safe` changes ``text``."""
+    return _XML_ILLEGAL.search(text) is not None
 
 
-def csv_unguard(text: str) -> str:
-    """Exactly the text :func:`csv_guard` was given."""
-    return text[1:] if text.startswith("'") and text.lstrip("'").startswith(CSV_TRIGGERS) else text
+def markdown_replaces(text: str) -> bool:
+    """Whether :func:`escape_markdown` shows a character of ``text`` as U+FFFD."""
+    return _MD_CONTROL.search(text) is not None
+
+
+def texts_in(value: object, _depth: int = 0) -> Iterator[str]:
+    """Every ``str`` in a dataclass, list, tuple or dict (values), depth-first (for the notes
+    that say characters were replaced)."""
+    if isinstance(value, str):
+        yield value
+    elif _depth > 8:
+        return
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            yield from texts_in(getattr(value, f.name), _depth + 1)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from texts_in(item, _depth + 1)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from texts_in(item, _depth + 1)
 
 
 def fit_cell(text: str, limit: int = XLSX_MAX_CELL) -> tuple[str, bool]:
@@ -85,8 +104,8 @@ def escape_markdown(text: str, *, inline: bool = False) -> str:
     maths, setext ``===``), escapes ordered-list markers (``1.``), keeps leading blanks from
     making a code block, and turns line breaks into hard breaks (``\\`` at line end) so user
     text never starts a block of its own; blank lines at the start and end are dropped. With
-    ``inline=True`` line breaks become spaces (for headings). Control characters and lone
-    surrogates become U+FFFD.
+    ``inline=True`` line breaks become spaces (for headings). Control characters, lone
+    surrogates, U+FFFE and U+FFFF become U+FFFD.
 
     ``://``, ``www.`` and ``@`` are escaped too, which stops source-level autolinkers
     (mistune, markdown-it's linkify); cmark-gfm's autolink extension works after escapes are

@@ -5,7 +5,7 @@
   text, ``0045`` keeps its zeros.
 * Characters XML cannot hold (most control characters, lone surrogates) become U+FFFD, and a
   text longer than a cell holds (32,767 characters) is cut; a note row under the table says so,
-  and the CSV and JSON exports keep the full text.
+  and the CSV and JSON exports keep the full text (the JSON export also every character).
 """
 
 from __future__ import annotations
@@ -68,8 +68,8 @@ def to_xlsx(docs: ExportDoc | Sequence[ExportDoc]) -> bytes:
     if replaced:
         notes.append(
             _(
-                "Note: some characters cannot be stored in a spreadsheet and are shown as \ufffd. "
-                "The CSV and JSON exports keep them."
+                "Note: some characters cannot be kept in this file and are shown as \ufffd. "
+                "The JSON export keeps them."
             )
         )
     if cut:

@@ -57,6 +57,7 @@ def to_docx(report: Report) -> bytes:
     if report.combined:
         writer.heading(t["across"], 1)
         _evaluation(writer, report.combined, t)
+    writer.note_replaced(t["replaced"])
     return writer.to_bytes()
 
 

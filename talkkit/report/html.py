@@ -1,11 +1,18 @@
 """The report as one self-contained HTML page: ``templates/report.html.j2`` (Jinja, autoescape
 on, so every user text is escaped; the rating charts are inline SVG, so the file needs nothing
-from the web)."""
+from the web).
+
+Every printed text passes :func:`~talkkit.export.cells.html_text` before it is escaped:
+characters HTML cannot hold (a lone surrogate would stop the file) become U+FFFD, with a note
+at the end, and no text becomes a formula when Calc opens the page or when it is copied into a
+spreadsheet."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from talkkit.export.cells import html_text
+from talkkit.export.text import texts_in, xml_replaces
 from talkkit.paths import PACKAGE_DIR
 from talkkit.report.model import Report, labels
 
@@ -25,6 +32,7 @@ def _environment() -> Any:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=html_text,  # before escaping: no U+D800 stops the file, no `=` makes a formula
     )
 
 
@@ -36,4 +44,5 @@ def to_html(report: Report) -> str:
         report=report,
         t=words,
         generated=words["generated"].replace("{date}", report.generated_at.date().isoformat()),
+        note=words["replaced"] if any(xml_replaces(t) for t in texts_in(report)) else "",
     )

@@ -119,4 +119,5 @@ def labels(language: str) -> dict[str, str]:
         "no_answers": _("No answers yet."),
         "generated": _("Made with talkkit on {date}"),
         "rating": _("Rating"),
+        "replaced": _("Note: some characters cannot be kept in this file and are shown as \ufffd."),
     }
