@@ -53,7 +53,8 @@ from conftest import free_port
 from helpers import ROOT
 from playwright.sync_api import expect
 
-pytestmark = [pytest.mark.slow, pytest.mark.browser]
+# The whole build on 2 cores: about 3 min alone, up to 10 when other jobs share the cores.
+pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.timeout(1800)]
 
 #: The unprivileged user the image runs as (BinderHub builds with ``--user-name jovyan``).
 USER = "talkkit-binder"
