@@ -306,6 +306,9 @@ def replay_binder(base: Path) -> BinderServer:
         "LANG": "C.UTF-8",
         "PATH": f"{home}/.local/bin:{prefix}/bin:/usr/local/bin:/usr/bin:/bin",  # as the image's
         "PIP_CACHE_DIR": str(PIP_CACHE),
+        # the user's scratch files (espeak-ng's PulseAudio folder too) go with the replay
+        "TMPDIR": str(owned_dir(base / "tmp", user)),
+        "XDG_RUNTIME_DIR": str(owned_dir(base / "run", user)),
         **{k: v for k, v in os.environ.items() if k.startswith("PIP_")},
     }
     t = time.monotonic()
