@@ -180,12 +180,12 @@ class KitApp:
         ):
             self.agenda.restore(timers.get("timers"))
 
-    def _session_opened(self, change: dict) -> None:
+    def _session_opened(self, change: dict[str, Any]) -> None:
         session = self.book.session
         if session is not None and session.phase and session.phase in self.agenda.ids:
             self.agenda.go(session.phase)
 
-    def _phase_changed(self, change: dict) -> None:
+    def _phase_changed(self, change: dict[str, Any]) -> None:
         phase = self.agenda.phase
         self.conversation.phase = phase.id
         self.conversation.kind = phase.kind

@@ -103,5 +103,5 @@ class ConversationView(AnswerView):
         book.observe(self._on_values, "values")
         self._on_values({"new": book.values})
 
-    def _on_values(self, change: dict) -> None:
+    def _on_values(self, change: dict[str, Any]) -> None:
         self.point_values = {k: v for k, v in change["new"].items() if k in self._point_keys}

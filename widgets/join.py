@@ -112,7 +112,7 @@ class JoinStep:
             self.gate = events.join_gate(store)
         return store
 
-    def _session_opened(self, change: dict) -> None:
+    def _session_opened(self, change: dict[str, Any]) -> None:
         session: Session | None = self.app.book.session
         if session is None or not session.event_id:
             return

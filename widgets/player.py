@@ -31,7 +31,7 @@ _MIME = {".webm": "video/webm", ".mp4": "video/mp4", ".ogg": "video/ogg", ".ogv"
 PROVIDERS = {"youtube": "YouTube", "vimeo": "Vimeo"}
 
 
-def embed_url(external: dict | None) -> str | None:
+def embed_url(external: dict[str, Any] | None) -> str | None:
     """The privacy-mode embed address of an external talk, or ``None`` if it is not valid."""
     if not isinstance(external, dict):
         return None
@@ -53,7 +53,7 @@ def clock_label(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
-def _cues(kit: Kit, path: str) -> list[dict]:
+def _cues(kit: Kit, path: str) -> list[dict[str, Any]]:
     try:
         cues = read_captions(kit.media_path(path))
     except (MediaError, OSError) as exc:
@@ -66,7 +66,7 @@ def _cues(kit: Kit, path: str) -> list[dict]:
     ]  # fmt: skip
 
 
-def _chapters(kit: Kit, talk: Talk, language: str) -> list[dict]:
+def _chapters(kit: Kit, talk: Talk, language: str) -> list[dict[str, Any]]:
     if talk.chapters:
         items = [(c.start, kit.text(c.title, language)) for c in talk.chapters]
     else:

@@ -153,7 +153,7 @@ class SpeakingView(AnswerView):
         book.observe(self._on_book_values, "values")
         self._on_book_values({"new": book.values})
 
-    def _on_book_values(self, change: dict) -> None:
+    def _on_book_values(self, change: dict[str, Any]) -> None:
         names = change["new"].get("speaking.names")
         if isinstance(names, list):
             self.model.set_names([n for n in names if isinstance(n, str)])
