@@ -48,29 +48,15 @@ _INSERT_SESSION = insert_session("%s")
 
 
 def _event(row: tuple[Any, ...]) -> Event:
-    return Event(
-        row[0],
-        row[1],
-        row[2],
-        row[3],
-        row[4],
-        created_at=row[5].astimezone(UTC),
-        meeting_url=row[6] or "",
-    )
+    id_, kit_id, name, language, code, created, meeting_url = row[:7]
+    created_at = created.astimezone(UTC)
+    return Event(id_, kit_id, name, language, code, created_at, meeting_url or "")
 
 
 def _session(row: tuple[Any, ...]) -> Session:
-    return Session(
-        row[0],
-        row[1],
-        row[2],
-        row[3],
-        row[4],
-        row[5],
-        row[6],
-        created_at=row[7].astimezone(UTC),
-        updated_at=row[8].astimezone(UTC),
-    )
+    id_, kit_id, language, event_id, group, municipality, phase = row[:7]
+    created, updated = row[7].astimezone(UTC), row[8].astimezone(UTC)
+    return Session(id_, kit_id, language, event_id, group, municipality, phase, created, updated)
 
 
 class PostgresStore(PostgresPool, Store):

@@ -44,23 +44,15 @@ _INSERT_SESSION = insert_session("?")
 
 
 def _event(row: tuple[Any, ...]) -> Event:
-    return Event(
-        row[0], row[1], row[2], row[3], row[4], created_at=dt(row[5]), meeting_url=row[6] or ""
-    )
+    id_, kit_id, name, language, code, created, meeting_url = row[:7]
+    created_at = dt(created)
+    return Event(id_, kit_id, name, language, code, created_at, meeting_url or "")
 
 
 def _session(row: tuple[Any, ...]) -> Session:
-    return Session(
-        row[0],
-        row[1],
-        row[2],
-        row[3],
-        row[4],
-        row[5],
-        row[6],
-        created_at=dt(row[7]),
-        updated_at=dt(row[8]),
-    )
+    id_, kit_id, language, event_id, group, municipality, phase = row[:7]
+    created, updated = dt(row[7]), dt(row[8])
+    return Session(id_, kit_id, language, event_id, group, municipality, phase, created, updated)
 
 
 class SQLiteStore(SQLiteFile, Store):
