@@ -24,6 +24,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--cull-idle", type=int, default=900, help="seconds before an abandoned kit is closed"
     )
     p.add_argument(
+        "--connect-timeout",
+        type=float,
+        default=60.0,
+        help="seconds a kit page may take to connect before its kernel is ended (default 60)",
+    )
+    p.add_argument(
         "--preheat", type=int, default=0, help="kernels kept ready per kit (0: start on demand)"
     )
     p.add_argument(
@@ -73,6 +79,7 @@ def run(args: argparse.Namespace) -> int:
         ip=args.ip,
         max_kernels=args.max_kernels,
         cull_idle_seconds=args.cull_idle,
+        connect_timeout=args.connect_timeout,
         preheat=args.preheat,
         preheat_notebooks=notebooks or None,
     )
