@@ -26,7 +26,6 @@ Only jupyter_server's public API is used (``kernel_model``'s ``connections``, ``
 from __future__ import annotations
 
 import asyncio
-import logging
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -39,8 +38,6 @@ from traitlets import Float, Int, default
 from talkkit.page.policy import client_id
 
 __all__ = ["ANONYMOUS", "BoundedKernelManager", "KitKernelSpecManager"]
-
-log = logging.getLogger("talkkit.page")
 
 #: The module kit kernels run (``python -m``).
 KERNEL_MODULE = "talkkit.page.kernel"
@@ -116,7 +113,7 @@ class BoundedKernelManager(AsyncMappingKernelManager):
         return waiting + self._starting.get(client, 0)
 
     def _refuse(self, why: str) -> web.HTTPError:
-        log.info("kernel refused: %s", why)
+        self.log.warning("kernel refused: %s", why)
         return web.HTTPError(503, reason=TOO_MANY)
 
     async def start_kernel(self, *args: Any, **kwargs: Any) -> str:
@@ -173,11 +170,11 @@ class BoundedKernelManager(AsyncMappingKernelManager):
                 del self._waiting[kernel_id]
                 ended.append(kernel_id)
         for kernel_id in ended:
-            log.info("kernel %s ended: its page did not connect in time", kernel_id)
+            self.log.warning("kernel %s ended: its page did not connect in time", kernel_id)
             try:
                 await self.shutdown_kernel(kernel_id, now=True)
             except Exception as exc:  # an ended kernel must not stop the watch
-                log.warning("could not end kernel %s: %s", kernel_id, exc)
+                self.log.warning("could not end kernel %s: %s", kernel_id, exc)
         return ended
 
 

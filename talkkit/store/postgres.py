@@ -11,6 +11,7 @@ purge running at the same moment makes the save fail with
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 from typing import Any
 
@@ -61,6 +62,9 @@ def _event(row: tuple[Any, ...]) -> Event:
 
 def _session(row: tuple[Any, ...]) -> Session:
     return Session(*row[:7], created_at=row[7].astimezone(UTC), updated_at=row[8].astimezone(UTC))
+
+
+log = logging.getLogger("talkkit.store")
 
 
 class PostgresStore(PostgresPool, Store):
@@ -201,8 +205,34 @@ class PostgresStore(PostgresPool, Store):
             where.append("id = %s")
             params.append(session_id)
         # Only fixed fragments are joined; values travel as parameters.
-        sql = "DELETE FROM sessions WHERE " + " AND ".join(where)  # noqa: S608
-        return self._run(lambda conn: conn.execute(sql, params).rowcount, write=True)  # type: ignore[arg-type]
+        condition = " AND ".join(where)
+        picks = (
+            "DELETE FROM event_picks WHERE source <> '' AND split_part(source, '/', 1) IN "  # noqa: S608
+            f"(SELECT id FROM sessions WHERE {condition})"
+        )
+        sql = "DELETE FROM sessions WHERE " + condition  # noqa: S608
+
+        def body(conn: psycopg.Connection[Any]) -> int:
+            conn.execute(picks, params)  # type: ignore[arg-type]
+            return conn.execute(sql, params).rowcount  # type: ignore[arg-type]
+
+        return self._run(body, write=True)
+
+    #: Tables that hold a group's text or an event's name.
+    TEXT_TABLES = ("answers", "sessions", "event_picks", "events")
+
+    def reclaim(self) -> bool:
+        """``VACUUM FULL`` of the tables with text: rewritten into new files, the old files
+        (with the dead rows) deleted. PostgreSQL's WAL segments and any backups keep the text
+        until they are recycled (see the README)."""
+        try:
+            with self._pool.connection() as conn:  # pooled connections are autocommit
+                for table in self.TEXT_TABLES:
+                    conn.execute(f"VACUUM FULL {table}")  # fixed names
+        except psycopg.Error as exc:
+            log.warning("VACUUM after a purge failed: %s", exc)
+            return False
+        return True
 
     # -- events -------------------------------------------------------------------------------
 
@@ -273,6 +303,11 @@ class PostgresStore(PostgresPool, Store):
             return 0
 
         def body(conn: psycopg.Connection[Any]) -> int:
+            conn.execute(  # points picked from these groups on any board
+                "DELETE FROM event_picks WHERE source <> '' AND split_part(source, '/', 1) IN "
+                "(SELECT id FROM sessions WHERE event_id = %s)",
+                (event_id,),
+            )
             deleted = conn.execute("DELETE FROM sessions WHERE event_id = %s", (event_id,)).rowcount
             conn.execute("DELETE FROM auth_failures WHERE scope = %s", (f"board:{event_id}",))
             conn.execute("DELETE FROM events WHERE id = %s", (event_id,))  # picks cascade

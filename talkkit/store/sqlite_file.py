@@ -97,6 +97,9 @@ class SQLiteFile:
             self._retry(lambda: self._conn_checked().execute("PRAGMA journal_mode = WAL"))
             self._conn.execute("PRAGMA synchronous = FULL")
             self._conn.execute("PRAGMA foreign_keys = ON")
+            # Deleted or overwritten text is zeroed in the file, whatever the build's default
+            # (Debian's SQLite is built without SQLITE_SECURE_DELETE): purged means gone.
+            self._conn.execute("PRAGMA secure_delete = ON")
         except sqlite3.Error as exc:
             self.close()
             raise translate(exc, self.path) from exc
@@ -218,6 +221,26 @@ class SQLiteFile:
 
     def schema_version(self) -> int:
         return self._read(self._version)
+
+    def reclaim(self, timeout: float = 60.0) -> bool:
+        """Copy the WAL into the file and empty it (``wal_checkpoint(TRUNCATE)``), so text
+        deleted with ``secure_delete`` is gone from every file. Kernels that hold the store
+        open only block it while they read (a few ms): retried until ``timeout``."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with self._lock, self._queue_held():
+                try:
+                    row = self._conn_checked().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                    busy = row.fetchone()[0]
+                except sqlite3.OperationalError as exc:
+                    if not is_busy(exc):
+                        raise translate(exc, self.path) from exc
+                    busy = 1
+            if not busy:
+                return True
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.1)
 
     def close(self) -> None:
         with self._lock:
