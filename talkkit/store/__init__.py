@@ -28,6 +28,7 @@ from talkkit.store.types import (
     Session,
     SessionNotFound,
     StoreError,
+    StoreFull,
     StoreUnavailable,
 )
 
@@ -42,6 +43,7 @@ __all__ = [
     "SessionNotFound",
     "Store",
     "StoreError",
+    "StoreFull",
     "StoreUnavailable",
     "default_url",
     "load_backend",

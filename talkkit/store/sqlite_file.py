@@ -30,7 +30,7 @@ from typing import TypeVar
 
 from talkkit.store import migrations as _migrations
 from talkkit.store.sqlite_lock import WritersQueue
-from talkkit.store.types import StoreError, StoreUnavailable
+from talkkit.store.types import StoreError, StoreFull, StoreUnavailable
 from talkkit.store.values import utcnow
 
 __all__ = ["BUSY_TIMEOUT_SECONDS", "RETRIES", "SQLiteFile", "dt", "is_busy", "translate", "ts"]
@@ -61,6 +61,8 @@ def translate(exc: sqlite3.Error, path: Path) -> StoreError:
     text = str(exc)
     lowered = text.lower()
     transient = ("locked", "busy", "unable to open", "disk i/o", "readonly", "full")
+    if isinstance(exc, sqlite3.OperationalError) and "full" in lowered:  # SQLITE_FULL: ENOSPC
+        return StoreFull(f"SQLite store {path}: the disk is full: {text}")
     if isinstance(exc, sqlite3.OperationalError) and any(t in lowered for t in transient):
         return StoreUnavailable(f"SQLite store {path} is unavailable: {text}")
     return StoreError(f"SQLite store {path}: {text}")
