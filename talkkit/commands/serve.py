@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 
 from talkkit.paths import data_dir, kits_dir
@@ -67,6 +68,18 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if args.store:
         os.environ["TALKKIT_STORE"] = args.store  # kernels inherit it (talkkit.store.default_url)
+    from talkkit.store import check_store, default_url
+
+    problem = check_store()
+    if problem:
+        print(
+            f"talkkit serve: the answer store {redact(default_url())} is damaged: {problem}\n"
+            "Nothing is served, so no group types into a damaged store. Restore the file from "
+            "a backup, or move it aside to start with an empty store (`sqlite3 FILE .recover` "
+            "can often rescue its answers).",
+            file=sys.stderr,
+        )
+        return 1
     host = "localhost" if args.ip in ("127.0.0.1", "localhost") else args.ip
     print(f"Serving the kits in {root}")
     store = os.environ.get("TALKKIT_STORE")

@@ -70,6 +70,11 @@ class Store(ABC):
     def load_answers(self, session_id: str) -> dict[str, Answer]:
         """Every stored answer of a session (empty if the session does not exist)."""
 
+    def quick_check(self) -> list[str]:
+        """Problems of the store's files found by a quick check (empty: sound, or nothing to
+        check: PostgreSQL checks its own pages)."""
+        return []
+
     def reclaim(self) -> bool:
         """After a purge: make deleted text unreadable in the store's files where the backend
         allows (SQLite: checkpoint and empty the WAL; PostgreSQL: ``VACUUM FULL``). True when

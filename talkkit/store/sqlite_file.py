@@ -224,6 +224,11 @@ class SQLiteFile:
     def schema_version(self) -> int:
         return self._read(self._version)
 
+    def quick_check(self) -> list[str]:
+        """SQLite's ``PRAGMA quick_check``: the problems found (empty: the file is sound)."""
+        rows = self._read(lambda conn: conn.execute("PRAGMA quick_check(20)").fetchall())
+        return [str(r[0]) for r in rows if r and r[0] != "ok"]
+
     def reclaim(self, timeout: float = 60.0) -> bool:
         """Copy the WAL into the file and empty it (``wal_checkpoint(TRUNCATE)``), so text
         deleted with ``secure_delete`` is gone from every file. Kernels that hold the store
