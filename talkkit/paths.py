@@ -9,9 +9,16 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-#: The repository (or installed package) root: ``kits/`` and ``workshop_templates/`` sit here.
+#: The package, and the folder it sits in: the repository in a checkout (an editable install),
+#: site-packages when installed. ``workshop_templates`` (a package of its own, see its
+#: ``__init__``) sits beside ``talkkit`` in both.
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = PACKAGE_DIR.parent
+
+
+def in_checkout() -> bool:
+    """Does talkkit run from its repository (``pyproject.toml`` and ``kits/`` beside it)?"""
+    return (PROJECT_ROOT / "pyproject.toml").is_file() and (PROJECT_ROOT / "kits").is_dir()
 
 
 def data_dir() -> Path:
@@ -23,11 +30,15 @@ def data_dir() -> Path:
 
 
 def kits_dir() -> Path:
-    """The folder of kits: ``$TALKKIT_KITS`` or ``<project>/kits``."""
+    """The folder of kits: ``$TALKKIT_KITS``, else the repository's ``kits/`` in a checkout,
+    else ``kits/`` in the current folder (an installed talkkit has no kits of its own)."""
     env = os.environ.get("TALKKIT_KITS")
-    return Path(env).resolve() if env else PROJECT_ROOT / "kits"
+    if env:
+        return Path(env).resolve()
+    return PROJECT_ROOT / "kits" if in_checkout() else Path.cwd() / "kits"
 
 
 def templates_dir() -> Path:
-    """The workshop templates that ``talkkit new`` copies from."""
+    """The workshop templates that ``talkkit new`` copies from: the ``workshop_templates``
+    folder beside the package (the repository's, or the installed package's)."""
     return PROJECT_ROOT / "workshop_templates"

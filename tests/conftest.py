@@ -18,14 +18,14 @@ from pathlib import Path
 
 import pytest
 
-from bench.browser import CHROMIUM
-from bench.browser import CHROMIUM_ARGS as BENCH_CHROMIUM_ARGS
+from talkkit.chromium import CHROMIUM
+from talkkit.chromium import CHROMIUM_ARGS as HEADLESS_ARGS
 
 pytest_plugins = ["pg_server"]
 
 ROOT = Path(__file__).resolve().parent.parent
 KITS = ROOT / "kits"
-CHROMIUM_ARGS = [*BENCH_CHROMIUM_ARGS, "--autoplay-policy=no-user-gesture-required"]
+CHROMIUM_ARGS = [*HEADLESS_ARGS, "--autoplay-policy=no-user-gesture-required"]
 
 
 def free_port() -> int:

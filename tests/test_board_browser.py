@@ -1,9 +1,9 @@
 """The facilitator board in a real browser: user text stays text, 60 groups x 20 answers render
-and refresh in time, and the presentation view is anonymous."""
+and every new save reaches the board, and the presentation view is anonymous. How fast is the
+benchmark's to say (``talkkit-bench``, phase ``board``: ``board.page.*`` targets)."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -29,16 +29,14 @@ def store_of(server: KitServer):
     return open_store(f"sqlite://{Path(server.data_dir) / 'talkkit.sqlite3'}")
 
 
-def open_board(pg, server: KitServer, secret: str, query: str = "lang=en") -> float:
-    """Log in; the seconds from the click until the board's tabs are shown."""
+def open_board(pg, server: KitServer, secret: str, query: str = "lang=en") -> None:
+    """Log in and wait until the board's tabs (or the presentation) are shown."""
     pg.goto(f"{server.url}voila/render/board.ipynb?{query}", timeout=120_000)
     field = pg.locator(".tkb-secret input")
     field.wait_for(timeout=120_000)
     field.fill(secret)
-    start = time.perf_counter()
     pg.locator(".tkb-login-btn").click()
     pg.locator(".tkb-tabs, .tkb-present").first.wait_for(timeout=60_000)
-    return time.perf_counter() - start
 
 
 def test_a_script_typed_by_a_group_shows_as_plain_text(server: KitServer, page) -> None:
@@ -75,9 +73,12 @@ def test_a_script_typed_by_a_group_shows_as_plain_text(server: KitServer, page) 
     assert log.external_requests(server.url) == []
 
 
-def test_60_groups_of_20_answers_render_and_refresh_in_time(server: KitServer, page) -> None:
-    """Scale: 60 groups x 20 answers. The board must show within 2 s of the login click, a
-    group's save must appear within 2 s, and refreshing must not freeze the page."""
+def test_60_groups_of_20_answers_render_and_every_save_reaches_the_board(
+    server: KitServer, page
+) -> None:
+    """Scale: 60 groups x 20 answers. The board shows every group and every card, and a
+    group's save appears on the open board. The deadlines only catch a hang; the times (login
+    to board, save to visible, the page's longest task) are the benchmark's targets."""
     pg, _log = page
     with store_of(server) as store:
         event, secret = events.create_event(store, "tidlig-opsporing", "Stor dag")
@@ -91,36 +92,22 @@ def test_60_groups_of_20_answers_render_and_refresh_in_time(server: KitServer, p
                 )
                 store.save_answer(session.id, key, text, None)
             sessions.append(session.id)
-    render = open_board(pg, server, secret)
+    open_board(pg, server, secret)
     rows = pg.locator(".tkb-groups tbody tr")
-    rows.nth(59).wait_for()
-    start = time.perf_counter()
+    rows.nth(59).wait_for(timeout=60_000)
+    assert rows.count() == 60
     pg.get_by_role("tab", name="Answers").click()
-    pg.locator(".tkb-card").nth(59).wait_for()
-    switch = time.perf_counter() - start
+    pg.locator(".tkb-card").nth(59).wait_for(timeout=60_000)
     assert pg.locator(".tkb-card").count() == 60
-    pg.evaluate(
-        """() => { window.__long = [];
-        new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__long.push(e.duration); })
-          .observe({ type: 'longtask', buffered: false }); }"""
-    )
     prompt = pg.locator(".tkb-prompt-pick select").input_value()
-    refresh = []
     with store_of(server) as store:
         for n, g in enumerate((5, 29, 58)):
             text = f"Ny tekst {n} fra gruppe {g + 1}"
-            saved = time.perf_counter()
             store.save_answer(sessions[g], prompt, text, 1)
-            pg.locator(".tkb-answer", has_text=text).wait_for(timeout=10_000)
-            refresh.append(time.perf_counter() - saved)
-    longest = max(pg.evaluate("window.__long"), default=0.0)
-    print(
-        f"\nboard 60x20: login->board {render:.2f} s, answers tab {switch:.2f} s, "
-        f"save->visible {', '.join(f'{r:.2f}' for r in refresh)} s, longest task {longest:.0f} ms"
-    )
-    assert render < 2.0
-    assert max(refresh) < 2.0
-    assert longest < 500  # no freeze: the page never blocks half a second
+            answer = pg.locator(".tkb-answer", has_text=text)
+            answer.wait_for(timeout=60_000)  # the board's poll brings it, however loaded
+            assert answer.inner_text() == text
+    assert pg.locator(".tkb-card").count() == 60  # a patch, not a lost board
 
 
 def axe_check(pg, where: str) -> None:

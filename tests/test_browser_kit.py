@@ -59,7 +59,7 @@ def assert_clean(log: PageLog, failed: list[Response], server_url: str) -> None:
     """No console error, no failed request and no request to another host.
 
     Voilà's own kernel-shutdown POST on reload fails its XSRF check (a known Voilà 0.5
-    behaviour, see stack-notes.md); that request and its console line are allowed.
+    behaviour, see docs/stack-notes.md); that request and its console line are allowed.
     """
     unexpected = [f"{r.status} {r.url}" for r in failed if "/api/shutdown/" not in r.url]
     assert unexpected == []
@@ -168,7 +168,7 @@ def test_a_group_goes_through_the_seminar(kit_server, page) -> None:
 
 
 def test_a_phase_is_rendered_when_first_shown_then_kept(kit_server, page) -> None:
-    """The first screen renders only what it shows (talkkit bench: about 0.2 s sooner); a
+    """The first screen renders only what it shows (talkkit-bench: about 0.2 s sooner); a
     phase's fields, once shown, stay on the page hidden, with what was typed in them."""
     pg, _log = page
     open_kit(pg, kit_url(kit_server))

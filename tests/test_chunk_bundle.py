@@ -54,7 +54,7 @@ def test_a_list_for_another_voila_version_is_not_used(tmp_path, caplog):
     listed = tmp_path / "voila_chunks.json"
     listed.write_text(json.dumps({"voila": "0.0.1", "chunks": ["1"]}))
     assert chunks.chunk_ids(listed) is None
-    assert "python -m bench.record_chunks" in caplog.text
+    assert "python -m talkkit_bench.chunks" in caplog.text
     listed.write_text(json.dumps({"voila": voila_version, "chunks": ["1", "../x", 2]}))
     assert chunks.chunk_ids(listed) == ["1", "2"]  # only chunk numbers: no path in a name
     assert chunks.chunk_ids(tmp_path / "missing.json") is None
@@ -212,7 +212,7 @@ def _installed_bundle() -> chunks.ChunkBundle | None:
 
 def _current_extensions() -> dict[str, dict]:
     """The listed extensions installed in the recorded version (the others are not bundled:
-    the extensions are not pinned, a newer release is recorded with python -m bench.record_chunks)."""
+    the extensions are not pinned, a newer release is recorded with python -m talkkit_bench.chunks)."""
     from jupyterlab_server.config import get_federated_extensions
     from voila.utils import get_voila_labextensions_path
 
@@ -258,7 +258,7 @@ def test_the_kit_page_fetches_no_chunk_one_by_one(kit_server, page, tmp_path, mo
     pg.wait_for_timeout(1500)  # chunks a page loads after the widgets render
     one_by_one = [u for u in log.requests if CHUNK_REQUEST.search(u)]
     assert one_by_one == [], (
-        "chunks missing from talkkit/upstream/voila_chunks.json: run python -m bench.record_chunks"
+        "chunks missing from talkkit/upstream/voila_chunks.json: run python -m talkkit_bench.chunks"
     )
     assert sum("talkkit-chunks." in u for u in log.requests) == 1
     fetched = [m.groups()[:2] for u in log.requests if (m := EXTENSION_REQUEST.search(u))]
@@ -266,7 +266,7 @@ def test_the_kit_page_fetches_no_chunk_one_by_one(kit_server, page, tmp_path, mo
     assert [f for f in fetched if "/static/".join(f) in bundled] == []  # never twice
     current = _current_extensions()
     missing = [f for f in fetched if f[0] in current]
-    assert missing == [], "run python -m bench.record_chunks: the list misses these chunks"
+    assert missing == [], "run python -m talkkit_bench.chunks: the list misses these chunks"
     assert {f"{p}/static/{f}" for p, e in current.items() for f in e["chunks"]} <= bundled
 
     # Without the bundle the same page fetches them one by one: the check above can see it.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 
 import psutil
 import pytest
@@ -25,9 +24,10 @@ def test_kill_9_of_the_server_loses_at_most_the_last_two_seconds(tmp_path, page)
         open_kit(pg, kit_url(server, "lang=da"))
         go_to(pg, "Den lærende samtale")
         pg.locator("#tk-learning-struck").fill("De små tegn hænger sammen — æøå 🙂")
-        typed_at = time.monotonic()
-        expect(save_line(pg, "tk-learning-struck")).to_have_text(re.compile("Gemt"))
-        assert time.monotonic() - typed_at <= 2.5  # saved within the promised two seconds
+        # Saved by the autosave (after its idle pause): the page says so. How soon is the
+        # benchmark's target (talkkit-bench: groups.1.e2e_save_idle.max, the promised 2 s); the
+        # deadline here only catches a save that never comes.
+        expect(save_line(pg, "tk-learning-struck")).to_have_text(re.compile("Gemt"), timeout=LOAD)
         session = re.search(r"session=([\w-]+)", pg.url).group(1)
         # The last words, typed just before the crash, may be lost: that is the promise.
         pg.locator("#tk-learning-recognise").fill("skrevet lige før nedbruddet")

@@ -7,7 +7,6 @@ import contextlib
 import math
 import re
 import sqlite3
-import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -406,9 +405,10 @@ def test_deleting_an_event_deletes_its_groups_and_points(store) -> None:
     assert store.list_picks(event.id) == []
 
 
-def test_board_snapshot_of_60_groups_with_20_answers_is_fast(store, store_url: str) -> None:
-    """The scale target: 60 groups x 20 answers read and built in well under 2 s (the figure
-    is printed for the report; ``talkkit bench`` times the same function)."""
+def test_board_snapshot_of_60_groups_with_20_answers_reads_every_answer(store) -> None:
+    """The scale of a big seminar: 60 groups x 20 answers, all in one snapshot, and an idle
+    poll that finds nothing new. How fast is the benchmark's to say (``talkkit-bench``, phase
+    ``board``: targets ``board.refresh_s`` and ``board.idle_poll_s``), not a unit test's."""
     event, _ = events.create_event(store, "tidlig-opsporing", "Stor dag")
     keys = [f"phase{p}.prompt{q}" for p in range(1, 6) for q in range(1, 5)]
     words = "barnet trivsel samarbejde opsporing forældre skolen tillid dialog handling".split()
@@ -418,16 +418,8 @@ def test_board_snapshot_of_60_groups_with_20_answers_is_fast(store, store_url: s
         for n, key in enumerate(keys):
             text = " ".join(words[(g + n + i) % len(words)] for i in range(25))
             store.save_answer(session.id, key, f"Gruppe {g + 1}: {text}", None)
-    start = time.perf_counter()
     snap = events.board_snapshot(store, event.id)
-    full = time.perf_counter() - start
     state = events.BoardState(store, event.id)
     state.load()
-    start = time.perf_counter()
     assert state.poll() is None
-    poll = time.perf_counter() - start
-    print(
-        f"\nboard_snapshot 60x20 ({store_url.split(':')[0]}): {full:.3f} s, idle poll {poll:.3f} s"
-    )
     assert len(snap["rows"]) == 1200 and len(snap["groups"]) == 60
-    assert full < 2.0 and poll < 0.5

@@ -69,3 +69,14 @@ def test_new_kit_in_two_languages(tmp_path):
     assert (folder / "media" / "talk1.en.txt").is_file()
     problems = [str(p) for p in check_kit(folder, probe_media=False)]
     assert not any("one text for a kit in 2 languages" in p for p in problems), problems
+
+
+def test_the_new_notebook_names_no_path_of_the_authors_machine(tmp_path):
+    """A kit is committed and shared: papermill's record of what it read and wrote names the
+    template and the notebook, not absolute paths."""
+    folder = new_kit("shared-kit", template="self-study", kits_root=tmp_path)
+    text = (folder / "kit.ipynb").read_text(encoding="utf-8")
+    recorded = json.loads(text)["metadata"]["papermill"]
+    assert recorded["input_path"] == "workshop_templates/self-study/kit.ipynb"
+    assert recorded["output_path"] == "kit.ipynb"
+    assert str(tmp_path) not in text

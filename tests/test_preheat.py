@@ -11,11 +11,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
+from helpers import ROOT
 from websockets.sync.server import serve
 
 from talkkit.page import preheat
 from talkkit.upstream.preheat_protocol import query_url
-from tests.helpers import ROOT
 
 KERNEL_ID = "4f1c2a9e-0000-4000-8000-000000000001"
 

@@ -177,7 +177,7 @@ def test_kernel_managers_share_one_event_logger() -> None:
 def test_late_cell_output_is_waited_for() -> None:
     """Under a burst the server reads a kernel's messages seconds late; nbclient's 4 s wait for
     a cell's output then drops the whole kit page and the group sees a blank page (found with
-    60 groups in ``talkkit bench``). The executor of ``talkkit serve`` and of Binder waits."""
+    60 groups in ``talkkit-bench``). The executor of ``talkkit serve`` and of Binder waits."""
     import nbclient
     import nbformat
     from voila.execute import VoilaExecutor
@@ -207,6 +207,16 @@ def _get(url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
     request = urllib.request.Request(url, headers=headers)  # noqa: S310 - localhost
     with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
         return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
+
+
+def test_every_upstream_patch_applies_to_the_installed_versions(kit_server) -> None:
+    """Served pages and their kernels log no ``talkkit.upstream`` line: each patch found the
+    internal it needs in the installed Voilà, jupyter_server, ipyvue and ipywidgets (the lines
+    when one is missing: ``tests/test_upstream.py``)."""
+    config = _page_config(kit_server)  # a kit page rendered: its kernel built every view
+    assert config["talkkitChunks"].startswith(config["fullStaticUrl"] + "/talkkit-chunks.")
+    assert "/voila/static/v/" in config["fullStaticUrl"]
+    assert "talkkit.upstream" not in kit_server.log()
 
 
 def test_javascript_is_cached_for_good_and_sent_gzipped(kit_server) -> None:

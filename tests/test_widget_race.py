@@ -1,6 +1,6 @@
 """A widget output that looks up its model a moment too early must still render.
 
-Under load (talkkit bench, 10 browsers on 2 cores) the kit's output asked Voilà's widget
+Under load (talkkit-bench, 10 browsers on 2 cores) the kit's output asked Voilà's widget
 manager for its model just before the kernel's widget states were in; the manager had
 restored by the time the lookup failed, and the upstream renderer then shows "Error displaying
 widget: model not found" for good (jupyter-widgets/ipywidgets#4026). The talkkit page template

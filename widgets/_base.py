@@ -1,6 +1,6 @@
 """The base of every kit component view: a ``VuetifyTemplate`` that trusts nothing it receives.
 
-Any client connected to the kernel can send any widget message (see ``stack-notes.md``). Plain
+Any client connected to the kernel can send any widget message (see ``docs/stack-notes.md``). Plain
 ipyvue templates would let it set every synced trait, call ``vue_*`` handlers with any data, and
 (through ipyvue's ``create_widget``/``update_ref`` messages) import modules and set attributes on
 any widget. :class:`SafeTemplate` closes all of that:

@@ -8,12 +8,12 @@ after the ``parameters`` cell without running anything.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
 from typing import Any
 
-import papermill
 import yaml
 
 from talkkit.i18n import LANGUAGES
@@ -39,6 +39,19 @@ _TODO = {
 
 class NewKitError(Exception):
     """The kit cannot be made (bad name, existing folder, unknown template or language)."""
+
+
+def _relative_papermill_paths(notebook: Path, template: str) -> None:
+    """Papermill records the absolute paths it read and wrote; a kit is committed and shared, so
+    it names the template and the notebook instead (no path of the author's machine)."""
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    recorded = nb.get("metadata", {}).get("papermill", {})
+    if "input_path" in recorded:
+        recorded["input_path"] = f"workshop_templates/{template}/{NOTEBOOK_FILE}"
+    if "output_path" in recorded:
+        recorded["output_path"] = NOTEBOOK_FILE
+    text = json.dumps(nb, sort_keys=True, indent=1, ensure_ascii=False) + "\n"  # as nbformat writes
+    notebook.write_text(text, encoding="utf-8")
 
 
 def available_templates(root: Path | None = None) -> list[str]:
@@ -134,6 +147,8 @@ def new_kit(
         )
         body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
         (target / KIT_FILE).write_text(header + body, encoding="utf-8")
+        import papermill  # imported here: heavy (nbclient, jupyter_client), only new_kit needs it
+
         papermill.execute_notebook(
             str(source / NOTEBOOK_FILE),
             str(target / NOTEBOOK_FILE),
@@ -143,6 +158,7 @@ def new_kit(
             progress_bar=False,
             log_output=False,
         )
+        _relative_papermill_paths(target / NOTEBOOK_FILE, template)
     except Exception:
         shutil.rmtree(target, ignore_errors=True)
         raise

@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from talkkit.authoring.check import check_kit
-from talkkit.kit import KIT_FILE, find_kits
 from talkkit.paths import kits_dir
 
 
@@ -20,6 +18,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # imported here, not at the top: `talkkit --help` stays light (tests/test_cli_light.py)
+    from talkkit.authoring.check import check_kit
+    from talkkit.kit import KIT_FILE, find_kits
+
     folders = [Path(k) for k in args.kits] or find_kits(kits_dir())
     if not folders:
         print(f"No kits found (a kit is a folder with a {KIT_FILE}) in {kits_dir()}")

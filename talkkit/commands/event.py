@@ -24,13 +24,8 @@ import sys
 from pathlib import Path
 
 from talkkit.commands.export import cli_language, store_url
-from talkkit.events.codes import create_event, event_links, format_code
-from talkkit.i18n import translator
-from talkkit.kit import find_kit
 from talkkit.paths import kits_dir
 from talkkit.report.formats import FORMATS
-from talkkit.report.model import build_report
-from talkkit.store import StoreError, open_store
 
 __all__ = ["register", "run"]
 
@@ -75,6 +70,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # imported here: `talkkit --help` stays light (tests/test_cli_light.py)
+    from talkkit.i18n import translator
+    from talkkit.store import StoreError, open_store
+
     lang = cli_language(args.lang)
     _ = translator(lang, "events")
     try:
@@ -86,6 +85,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _create(store, args: argparse.Namespace, lang: str) -> int:  # type: ignore[no-untyped-def]
+    from talkkit.events.codes import create_event, event_links, format_code
+    from talkkit.i18n import translator
+    from talkkit.kit import find_kit
+
     _ = translator(lang, "events")
     kit = find_kit(args.kit_id)
     if kit is None:
@@ -110,6 +113,9 @@ def _create(store, args: argparse.Namespace, lang: str) -> int:  # type: ignore[
 
 
 def _list(store, args: argparse.Namespace, lang: str) -> int:  # type: ignore[no-untyped-def]
+    from talkkit.events.codes import format_code
+    from talkkit.i18n import translator
+
     _ = translator(lang, "events")
     found = store.list_events(kit_id=args.kit)
     if not found:
@@ -135,6 +141,9 @@ def _inside(path: Path, folder: Path) -> bool:
 
 
 def _report(store, args: argparse.Namespace, lang: str) -> int:  # type: ignore[no-untyped-def]
+    from talkkit.i18n import translator
+    from talkkit.report.model import build_report
+
     _ = translator(lang, "events")
     if _inside(args.output, kits_dir()):
         print(
@@ -163,6 +172,8 @@ def _report(store, args: argparse.Namespace, lang: str) -> int:  # type: ignore[
 
 
 def _unlock(store, args: argparse.Namespace, lang: str) -> int:  # type: ignore[no-untyped-def]
+    from talkkit.i18n import translator
+
     _ = translator(lang, "events")
     if store.get_event(args.event_id) is None:
         print(_("No such event: {id}", id=args.event_id), file=sys.stderr)
@@ -173,6 +184,8 @@ def _unlock(store, args: argparse.Namespace, lang: str) -> int:  # type: ignore[
 
 
 def _delete(store, args: argparse.Namespace, lang: str) -> int:  # type: ignore[no-untyped-def]
+    from talkkit.i18n import translator
+
     _ = translator(lang, "events")
     event = store.get_event(args.event_id)
     if event is None:

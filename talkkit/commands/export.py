@@ -14,19 +14,22 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from talkkit.export import EXPORTERS, build_export_doc
-from talkkit.i18n import normalise_language, translator
-from talkkit.kit import Kit, KitLoadError, find_kits, load_kit
+from talkkit.export import EXPORTERS
 from talkkit.paths import kits_dir
-from talkkit.store import Session, StoreError, open_store
+
+if TYPE_CHECKING:
+    from talkkit.kit import Kit
+    from talkkit.store import Session
 
 __all__ = ["cli_language", "register", "run", "store_url"]
 
 
 def cli_language(value: str | None = None) -> str:
     """The language of command messages: ``value``, ``$TALKKIT_LANG``, ``$LANG``, else en."""
+    from talkkit.i18n import normalise_language
+
     for candidate in (value, os.environ.get("TALKKIT_LANG"), os.environ.get("LANG")):
         if candidate:
             code = normalise_language(candidate, default="")
@@ -54,6 +57,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _kits() -> dict[str, Kit]:
+    from talkkit.kit import KitLoadError, find_kits, load_kit
+
     kits: dict[str, Kit] = {}
     for folder in find_kits(kits_dir()):
         try:
@@ -67,6 +72,8 @@ def _kits() -> dict[str, Kit]:
 def stub_kit(kit_id: str, language: str) -> Kit:
     """A kit with no agenda, for sessions whose kit is gone: every answer is still exported
     (under "Other answers")."""
+    from talkkit.kit import Kit
+
     return Kit(
         folder=Path(),
         id=kit_id,
@@ -89,6 +96,10 @@ def _inside(path: Path, folder: Path) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
+    # imported here: `talkkit --help` stays light (tests/test_cli_light.py)
+    from talkkit.i18n import translator
+    from talkkit.store import StoreError, open_store
+
     lang = cli_language(args.lang)
     _ = translator(lang)
     output: Path = args.output
@@ -125,6 +136,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _docs(store: Any, sessions: list[Session], lang: str | None, _: Any) -> list[Any]:
+    from talkkit.export import build_export_doc
+    from talkkit.i18n import normalise_language
+
     kits = _kits()
     docs = []
     for session in sessions:

@@ -6,10 +6,12 @@ import argparse
 import hashlib
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from talkkit.authoring.media import MediaError, make_talk_media, make_title_card
-from talkkit.kit import Kit, KitLoadError, find_kits, load_kit, localize
 from talkkit.paths import kits_dir
+
+if TYPE_CHECKING:
+    from talkkit.kit import Kit
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -34,6 +36,9 @@ def _up_to_date(stamp: Path, fingerprint: str, *outputs: Path) -> bool:
 
 def build_kit_media(folder: Path, force: bool = False) -> list[str]:
     """Make every generated talk (and the kit's poster) whose inputs changed since last time."""
+    from talkkit.authoring.media import make_talk_media, make_title_card
+    from talkkit.kit import load_kit, localize
+
     kit = load_kit(folder)
     done = []
     for talk in kit.talks:
@@ -82,6 +87,10 @@ def build_kit_media(folder: Path, force: bool = False) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
+    # imported here: `talkkit --help` stays light (tests/test_cli_light.py)
+    from talkkit.authoring.media import MediaError
+    from talkkit.kit import KitLoadError, find_kits
+
     folders = [Path(k) for k in args.kits] or find_kits(kits_dir())
     status = 0
     for folder in folders:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from talkkit.authoring.check import check_kit
-from talkkit.authoring.new import NewKitError, available_templates, new_kit
+from talkkit.authoring.new import available_templates
 from talkkit.paths import kits_dir
 
 
@@ -29,6 +28,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # imported here: `talkkit --help` stays light (tests/test_cli_light.py)
+    from talkkit.authoring.check import check_kit
+    from talkkit.authoring.new import NewKitError, new_kit
+
     try:
         folder = new_kit(
             args.topic,

@@ -14,11 +14,12 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from talkkit.commands.export import cli_language, store_url
-from talkkit.i18n import translator
-from talkkit.store import Store, StoreError, open_store
-from talkkit.store.values import utc
+
+if TYPE_CHECKING:
+    from talkkit.store import Store
 
 __all__ = ["parse_day", "register", "run"]
 
@@ -46,6 +47,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _matching(store: Store, args: argparse.Namespace) -> int:
+    from talkkit.store.values import utc
+
     if args.session:
         return 1 if store.get_session(args.session) else 0
     if args.event:  # an event without sessions is still there to delete
@@ -56,6 +59,10 @@ def _matching(store: Store, args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    # imported here: `talkkit --help` stays light (tests/test_cli_light.py)
+    from talkkit.i18n import translator
+    from talkkit.store import StoreError, open_store
+
     _ = translator(cli_language(args.lang))
     try:
         with open_store(store_url(args.store)) as store:

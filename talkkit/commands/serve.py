@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 from talkkit.paths import data_dir, kits_dir
-from talkkit.store.postgres_pool import redact
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -52,6 +51,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from talkkit.page.app import serve  # imported here: Voilà is heavy and only serve needs it
+    from talkkit.store.postgres_pool import redact
 
     root = (args.kits_dir or kits_dir()).resolve()
     notebooks = []

@@ -288,5 +288,5 @@ def board_snapshot(
 ) -> dict[str, Any]:
     """Everything the facilitator board of ``event_id`` shows, read fresh from the store: the
     groups and their phases, every answer, the questions, the themes, the evaluation and the
-    main points (for timing the board without a browser: ``talkkit bench``)."""
+    main points (for timing the board without a browser: ``talkkit-bench``)."""
     return BoardState(store, event_id, kit=kit, language=language).load()

@@ -1,6 +1,6 @@
 """Serving the kits: standalone Voilà with a gallery and safe defaults (``talkkit serve``).
 
-Safe by default (see ``/work/shared/stack-notes.md`` for why each is needed):
+Safe by default (see ``docs/stack-notes.md`` for why each is needed):
 
 - tracebacks hidden and sources stripped (Voilà's defaults, set explicitly);
 - only the media types kits need are served as static files, by extension, and no page may
@@ -14,7 +14,7 @@ Safe by default (see ``/work/shared/stack-notes.md`` for why each is needed):
   (:mod:`talkkit.upstream.kit_files`), and every response carries the policy headers;
 - ``KernelManager.transport=ipc`` avoids the ZMQ port race of many simultaneous kernel starts.
 
-Fast on a second visit and under a burst (measured with ``talkkit bench``, ``bench/README.md``):
+Fast on a second visit and under a burst (measured with ``talkkit-bench``, ``bench/JOURNAL.md``):
 Voilà's files are served under a versioned address and cached for good, the extensions' hashed
 files too, text files are gzipped once (:mod:`talkkit.page.static`), Voilà's chunks come in one
 file, templates are compiled once, and a preheated kernel pool refills gently. Each of those
@@ -59,7 +59,7 @@ TEMPLATE_ROOT = PACKAGE_DIR / "share" / "jupyter"
 #: Seconds Voilà's executor waits, after a cell's reply, for the rest of the cell's output.
 #: nbclient's default is 4 s, and past it the output is dropped without an error. When many
 #: groups open a kit at once the server handles a kernel's messages seconds late: with 60
-#: groups on 2 cores (``talkkit bench``) the kit's output (the whole page) came later than
+#: groups on 2 cores (``talkkit-bench``) the kit's output (the whole page) came later than
 #: 4 s and pages stayed blank for good. A page that shows late is better than a blank one.
 RENDER_OUTPUT_TIMEOUT = 60
 

@@ -6,7 +6,7 @@ kernels as ``python -m talkkit.page.kernel`` instead of ``python -m ipykernel_la
 kernel is the same ipykernel, with two things switched off:
 
 - **the debugger** (debugpy): ipykernel loads it into every kernel so that JupyterLab can debug,
-  which costs about 10 MB per kernel (measured with ``talkkit bench``, ``bench/README.md``)
+  which costs about 10 MB per kernel (measured with ``talkkit-bench``, ``bench/JOURNAL.md``)
   and would answer debug requests that any client connected to the page's websocket may send;
 - **the input history** (an SQLite file and its writer thread): a kit page runs only its
   notebook's code, and the history would write it to disk for every page opened.

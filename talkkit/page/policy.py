@@ -1,8 +1,8 @@
 """What a kit page may load and which files the server hands out (one place for both).
 
-Safe by default (see ``/work/shared/stack-notes.md`` for why each is needed): only the media
+Safe by default (see ``docs/stack-notes.md`` for why each is needed): only the media
 types kits need are served as static files, by extension (and only files really inside a kit
-folder: :mod:`talkkit.page.files`), and a Content-Security-Policy keeps pages from requesting
+folder: :mod:`talkkit.upstream.kit_files`), and a Content-Security-Policy keeps pages from requesting
 anything from another host and other sites from framing them, on every response
 (:class:`PolicyTransform`).
 """

@@ -1,7 +1,7 @@
 """The embedded store's file: one SQLite file shared by every kernel on the machine, its
 connection, transactions and schema migrations (the queries are in :mod:`talkkit.store.sqlite`).
 
-Many processes (one kernel per group) write the same file, so (see docs/stack-notes):
+Many processes (one kernel per group) write the same file, so (see docs/stack-notes.md):
 
 * WAL journal, so readers never block the writer;
 * ``BEGIN IMMEDIATE`` for every write: the write lock is taken up front, so two writers never

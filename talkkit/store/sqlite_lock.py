@@ -2,7 +2,7 @@
 (``flock`` on ``<store>.writers``) before ``BEGIN IMMEDIATE``.
 
 SQLite's own busy handler sleeps in steps of up to 100 ms, so a writer that met a lock held for
-2 ms often waited 20-100 ms. With 60 writers saving once a second (``talkkit bench``) the save
+2 ms often waited 20-100 ms. With 60 writers saving once a second (``talkkit-bench``) the save
 p99 went from 55-445 ms to 22-61 ms in most runs. The price is throughput under overload: with
 60 writers back to back, a waiter polls every 2 ms at most, so the lock sits idle between
 writers (about 390 saves/s instead of 1,200-1,500, still six times what 60 typing groups send).

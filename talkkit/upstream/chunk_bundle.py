@@ -5,14 +5,14 @@ chunks) and the front-end extensions' webpack builds (``remoteEntry.<hash>.js`` 
 ids to ``<id>.<hash>.js``) of jupyterlab_widgets 3.0.x, ipyvue 3.1.x and ipyvuetify 3.1.x, in the
 versions recorded in ``voila_chunks.json`` (each checked at server start, see below).
 
-Upstream behaviour worked around (no upstream issue filed; measured with ``talkkit bench``):
+Upstream behaviour worked around (no upstream issue filed; measured with ``talkkit-bench``):
 Voilà's page script (``voila.js``, a webpack 5 build) loads its code as some seventy small
 chunks (``<id>.voila.js``), in waves: the first wave is asked for only once ``voila.js`` has
 run, the next once those have run. The front-end extensions (ipywidgets' manager, ipyvue,
 ipyvuetify and Voilà's widget manager, each its own webpack build behind a ``remoteEntry``) load
 26 more the same way. On a cold page that was 98 requests of the 118 a kit page made, and when
-30 groups open a kit at once the server answers 3,000 of them in the same seconds (``talkkit
-bench``, ``bench/README.md``).
+30 groups open a kit at once the server answers 3,000 of them in the same seconds (``talkkit-bench``,
+``bench/JOURNAL.md``).
 
 Webpack's runtime never requests a chunk that is already installed, and it installs every
 chunk pushed onto its chunk array (``self.webpackChunk_JUPYTERLAB_CORE_OUTPUT``, one array per
@@ -28,7 +28,7 @@ webpack's chunk array, the chunk file names and the ``remoteEntry`` maps. The te
 the bundle (``page_config["talkkitChunks"]``, set through the documented ``page_config_hook``).
 
 The list (``voila_chunks.json``) is what a kit page and the trivial Voilà page fetch, recorded
-in chromium; ``python -m bench.record_chunks`` (a developer's tool beside the benchmark)
+in chromium; ``python -m talkkit_bench.chunks`` (a developer's tool beside the benchmark)
 records it again, and ``tests/test_chunk_bundle.py``
 fails when a page fetches a chunk that is in neither part of it:
 
@@ -131,7 +131,7 @@ def _voila_ids(data: dict | None) -> list[str] | None:
     if data.get("voila") != voila_version:
         log.warning(
             "talkkit: the Voilà chunk list is for Voilà %s, this is %s; pages load the chunks "
-            "one by one (record the list again: python -m bench.record_chunks)",
+            "one by one (record the list again: python -m talkkit_bench.chunks)",
             data.get("voila"),
             voila_version,
         )
@@ -186,7 +186,7 @@ def _checked_extension_chunks(
         if meta.get("version") != entry["version"]:
             log.warning(
                 "talkkit: the chunk list is for %s %s, this is %s; its chunks load one by one "
-                "(record the list again: python -m bench.record_chunks)",
+                "(record the list again: python -m talkkit_bench.chunks)",
                 package,
                 entry["version"],
                 meta.get("version"),

@@ -4,7 +4,7 @@ Targets jupyter_server 2.14 to 2.21 (tested 2.21.1): ``ServerKernelManager._defa
 the traitlets default of its ``event_logger``.
 
 Upstream behaviour worked around (no upstream issue filed; measured with py-spy in
-``talkkit bench``, ``bench/README.md``): jupyter_server gives each kernel manager a new event
+``talkkit-bench``, ``bench/JOURNAL.md``): jupyter_server gives each kernel manager a new event
 logger and registers its event schemas into it (a YAML parse and a jsonschema validation per
 kernel) unless the server application has a logger, which standalone Voilà has not: about a
 tenth of the server's CPU when 30 groups open a kit at once.

@@ -4,7 +4,7 @@ Targets ipyvue 3.1 (tested 3.1.1): ``ipyvue.VueTemplateWidget.Events.__init__`` 
 ``self._handle_event`` with ``Widget.on_msg``, and ipywidgets 8.1 (tested 8.1.9) keeps the
 registered handlers in ``Widget._msg_callbacks.callbacks``.
 
-Upstream behaviour worked around (no upstream issue filed; see ``stack-notes.md``): any client
+Upstream behaviour worked around (no upstream issue filed; see ``docs/stack-notes.md``): any client
 connected to the kernel can send any widget message, and ipyvue's ``_handle_event`` also
 carries out ``create_widget``, ``update_ref`` and ``destroy_widget`` messages, which import
 modules and set attributes on any widget. :class:`widgets._base.SafeTemplate` overrides

@@ -7,7 +7,7 @@ Targets voila 0.5.13 (pinned): ``voila.utils.wait_for_request`` and
 websocket at ``<server>/voila/query/<kernel id>`` and receives one JSON message: the request's
 CGI-style variables (``SCRIPT_NAME``, ``QUERY_STRING``, ...).
 
-Upstream behaviour worked around (no upstream issue filed; measured with ``talkkit bench``):
+Upstream behaviour worked around (no upstream issue filed; measured with ``talkkit-bench``):
 ``voila.utils`` is the documented helper, but importing it imports Voilà's server side
 (jupyter_server, jupyterlab_server, nbconvert): about 50 MB more in every kernel. This module
 speaks the same protocol with the ``websockets`` package's synchronous client (which Voilà

@@ -6,7 +6,7 @@ Targets voila 0.5.13 (pinned): the handler list ``voila.app.Voila.init_handlers`
 ``voila.static_file_handler.TemplateStaticFileHandler`` (its ``roots`` attribute and
 ``parse_url_path``/``get_absolute_path`` contract) and ``MultiStaticFileHandler``.
 
-Upstream behaviour worked around (no upstream issue filed; measured in ``talkkit bench``):
+Upstream behaviour worked around (no upstream issue filed; measured in ``talkkit-bench``):
 Voilà serves the front-end extensions' content-hashed chunks with ``no_cache_paths=["/"]``, so
 every page load revalidates them one by one; it sends its template's 600 kB of style sheets and
 scripts uncompressed; and it walks the Jupyter data folders again for every template file

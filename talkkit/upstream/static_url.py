@@ -3,16 +3,18 @@
 Targets voila 0.5.13 (pinned): the ``fullStaticUrl`` key of the page config Voilà's front end
 (``voila.js``) loads its chunks from (``voila.utils.get_page_config``).
 
-Upstream behaviour worked around (no upstream issue filed; measured with ``talkkit bench``):
+Upstream behaviour worked around (no upstream issue filed; measured with ``talkkit-bench``):
 Voilà serves its ~120 JavaScript chunks under ``/voila/static/`` with
 ``Cache-Control: no-cache``, so every page load revalidates them one by one. The page is told
 to load them from ``/voila/static/v/<hash of the files>/`` instead, which
 :class:`talkkit.upstream.static_handlers.VersionedStaticHandler` serves as immutable: a browser
 that has them asks for them never again, and a changed file has another address.
 
-Documented hook: Voilà's ``VoilaConfiguration.page_config_hook`` rewrites the page config; what
-is private is the key's name and meaning. When the page config has no ``fullStaticUrl`` it is
-left as is (Voilà's files load from their usual, revalidated address).
+Related upstream: voila-dashboards/voila#1484 (open) asks for versioned chunk addresses, for
+stale chunks after an upgrade. Documented hook: Voilà's ``VoilaConfiguration.page_config_hook``
+rewrites the page config; what is private is the key's name and meaning. When the page config
+has no ``fullStaticUrl`` it is left as is (Voilà's files load from their usual, revalidated
+address).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ TARGET = Target(
     patch="static_url",
     distribution="voila",
     tested=("0.5.13",),
-    issue="none filed: Voilà's static files are sent with Cache-Control: no-cache",
+    issue="voila-dashboards/voila#1484 (cache handling; versioned static addresses asked for)",
 )
 
 #: The page config key Voilà's front end reads its static files' address from.

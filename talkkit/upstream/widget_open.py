@@ -4,11 +4,11 @@ Targets ipywidgets 8.1 (tested 8.1.9): ``Widget.__init__`` ends with ``self.open
 ``Widget.open`` creates the comm (``comm_open`` with the state) when ``self.comm`` is None. The
 views are ipyvuetify 3.1 templates (tested 3.1.0), whose metaclass this one extends.
 
-Upstream behaviour worked around (no upstream issue filed; measured in ``talkkit bench``): the
+Upstream behaviour worked around (no upstream issue filed; measured in ``talkkit-bench``): the
 comm opens at the end of ``Widget.__init__``, so every trait a view sets or links after
 ``super().__init__()`` went to the kernel's iopub as a message of its own: 12 ``update``
 messages per kit page, each one more message for the server to route when 30 groups open the
-kit at once (``bench/README.md``).
+kit at once (``bench/JOURNAL.md``).
 
 No documented hook: ipywidgets has no "open later" option. :class:`DeferredOpen` makes ``open()``
 wait until :class:`OpenWhenBuilt` (the view class's metaclass) calls it after ``__init__`` has

@@ -5,7 +5,7 @@
 
    Kit pages under load: a widget output that asks the widget manager for its model a moment
    before the kernel's widget states are in shows "Error displaying widget: model not found"
-   for good. With 10 browsers on one 2-core machine (talkkit bench) 1 to 3 pages in 10 showed
+   for good. With 10 browsers on one 2-core machine (talkkit-bench) 1 to 3 pages in 10 showed
    that error instead of the kit. Voilà's widget manager gets three changes, once it exists:
    1. get_model waits up to LATE_MODEL_MS for a model that is not registered yet;
    2. for GRACE_MS after a restore, restoredStatus reads false, so an output whose lookup
