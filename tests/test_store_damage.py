@@ -12,8 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import CHROMIUM_ARGS, KITS, crash_server, start_server, stop_server
-from playwright.sync_api import expect, sync_playwright
+from conftest import KITS, crash_server, start_server, stop_server
+from playwright.sync_api import expect
 from test_browser_kit import LOAD, go_to, kit_url, open_kit, save_line
 
 from talkkit.store import check_store, open_store
@@ -110,34 +110,36 @@ def test_a_full_disk_is_said_in_the_groups_language_and_the_text_kept(
 @pytest.mark.browser
 @pytest.mark.slow
 @pytest.mark.timeout(500)
-def test_kill_9_with_five_pages_typing_loses_nothing_shown_as_saved(tmp_path: Path) -> None:
+def test_kill_9_with_five_pages_typing_loses_nothing_shown_as_saved(
+    tmp_path: Path, browser
+) -> None:
     """Five pages type; each field's text is noted when the page shows it saved; the pages go
     on typing; ``kill -9`` of the server and every kernel; after a restart, every text a page
     showed as saved is in the store."""
     data = tmp_path / "data"
     server = start_server(KITS, data, tmp_path / "serve1.log")
     shown_saved: dict[str, str] = {}
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        try:
-            pages = [browser.new_context().new_page() for _ in range(5)]
+    contexts = [browser.new_context() for _ in range(5)]
+    try:
+        pages = [c.new_page() for c in contexts]
+        for pg in pages:
+            open_kit(pg, kit_url(server, "lang=da"))
+            go_to(pg, "Den lærende samtale")
+        for round_ in range(3):
+            for n, pg in enumerate(pages):
+                pg.locator("#tk-learning-struck").fill(f"Gruppe {n} runde {round_}: æøå")
             for pg in pages:
-                open_kit(pg, kit_url(server, "lang=da"))
-                go_to(pg, "Den lærende samtale")
-            for round_ in range(3):
-                for n, pg in enumerate(pages):
-                    pg.locator("#tk-learning-struck").fill(f"Gruppe {n} runde {round_}: æøå")
-                for pg in pages:
-                    line = save_line(pg, "tk-learning-struck")
-                    expect(line).to_have_text(re.compile("Gemt"), timeout=LOAD)
-                    session = re.search(r"session=([\w-]+)", pg.url).group(1)
-                    shown_saved[session] = pg.locator("#tk-learning-struck").input_value()
-            for n, pg in enumerate(pages):  # still typing when the server dies
-                pg.locator("#tk-learning-recognise").press_sequentially(f"skriver {n}", delay=5)
-            time.sleep(0.3)
-            crash_server(server)
-        finally:
-            browser.close()
+                line = save_line(pg, "tk-learning-struck")
+                expect(line).to_have_text(re.compile("Gemt"), timeout=LOAD)
+                session = re.search(r"session=([\w-]+)", pg.url).group(1)
+                shown_saved[session] = pg.locator("#tk-learning-struck").input_value()
+        for n, pg in enumerate(pages):  # still typing when the server dies
+            pg.locator("#tk-learning-recognise").press_sequentially(f"skriver {n}", delay=5)
+        time.sleep(0.3)
+        crash_server(server)
+    finally:
+        for c in contexts:
+            c.close()
     assert len(shown_saved) == 5
     server = start_server(KITS, data, tmp_path / "serve2.log")
     try:

@@ -144,7 +144,7 @@ def test_attacking_kernels_keep_nobody_out(tmp_path: Path) -> None:
             session = joined[0]
             kit = load_kit(KITS / "tidlig-opsporing")
             download = to_json(build_export_doc(kit, session, store.load_answers(session.id), "da"))
-        seen += download.decode("utf-8")
+        seen += json.dumps(json.loads(download), ensure_ascii=False)  # as any reader sees it
         assert event.id in seen  # the group does see its event ...
         for i in range(len(secret) - 5):  # ... and no 6 characters of the secret
             assert secret[i : i + 6] not in seen
@@ -222,6 +222,7 @@ def test_a_real_group_opens_its_kit_during_a_flood_of_anonymous_gets(tmp_path: P
         flooding.start()
         while len(results) < 50:  # the flood has filled its share
             time.sleep(0.1)
+        group_started = time.monotonic()
         status, headers, _body = get(server.url + KIT_PATH)
         cookie = client_cookie(headers)
         attempts = 1
@@ -239,7 +240,8 @@ def test_a_real_group_opens_its_kit_during_a_flood_of_anonymous_gets(tmp_path: P
                 assert exc.code == 503
                 time.sleep(int(exc.headers.get("Retry-After", "5")))
         assert group is not None, "the group opened its kit"
-        opened_after = time.monotonic() - started
+        opened_after = time.monotonic() - group_started
+        flood_before = time.monotonic() - started
         flood_done = done.is_set()
         try:
             assert comm_with(group.all_states(), "kit_id")
@@ -251,7 +253,8 @@ def test_a_real_group_opens_its_kit_during_a_flood_of_anonymous_gets(tmp_path: P
         kernels = server.log().count("Kernel started")
         print(
             f"flood: {len(results)} GETs, {ok} pages, {refused} refused, {kernels} kernels; "
-            f"group in after {opened_after:.1f} s, {attempts} requests, flood over: {flood_done}"
+            f"group in {opened_after:.1f} s after its first request ({flood_before:.0f} s into "
+            f"the flood), {attempts} requests, flood over by then: {flood_done}"
         )
         assert ok + refused == 1000
         assert ok <= 2 + kernels and kernels <= 8 + 1000  # sanity of the count
