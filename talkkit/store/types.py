@@ -111,6 +111,8 @@ class Event:
     language: str
     code: str
     created_at: datetime
+    #: The joint gathering's online meeting (an http(s) address), shown to joined groups only.
+    meeting_url: str = ""
 
 
 @dataclass(frozen=True)
