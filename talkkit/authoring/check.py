@@ -15,7 +15,8 @@ from typing import Any
 
 from talkkit.authoring import media
 from talkkit.authoring.problems import Problem, field_path, schema_problems
-from talkkit.i18n import LANGUAGES
+from talkkit.authoring.notebook_check import cell_problems, place, where_text
+from talkkit.i18n import LANGUAGES, translator
 from talkkit.kit import (
     KIT_FILE,
     NOTEBOOK_FILE,
@@ -25,6 +26,7 @@ from talkkit.kit import (
     from_raw,
     read_raw,
 )
+from talkkit.kit.notebook import Parsed, is_kit_notebook, read_notebook
 from talkkit.kit.phases import CONVERSATION_KINDS, EVALUATION
 
 __all__ = ["REQUIRED_PARAMETERS", "Problem", "check_kit", "schema_problems"]
@@ -318,9 +320,44 @@ def _todo_problems(kit: Kit) -> list[Problem]:
     return problems
 
 
-def check_kit(folder: str | Path, *, probe_media: bool = True) -> list[Problem]:
-    """Every problem of the kit in ``folder``; an empty list means the kit is ready."""
+def _by_cell(problems: list[Problem], parsed: Parsed, language: str) -> list[Problem]:
+    """Problems of fields placed at the notebook cell they come from."""
+    _ = translator(language)
+    out = []
+    for problem in problems:
+        if problem.file != KIT_FILE:
+            out.append(problem)
+            continue
+        where = place(parsed, problem.field)
+        message = _(problem.message)
+        if problem.field.endswith("minutes") or "'minutes'" in problem.message:
+            message = _("{field}: {message}", field=_("minutes"), message=message)
+        elif problem.field:
+            message = f"{problem.field}: {message}"
+        out.append(Problem(NOTEBOOK_FILE, where_text(where, language), message))
+    return out
+
+
+def check_kit(
+    folder: str | Path, *, probe_media: bool = True, language: str | None = None
+) -> list[Problem]:
+    """Every problem of the kit in ``folder``; an empty list means the kit is ready.
+
+    A kit notebook's problems are named by cell, in ``language`` (default: the kit's first)."""
     folder = Path(folder)
+    notebook = folder / NOTEBOOK_FILE
+    if not (folder / KIT_FILE).is_file() and is_kit_notebook(notebook):
+        try:
+            parsed = read_notebook(notebook)
+        except (ValueError, OSError) as exc:
+            return [Problem(NOTEBOOK_FILE, "", str(exc))]
+        langs = parsed.data.get("languages") or []
+        lang = language or (langs[0] if langs and isinstance(langs[0], str) else "en")
+        structure = cell_problems(parsed, lang)
+        fields = schema_problems(folder, parsed.data)
+        if not fields:
+            fields = _field_problems(from_raw(folder, parsed.data), probe_media)
+        return [*structure, *_by_cell(fields, parsed, lang)]
     try:
         data = read_raw(folder)
     except KitLoadError as exc:
@@ -328,7 +365,10 @@ def check_kit(folder: str | Path, *, probe_media: bool = True) -> list[Problem]:
     problems = schema_problems(folder, data)
     if problems:
         return problems
-    kit = from_raw(folder, data)
+    return _field_problems(from_raw(folder, data), probe_media)
+
+
+def _field_problems(kit: Kit, probe_media: bool) -> list[Problem]:
     return [
         *_language_problems(kit),
         *_unique_ids(kit),
