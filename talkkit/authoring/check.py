@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from talkkit.authoring import media
-from talkkit.authoring.problems import Problem, field_path, schema_problems
 from talkkit.authoring.notebook_check import cell_problems, place, where_text
+from talkkit.authoring.problems import Problem, field_path, schema_problems
 from talkkit.i18n import LANGUAGES, translator
 from talkkit.kit import (
     KIT_FILE,

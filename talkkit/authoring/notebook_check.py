@@ -72,7 +72,7 @@ def cell_problems(parsed: Parsed, language: str) -> list[Problem]:
         for i in parsed.issues
     ]
     data = parsed.data
-    for what, key, word in (("talks", "talks", "Talk:"), ("agenda", "agenda", "Phase:")):
+    for key, word in (("talks", "Talk:"), ("agenda", "Phase:")):
         items = data.get(key) or []
         titled = sum(1 for x in items if isinstance(x, dict) and "title" in x)
         listed = sum(1 for x in items if isinstance(x, dict) and "id" in x)
