@@ -17,8 +17,11 @@ import ipyvuetify as v
 from ipywidgets import widget_serialization
 from traitlets import Bool, Dict, Float, Instance, List, Unicode, dlink
 
+from talkkit.binder import IDLE_MINUTES, on_binder
+from talkkit.contracts.page import Download, Reload
 from talkkit.i18n import LANGUAGE_NAMES, LANGUAGES
 from talkkit.kit import Kit
+from talkkit.kit.phases import JOINT_GATHERING, page_kinds
 from widgets._base import AnswerView
 from widgets._i18n import gettext
 from widgets.agenda import AgendaModel
@@ -51,7 +54,11 @@ class PageView(AnswerView):
     fallback_note = Unicode().tag(sync=True)
     self_study = Bool(False).tag(sync=True)
     facilitator = Bool(False).tag(sync=True)
+    temporary = Bool(
+        False, help="nothing is kept after the visit (Binder): the page says so, offers downloads"
+    ).tag(sync=True)
     phases = List(help="[{id, kind, title, minutes, intro, prompts}]").tag(sync=True)
+    kinds = Dict(help="the phase kinds the template tests for (talkkit.kit.phases)").tag(sync=True)
     guidance = Dict(help="phase id -> facilitator guidance (facilitator mode only)").tag(sync=True)
     has_gathering = Bool(False).tag(sync=True)
     languages = List().tag(sync=True)
@@ -75,8 +82,8 @@ class PageView(AnswerView):
     overall = Unicode("idle").tag(sync=True)
     session_id = Unicode().tag(sync=True)
     dark = Bool(False).tag(sync=True)
-    download = Dict(help="{n, name, mime, data}: a file for the browser to save").tag(sync=True)
-    reload = Dict(help="{n, lang}: the browser reloads the page in this language").tag(sync=True)
+    download = Dict(help="talkkit.contracts.page.Download: a file to save").tag(sync=True)
+    reload = Dict(help="talkkit.contracts.page.Reload: reload in this language").tag(sync=True)
 
     players = List(Instance(v.VuetifyTemplate)).tag(sync=True, **_widgets)
     conversation = Instance(v.VuetifyTemplate, allow_none=True).tag(sync=True, **_widgets)
@@ -135,9 +142,11 @@ class PageView(AnswerView):
             fallback_note=fallback,
             self_study=self_study,
             facilitator=facilitator,
+            temporary=on_binder(),
             phases=phases,
             guidance=guidance,
-            has_gathering=any(p.kind == "joint-gathering" for p in kit.agenda),
+            kinds=page_kinds(),
+            has_gathering=any(p.kind == JOINT_GATHERING for p in kit.agenda),
             languages=[{"code": c, "name": LANGUAGE_NAMES[c]} for c in LANGUAGES],
             formats=[{"id": f, "label": label} for f, label in EXPORT_FORMATS],
             dark=bool(v.theme.dark),
@@ -167,9 +176,10 @@ class PageView(AnswerView):
 
     @staticmethod
     def texts(language: str, self_study: bool) -> dict[str, str]:
-        _ = gettext(language)
+        kit_format = "self-study" if self_study else None
+        _ = gettext(language, kit_format)
         return {
-            **status_texts(language),
+            **status_texts(language, kit_format),
             "skip": _("Skip to the current step"),
             "agenda": _("Agenda"),
             "minutes": _("{n} min"),
@@ -231,6 +241,14 @@ class PageView(AnswerView):
             "end_back": _("Back to “{phase}”"),
             "download": _("Download answers"),
             "download_title": _("Download your group's answers"),
+            "temporary_title": _("Nothing is kept on Binder"),
+            "temporary_text": _(
+                "This kit runs on Binder, a free service for trying kits. Your answers exist "
+                "only while this page is open: Binder stops the kit after {minutes} minutes "
+                "without use and deletes everything. Download your group's answers before "
+                "you leave.",
+                minutes=IDLE_MINUTES,
+            ),
             "resume_link": _("Link to continue later"),
             "resume_title": _("Continue later with this link"),
             "resume_hint": _(
@@ -283,7 +301,7 @@ class PageView(AnswerView):
     def vue_language(self, data: object) -> None:
         if type(data) is str and data in LANGUAGES:
             self._reloads += 1
-            self.reload = {"n": self._reloads, "lang": data}
+            self.reload = dict(Reload(n=self._reloads, lang=data))
 
     def vue_make_download(self, data: object) -> None:
         if type(data) is not str or data not in dict(EXPORT_FORMATS):
@@ -293,9 +311,11 @@ class PageView(AnswerView):
             return
         name, mime, content = made
         self._downloads += 1
-        self.download = {
-            "n": self._downloads,
-            "name": name,
-            "mime": mime,
-            "data": base64.b64encode(content).decode("ascii"),
-        }
+        self.download = dict(
+            Download(
+                n=self._downloads,
+                name=name,
+                mime=mime,
+                data=base64.b64encode(content).decode("ascii"),
+            )
+        )

@@ -86,10 +86,16 @@ def _cell(cell_type: str, source: str, tags: list[str] | None = None) -> dict[st
     return cell
 
 
+#: Top-level fields that are prose (markdown cells); every other field is a setting.
+PROSE_FIELDS = ("title", "topic_title", "summary", "audience", "background")
+
+
 def settings_of(data: dict[str, Any]) -> dict[str, Any]:
-    """What of the kit's fields is not prose (it goes into the settings cell)."""
-    keep = ("schema_version", "id", "topic", "languages", "format", "duration_minutes", "poster")
-    out: dict[str, Any] = {k: data[k] for k in keep if k in data}
+    """What of the kit's fields is not prose (it goes into the settings cell): every field
+    but the texts, so a field added to the schema later is kept too."""
+    out: dict[str, Any] = {
+        k: v for k, v in data.items() if k not in (*PROSE_FIELDS, "talks", "agenda", "evaluation")
+    }
     out["talks"] = []
     for talk in data.get("talks") or []:
         t = {k: v for k, v in talk.items() if k not in (*_PROSE_TALK, "chapters")}
@@ -98,14 +104,15 @@ def settings_of(data: dict[str, Any]) -> dict[str, Any]:
         out["talks"].append(t)
     out["agenda"] = []
     for phase in data.get("agenda") or []:
-        p = {k: phase[k] for k in ("id", "kind", "minutes") if k in phase}
+        p = {k: v for k, v in phase.items() if k not in (*_PROSE_PHASE, "prompts")}
         if phase.get("prompts"):
             p["prompts"] = [{"id": q["id"]} for q in phase["prompts"]]
         out["agenda"].append(p)
     if data.get("evaluation"):
         out["evaluation"] = [{"id": q["id"], "kind": q["kind"]} for q in data["evaluation"]]
-    if data.get("todo"):
-        out["todo"] = list(data["todo"])
+    for key in ("todo",):  # keep the order of kit.yaml's last fields
+        if key in out:
+            out[key] = out.pop(key)
     return out
 
 
@@ -129,6 +136,8 @@ def _sections(data: dict[str, Any], lang: str, main: str) -> list[str]:
 
     out = []
     lines = [f"# {t(data.get('title')) or ''}".rstrip()]
+    if t(data.get("topic_title")):
+        lines += ["", f"**{_word(LABELS, 'topic_title', lang)}:** {t(data['topic_title'])}"]
     if t(data.get("summary")):
         lines += ["", t(data["summary"]) or ""]
     if t(data.get("audience")):
@@ -240,7 +249,17 @@ def write_notebook(
 
 
 #: Fields that hold a text (in one language, or per language).
-TEXT_KEYS = {"title", "summary", "role", "intro", "text", "help", "facilitator", "audience"}
+TEXT_KEYS = {
+    "title",
+    "topic_title",
+    "summary",
+    "role",
+    "intro",
+    "text",
+    "help",
+    "facilitator",
+    "audience",
+}
 
 
 def _every_language(node: Any, languages: list[str]) -> Any:

@@ -8,17 +8,20 @@ language) at its own cell. Messages come from the ``talkkit`` catalogues (da, sv
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
-from talkkit.authoring.problems import Problem
+from talkkit.authoring.problems import Problem, problem
 from talkkit.i18n import translator
 from talkkit.kit.model import NOTEBOOK_FILE
 from talkkit.kit.notebook import Parsed, Where
 
-__all__ = ["MESSAGES", "cell_problems", "place", "where_text"]
+__all__ = ["MESSAGES", "by_cell", "cell_problems", "place", "where_text"]
 
 #: The structure's messages (msgids of the ``talkkit`` catalogue).
 MESSAGES = {
+    "second_title": "a second title '{heading}': the kit has one title (# ...); write the "
+    "sections with ## Phase: or ## Talk:",
     "text_outside": "text outside any section: start the cell with a heading (## Phase: ...)",
     "quote_outside": "a quote (facilitator guidance) outside any phase",
     "unknown_heading": "the heading '{heading}' is not one talkkit knows (Talk:, Phase:, "
@@ -36,15 +39,15 @@ MESSAGES = {
     "untranslated": "not yet translated into {language}",
     "count": "the notebook has {found} {what} headings, the settings cell lists {listed}",
 }
-
-_LANGUAGE_WORD = {"da": "Danish", "sv": "Swedish", "en": "English"}
+#: How a place in the notebook is named (msgids of the ``check`` catalogue).
+PLACES = ("cell {n} ({heading})", "cell {n}", "{message} (settings cell: {field})")
 
 
 def where_text(where: Where, language: str) -> str:
-    _ = translator(language)
+    _ = translator(language, "check")
     if where.heading:
-        return _("cell {n} ({heading})", n=where.cell, heading=where.heading)
-    return _("cell {n}", n=where.cell)
+        return _("cell {n} ({heading})").format(n=where.cell, heading=where.heading)
+    return _("cell {n}").format(n=where.cell)
 
 
 def place(parsed: Parsed, field: str) -> Where:
@@ -64,11 +67,40 @@ def place(parsed: Parsed, field: str) -> Where:
     return Where(parsed.settings_cell, "settings")
 
 
+def _prose(parsed: Parsed, field: str) -> bool:
+    return field in parsed.where or any(k.startswith(field + ".") for k in parsed.where)
+
+
+def by_cell(problems: list[Problem], parsed: Parsed, language: str, kit_file: str) -> list[Problem]:
+    """Problems of the kit's fields placed at the cell they come from (a field of the settings
+    cell is named too, so the author finds its line there)."""
+    out = []
+    for found in problems:
+        if found.file != kit_file:
+            out.append(found)
+            continue
+        where = place(parsed, found.field)
+        if found.field and not _prose(parsed, found.field):
+            found = _with_settings_field(found, language)
+        out.append(
+            dataclasses.replace(found, file=NOTEBOOK_FILE, field=where_text(where, language))
+        )
+    return out
+
+
+def _with_settings_field(found: Problem, language: str) -> Problem:
+    msgid = "{message} (settings cell: {field})"
+    inner = found.text(language).split(": ", 2)[-1] if found.field else found.message
+    english = msgid.format(message=found.message, field=found.field)
+    return Problem(
+        found.file, found.field, english, msgid, (("message", inner), ("field", found.field))
+    )
+
+
 def cell_problems(parsed: Parsed, language: str) -> list[Problem]:
     """The notebook's structural problems and what is not translated yet."""
-    _ = translator(language)
     out = [
-        Problem(NOTEBOOK_FILE, where_text(i.where, language), _(MESSAGES[i.key], **i.values))
+        problem(NOTEBOOK_FILE, where_text(i.where, language), MESSAGES[i.key], **i.values)
         for i in parsed.issues
     ]
     data = parsed.data
@@ -78,19 +110,19 @@ def cell_problems(parsed: Parsed, language: str) -> list[Problem]:
         listed = sum(1 for x in items if isinstance(x, dict) and "id" in x)
         if titled != listed:
             out.append(
-                Problem(
+                problem(
                     NOTEBOOK_FILE,
                     where_text(Where(parsed.settings_cell, "settings"), language),
-                    _(MESSAGES["count"], found=str(titled), what=word, listed=str(listed)),
+                    MESSAGES["count"],
+                    found=titled,
+                    what=word,
+                    listed=listed,
                 )
             )
     for lang, where, _path in parsed.untranslated:
-        name = _(_LANGUAGE_WORD.get(lang, lang))
         out.append(
-            Problem(
-                NOTEBOOK_FILE,
-                where_text(where, language),
-                _(MESSAGES["untranslated"], language=name),
+            problem(
+                NOTEBOOK_FILE, where_text(where, language), MESSAGES["untranslated"], language=lang
             )
         )
     return out

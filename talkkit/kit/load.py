@@ -1,11 +1,10 @@
-"""Reading a kit folder: ``kit.ipynb`` -> :class:`~talkkit.kit.model.Kit`.
+"""Reading a kit folder: ``kit.ipynb`` (or a ``kit.yaml`` not yet migrated) -> a Kit.
 
-A kit folder ``kits/<topic>/`` holds the kit notebook ``kit.ipynb`` (its document: prose in
-markdown cells, the rest in its settings cell, see :mod:`talkkit.kit.notebook`), its media
-(talk video, WebVTT captions per language, a poster) and background material. The notebook's
-fields have ``kit.yaml``'s old shape and are validated against
-``talkkit/schemas/kit.schema.json``. A folder with a ``kit.yaml`` (the form before issue 21,
-which ``python -m talkkit.authoring.migrate`` converts) is still read from it.
+Since issue 21 the kit notebook is the kit's document: prose in markdown cells, the rest in its
+settings cell (:mod:`talkkit.kit.notebook`); its fields have the shape ``kit.yaml`` had, and are
+validated against the same schema. ``python -m talkkit.authoring.migrate`` converts a
+``kit.yaml`` folder; such a folder is still read from its ``kit.yaml`` until then.
+
 """
 
 from __future__ import annotations
@@ -30,7 +29,6 @@ from talkkit.kit.model import (
     Talk,
 )
 from talkkit.kit.notebook import is_kit_notebook, read_notebook
-from talkkit.kit.validator import validate  # generated: see talkkit/kit/schema_build.py
 from talkkit.paths import PACKAGE_DIR
 
 __all__ = ["SCHEMA_FILE", "from_raw", "load_kit", "read_raw", "schema"]
@@ -114,6 +112,8 @@ def from_raw(folder: Path, data: dict[str, Any]) -> Kit:
         talks=talks,
         agenda=agenda,
         duration_minutes=data.get("duration_minutes"),
+        timezone=data.get("timezone"),
+        topic_title=data.get("topic_title"),
         poster=data.get("poster"),
         audience=data.get("audience"),
         evaluation=tuple(
@@ -130,6 +130,10 @@ def load_kit(folder: str | Path) -> Kit:
 
     Use :func:`talkkit.authoring.check.check_kit` to get *every* problem of a kit instead.
     """
+    # imported on the first load, not with the package: the generated validator is the
+    # slowest import of talkkit.kit, and listing kits or `talkkit --help` need none of it
+    from talkkit.kit.validator import validate  # generated: see talkkit/kit/schema_build.py
+
     folder = Path(folder)
     data = read_raw(folder)
     try:

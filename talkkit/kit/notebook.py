@@ -7,6 +7,7 @@ The notebook is the kit's document (issue 21). Two kinds of cell make a kit:
 * markdown cells hold the prose, structured by headings (the words are da/sv/en alike)::
 
       # <kit title>
+      **Topic:** <the topic's name in the gallery> (optional)
       <summary paragraph(s)>
       **Audience:** <who the kit is for>
       ## Talk: <title>            (one per talk, in the order of settings' talks)
@@ -70,6 +71,7 @@ LABELS: dict[str, dict[str, str]] = {
     "speaker": {"da": "Oplægsholder", "sv": "Talare", "en": "Speaker"},
     "role": {"da": "Rolle", "sv": "Roll", "en": "Role"},
     "audience": {"da": "Målgruppe", "sv": "Målgrupp", "en": "Audience"},
+    "topic_title": {"da": "Emne", "sv": "Ämne", "en": "Topic"},
 }
 #: The heading level each section must have.
 LEVELS = {"title": 1, "talk": 2, "phase": 2, "evaluation": 2, "background": 2}
@@ -204,7 +206,10 @@ class _Stream:
             self.issue("heading_level", heading=text, hashes="#" * want)
         self.sub = None
         self.items = 0
-        if kind == "title":
+        if kind == "title" and "title" in self.texts:
+            self.issue("second_title", heading=text)
+            self.section, self.para_target = None, None
+        elif kind == "title":
             self.section = ("title", 0)
             self.put("title", text.strip())
             self.para_target = "summary"
@@ -280,8 +285,8 @@ class _Stream:
         if (label := _LABEL.match(line)) and (key := _lookup(LABELS, label.group("label"))):
             self.flush()
             value = label.group("value").strip()
-            if key == "audience":
-                self.put("audience", value)
+            if key in ("audience", "topic_title"):
+                self.put(key, value)
             elif self.section and self.section[0] == "talk":
                 self.put(f"talks[{self.section[1]}].{key}", value)
             else:

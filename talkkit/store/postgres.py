@@ -32,6 +32,7 @@ from talkkit.store.values import (
     BOARD_HIDDEN_KEYS,
     check_id,
     clean_label,
+    clean_meeting_url,
     decide,
     decode_value,
     encode_value,
@@ -52,11 +53,11 @@ _INSERT_SESSION = (
     "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
 )
 
-_SELECT_EVENTS = "SELECT id, kit_id, name, language, code, created_at FROM events"
+_SELECT_EVENTS = "SELECT id, kit_id, name, language, code, created_at, meeting_url FROM events"
 
 
 def _event(row: tuple[Any, ...]) -> Event:
-    return Event(*row[:5], created_at=row[5].astimezone(UTC))
+    return Event(*row[:5], created_at=row[5].astimezone(UTC), meeting_url=row[6] or "")
 
 
 def _session(row: tuple[Any, ...]) -> Session:
@@ -267,6 +268,17 @@ class PostgresStore(PostgresPool, Store):
             write=False,
         )
         return row[0] if row else None
+
+    def set_meeting_url(self, event_id: str, url: str) -> Event | None:
+        url = clean_meeting_url(url)
+        if self._event_id(event_id) is None:
+            return None
+
+        def body(conn: psycopg.Connection[Any]) -> None:
+            conn.execute("UPDATE events SET meeting_url = %s WHERE id = %s", (url, event_id))
+
+        self._run(body, write=True)
+        return self.get_event(event_id)
 
     def delete_event(self, event_id: str) -> int:
         if self._event_id(event_id) is None:

@@ -28,6 +28,7 @@ from talkkit.store.values import (
     BOARD_HIDDEN_KEYS,
     check_id,
     clean_label,
+    clean_meeting_url,
     decide,
     decode_value,
     encode_value,
@@ -48,11 +49,11 @@ _INSERT_SESSION = (
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
-_SELECT_EVENTS = "SELECT id, kit_id, name, language, code, created_at FROM events"
+_SELECT_EVENTS = "SELECT id, kit_id, name, language, code, created_at, meeting_url FROM events"
 
 
 def _event(row: tuple[Any, ...]) -> Event:
-    return Event(*row[:5], created_at=dt(row[5]))
+    return Event(*row[:5], created_at=dt(row[5]), meeting_url=row[6] or "")
 
 
 def _session(row: tuple[Any, ...]) -> Session:
@@ -258,6 +259,17 @@ class SQLiteStore(SQLiteFile, Store):
             ).fetchone()
         )
         return row[0] if row else None
+
+    def set_meeting_url(self, event_id: str, url: str) -> Event | None:
+        url = clean_meeting_url(url)
+        if self._event_id(event_id) is None:
+            return None
+
+        def body(conn: sqlite3.Connection) -> None:
+            conn.execute("UPDATE events SET meeting_url = ? WHERE id = ?", (url, event_id))
+
+        self._write(body)
+        return self.get_event(event_id)
 
     def delete_event(self, event_id: str) -> int:
         if self._event_id(event_id) is None:
