@@ -76,6 +76,8 @@ def by_cell(problems: list[Problem], parsed: Parsed, language: str, kit_file: st
     cell is named too, so the author finds its line there)."""
     out = []
     for found in problems:
+        if found.msgid.startswith("no {language} text"):
+            continue  # said per cell as "not yet translated" (cell_problems)
         if found.file != kit_file:
             out.append(found)
             continue

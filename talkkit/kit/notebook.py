@@ -372,6 +372,8 @@ def read_notebook(path: Path) -> Parsed:
             continue
         langs = [t[len(LANG_TAG) :] for t in tags if t.startswith(LANG_TAG)]
         lang = langs[0] if langs else main
+        if not languages:  # the settings cell is broken: that is the problem to report
+            continue
         if lang not in languages:
             parsed.issues.append(
                 Issue(
