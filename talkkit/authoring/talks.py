@@ -26,7 +26,9 @@ def srt_to_vtt(srt: str | Path) -> Path:
     except (webvtt.errors.MalformedFileError, webvtt.errors.MalformedCaptionError) as exc:
         raise MediaError(f"{source} is not a readable SRT file: {exc}") from exc
     except UnicodeDecodeError as exc:
-        raise MediaError(f"{source} is not UTF-8 text: save it as UTF-8 and upload it again") from exc
+        raise MediaError(
+            f"{source} is not UTF-8 text: save it as UTF-8 and upload it again"
+        ) from exc
     target = source.with_suffix(".vtt")
     captions.save(str(target))
     return target
