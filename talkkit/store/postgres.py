@@ -19,6 +19,8 @@ import psycopg
 from talkkit.contracts.answers import validate_answer
 from talkkit.store.base import Store
 from talkkit.store.postgres_pool import PostgresPool
+from talkkit.store.postgres_purge import PostgresPurge
+from talkkit.store.rows import SELECT_EVENTS, SELECT_SESSIONS, insert_session
 from talkkit.store.types import (
     Answer,
     Event,
@@ -43,17 +45,7 @@ from talkkit.store.values import (
 
 __all__ = ["PostgresStore"]
 
-_SELECT_SESSIONS = (
-    "SELECT id, kit_id, language, event_id, group_name, municipality, phase, "
-    "created_at, updated_at FROM sessions"
-)
-_INSERT_SESSION = (
-    "INSERT INTO sessions (id, kit_id, language, event_id, group_name, municipality, phase, "
-    "created_at, updated_at) "
-    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
-)
-
-_SELECT_EVENTS = "SELECT id, kit_id, name, language, code, created_at, meeting_url FROM events"
+_INSERT_SESSION = insert_session("%s")
 
 
 def _event(row: tuple[Any, ...]) -> Event:
@@ -64,7 +56,7 @@ def _session(row: tuple[Any, ...]) -> Session:
     return Session(*row[:7], created_at=row[7].astimezone(UTC), updated_at=row[8].astimezone(UTC))
 
 
-class PostgresStore(PostgresPool, Store):
+class PostgresStore(PostgresPurge, PostgresPool, Store):
     """A :class:`~talkkit.store.base.Store` in a PostgreSQL database."""
 
     # -- sessions -----------------------------------------------------------------------------
@@ -93,9 +85,7 @@ class PostgresStore(PostgresPool, Store):
         if not valid_session_id(session_id):
             return None
         row = self._run(
-            lambda conn: conn.execute(
-                _SELECT_SESSIONS + " WHERE id = %s", (session_id,)
-            ).fetchone(),
+            lambda conn: conn.execute(SELECT_SESSIONS + " WHERE id = %s", (session_id,)).fetchone(),
             write=False,
         )
         return _session(row) if row else None
@@ -126,7 +116,7 @@ class PostgresStore(PostgresPool, Store):
         if event_id is not None:
             where.append("event_id = %s")
             params.append(event_id)
-        sql = _SELECT_SESSIONS
+        sql = SELECT_SESSIONS
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY created_at, id"
@@ -184,27 +174,6 @@ class PostgresStore(PostgresPool, Store):
         )
         return {k: Answer(decode_value(v), rev, at.astimezone(UTC)) for k, v, rev, at in rows}
 
-    def purge(
-        self,
-        event_id: str | None = None,
-        before: datetime | None = None,
-        session_id: str | None = None,
-    ) -> int:
-        event_id, before, session_id = self._purge_filters(event_id, before, session_id)
-        where, params = [], []
-        if event_id is not None:
-            where.append("event_id = %s")
-            params.append(event_id)
-        if before is not None:
-            where.append("updated_at < %s")
-            params.append(before)
-        if session_id is not None:
-            where.append("id = %s")
-            params.append(session_id)
-        # Only fixed fragments are joined; values travel as parameters.
-        sql = "DELETE FROM sessions WHERE " + " AND ".join(where)  # noqa: S608
-        return self._run(lambda conn: conn.execute(sql, params).rowcount, write=True)  # type: ignore[arg-type]
-
     # -- events -------------------------------------------------------------------------------
 
     def create_event(
@@ -235,7 +204,7 @@ class PostgresStore(PostgresPool, Store):
         if self._event_id(event_id) is None:
             return None
         row = self._run(
-            lambda conn: conn.execute(_SELECT_EVENTS + " WHERE id = %s", (event_id,)).fetchone(),
+            lambda conn: conn.execute(SELECT_EVENTS + " WHERE id = %s", (event_id,)).fetchone(),
             write=False,
         )
         return _event(row) if row else None
@@ -244,13 +213,13 @@ class PostgresStore(PostgresPool, Store):
         if self._join_code(code) is None:
             return None
         row = self._run(
-            lambda conn: conn.execute(_SELECT_EVENTS + " WHERE code = %s", (code,)).fetchone(),
+            lambda conn: conn.execute(SELECT_EVENTS + " WHERE code = %s", (code,)).fetchone(),
             write=False,
         )
         return _event(row) if row else None
 
     def list_events(self, kit_id: str | None = None) -> list[Event]:
-        sql, params = _SELECT_EVENTS, []
+        sql, params = SELECT_EVENTS, []
         if kit_id is not None:
             sql += " WHERE kit_id = %s"
             params.append(kit_id)
@@ -280,18 +249,6 @@ class PostgresStore(PostgresPool, Store):
         self._run(body, write=True)
         return self.get_event(event_id)
 
-    def delete_event(self, event_id: str) -> int:
-        if self._event_id(event_id) is None:
-            return 0
-
-        def body(conn: psycopg.Connection[Any]) -> int:
-            deleted = conn.execute("DELETE FROM sessions WHERE event_id = %s", (event_id,)).rowcount
-            conn.execute("DELETE FROM auth_failures WHERE scope = %s", (f"board:{event_id}",))
-            conn.execute("DELETE FROM events WHERE id = %s", (event_id,))  # picks cascade
-            return deleted
-
-        return self._run(body, write=True)
-
     def join_event(
         self, session_id: str, event_id: str, group_name: str, municipality: str
     ) -> Session:
@@ -304,7 +261,7 @@ class PostgresStore(PostgresPool, Store):
 
         def body(conn: psycopg.Connection[Any]) -> Session:
             row = conn.execute(
-                _SELECT_SESSIONS + " WHERE id = %s FOR UPDATE", (session_id,)
+                SELECT_SESSIONS + " WHERE id = %s FOR UPDATE", (session_id,)
             ).fetchone()
             if not row:
                 raise SessionNotFound(session_id)
@@ -316,7 +273,7 @@ class PostgresStore(PostgresPool, Store):
                 (event_id, group_name, municipality, utcnow(), session_id),
             )
             return _session(
-                conn.execute(_SELECT_SESSIONS + " WHERE id = %s", (session_id,)).fetchone()
+                conn.execute(SELECT_SESSIONS + " WHERE id = %s", (session_id,)).fetchone()
             )
 
         return self._run(body, write=True)

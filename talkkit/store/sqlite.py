@@ -14,6 +14,7 @@ from typing import Any
 
 from talkkit.contracts.answers import validate_answer
 from talkkit.store.base import Store
+from talkkit.store.rows import SELECT_EVENTS, SELECT_SESSIONS, fields_of, insert_session
 from talkkit.store.sqlite_file import SQLiteFile, dt, ts
 from talkkit.store.types import (
     Answer,
@@ -39,17 +40,7 @@ from talkkit.store.values import (
 
 __all__ = ["SQLiteStore"]
 
-_SELECT_SESSIONS = (
-    "SELECT id, kit_id, language, event_id, group_name, municipality, phase, "
-    "created_at, updated_at FROM sessions"
-)
-_INSERT_SESSION = (
-    "INSERT INTO sessions (id, kit_id, language, event_id, group_name, municipality, phase, "
-    "created_at, updated_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
-
-_SELECT_EVENTS = "SELECT id, kit_id, name, language, code, created_at, meeting_url FROM events"
+_INSERT_SESSION = insert_session("?")
 
 
 def _event(row: tuple[Any, ...]) -> Event:
@@ -58,6 +49,14 @@ def _event(row: tuple[Any, ...]) -> Event:
 
 def _session(row: tuple[Any, ...]) -> Session:
     return Session(*row[:7], created_at=dt(row[7]), updated_at=dt(row[8]))
+
+
+#: Deletes the main points picked from the sessions of a sub-query (``source`` starts with
+#: ``<session id>/``): a purged group's words leave the boards too.
+PICKS_FROM_SESSIONS = (
+    "DELETE FROM event_picks WHERE source <> '' AND "
+    "substr(source, 1, instr(source || '/', '/') - 1) IN"
+)
 
 
 class SQLiteStore(SQLiteFile, Store):
@@ -88,7 +87,7 @@ class SQLiteStore(SQLiteFile, Store):
         if not valid_session_id(session_id):
             return None
         row = self._read(
-            lambda conn: conn.execute(_SELECT_SESSIONS + " WHERE id = ?", (session_id,)).fetchone()
+            lambda conn: conn.execute(SELECT_SESSIONS + " WHERE id = ?", (session_id,)).fetchone()
         )
         return _session(row) if row else None
 
@@ -118,7 +117,7 @@ class SQLiteStore(SQLiteFile, Store):
         if event_id is not None:
             where.append("event_id = ?")
             params.append(event_id)
-        sql = _SELECT_SESSIONS
+        sql = SELECT_SESSIONS
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY created_at, id"
@@ -195,6 +194,7 @@ class SQLiteStore(SQLiteFile, Store):
             # Only fixed fragments are joined; values travel as parameters.
             sub = f"SELECT id FROM sessions WHERE {condition}"  # noqa: S608
             conn.execute(f"DELETE FROM answers WHERE session_id IN ({sub})", params)  # noqa: S608
+            conn.execute(f"{PICKS_FROM_SESSIONS} ({sub})", params)
             cursor = conn.execute(f"DELETE FROM sessions WHERE {condition}", params)  # noqa: S608
             return cursor.rowcount
 
@@ -229,7 +229,7 @@ class SQLiteStore(SQLiteFile, Store):
         if self._event_id(event_id) is None:
             return None
         row = self._read(
-            lambda conn: conn.execute(_SELECT_EVENTS + " WHERE id = ?", (event_id,)).fetchone()
+            lambda conn: conn.execute(SELECT_EVENTS + " WHERE id = ?", (event_id,)).fetchone()
         )
         return _event(row) if row else None
 
@@ -237,12 +237,12 @@ class SQLiteStore(SQLiteFile, Store):
         if self._join_code(code) is None:
             return None
         row = self._read(
-            lambda conn: conn.execute(_SELECT_EVENTS + " WHERE code = ?", (code,)).fetchone()
+            lambda conn: conn.execute(SELECT_EVENTS + " WHERE code = ?", (code,)).fetchone()
         )
         return _event(row) if row else None
 
     def list_events(self, kit_id: str | None = None) -> list[Event]:
-        sql, params = _SELECT_EVENTS, []
+        sql, params = SELECT_EVENTS, []
         if kit_id is not None:
             sql += " WHERE kit_id = ?"
             params.append(kit_id)
@@ -278,6 +278,8 @@ class SQLiteStore(SQLiteFile, Store):
         def body(conn: sqlite3.Connection) -> int:
             sub = "SELECT id FROM sessions WHERE event_id = ?"
             conn.execute(f"DELETE FROM answers WHERE session_id IN ({sub})", (event_id,))  # noqa: S608
+            # points picked from these groups on any board
+            conn.execute(f"{PICKS_FROM_SESSIONS} ({sub})", (event_id,))
             deleted = conn.execute("DELETE FROM sessions WHERE event_id = ?", (event_id,)).rowcount
             conn.execute("DELETE FROM event_picks WHERE event_id = ?", (event_id,))
             conn.execute("DELETE FROM auth_failures WHERE scope = ?", (f"board:{event_id}",))
@@ -297,7 +299,7 @@ class SQLiteStore(SQLiteFile, Store):
             raise ValueError("invalid event id")
 
         def body(conn: sqlite3.Connection) -> Session:
-            row = conn.execute(_SELECT_SESSIONS + " WHERE id = ?", (session_id,)).fetchone()
+            row = conn.execute(SELECT_SESSIONS + " WHERE id = ?", (session_id,)).fetchone()
             if not row:
                 raise SessionNotFound(session_id)
             if row[3] is not None and row[3] != event_id:
@@ -309,7 +311,7 @@ class SQLiteStore(SQLiteFile, Store):
                 (event_id, group_name, municipality, now, session_id),
             )
             return _session(
-                conn.execute(_SELECT_SESSIONS + " WHERE id = ?", (session_id,)).fetchone()
+                conn.execute(SELECT_SESSIONS + " WHERE id = ?", (session_id,)).fetchone()
             )
 
         return self._write(body)
@@ -386,18 +388,3 @@ class SQLiteStore(SQLiteFile, Store):
         self._write(
             lambda conn: conn.execute("DELETE FROM auth_failures WHERE scope = ?", (scope,))
         )
-
-
-def fields_of(session: Session) -> tuple[Any, ...]:
-    """A session's columns in table order (times left as datetimes)."""
-    return (
-        session.id,
-        session.kit_id,
-        session.language,
-        session.event_id,
-        session.group_name,
-        session.municipality,
-        session.phase,
-        session.created_at,
-        session.updated_at,
-    )
