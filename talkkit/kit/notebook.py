@@ -4,28 +4,13 @@ The notebook is the kit's document (issue 21). Two kinds of cell make a kit:
 
 * one raw cell tagged ``talkkit-settings`` holds, as a few lines of YAML, what is not prose:
   ids, kinds, minutes, languages, format, media paths (each fact once);
-* markdown cells hold the prose, structured by headings (the words are da/sv/en alike)::
-
-      # <kit title>
-      **Topic:** <the topic's name in the gallery> (optional)
-      <summary paragraph(s)>
-      **Audience:** <who the kit is for>
-      ## Talk: <title>            (one per talk, in the order of settings' talks)
-      **Speaker:** <name>
-      **Role:** <role>
-      ### Chapters               (list, one item per chapter in settings)
-      ## Phase: <title>           (one per phase, in the order of settings' agenda)
-      <intro paragraph(s)>
-      > <guidance for the facilitator>
-      ### Prompts                (list: one prompt per item, an indented item is its help)
-      ## Evaluation               (list: the kit's own questions, in settings' order)
-      ## Background
-      <text>
-      - [link title](https://...) - publisher
+* markdown cells hold the prose, structured by headings (``# Title``, ``## Talk:``,
+  ``## Phase:`` with ``### Prompts`` and ``>`` guidance, ``## Evaluation``, ``## Background``;
+  the words in da, sv or en), explained in the notebook's first cell (see
+  :data:`talkkit.authoring.migrate.GUIDE`) and in docs/authoring.md.
 
 A markdown cell without a ``lang:xx`` tag is in the kit's first language; a translation is a
-copy of those cells tagged ``lang:sv`` (or ``lang:da``, ``lang:en``). Cells tagged
-``talkkit-guide`` (the explanation at the top) and code cells are not part of the kit.
+copy tagged ``lang:sv`` (...). Cells tagged ``talkkit-guide`` and code cells are not the kit.
 
 :func:`read_notebook` returns the fields in ``kit.yaml``'s shape (validated by the same schema)
 with where each came from, so :mod:`talkkit.authoring.check` can name the cell of a problem.
@@ -41,17 +26,8 @@ from typing import Any
 
 import yaml
 
-__all__ = [
-    "GUIDE_TAG",
-    "HEADINGS",
-    "LABELS",
-    "SETTINGS_TAG",
-    "Issue",
-    "Parsed",
-    "Where",
-    "is_kit_notebook",
-    "read_notebook",
-]
+__all__ = ["GUIDE_TAG", "HEADINGS", "LABELS", "SETTINGS_TAG", "Issue", "Parsed", "Where"]
+__all__ += ["is_kit_notebook", "read_notebook"]
 
 SETTINGS_TAG = "talkkit-settings"
 GUIDE_TAG = "talkkit-guide"
