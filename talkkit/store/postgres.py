@@ -18,6 +18,7 @@ import psycopg
 
 from talkkit.contracts.answers import validate_answer
 from talkkit.store.base import Store
+from talkkit.store.follow import PostgresFollow, session_row
 from talkkit.store.postgres_pool import PostgresPool
 from talkkit.store.types import (
     Answer,
@@ -45,7 +46,7 @@ __all__ = ["PostgresStore"]
 
 _SELECT_SESSIONS = (
     "SELECT id, kit_id, language, event_id, group_name, municipality, phase, "
-    "created_at, updated_at FROM sessions"
+    "created_at, updated_at, follows FROM sessions"
 )
 _INSERT_SESSION = (
     "INSERT INTO sessions (id, kit_id, language, event_id, group_name, municipality, phase, "
@@ -61,10 +62,10 @@ def _event(row: tuple[Any, ...]) -> Event:
 
 
 def _session(row: tuple[Any, ...]) -> Session:
-    return Session(*row[:7], created_at=row[7].astimezone(UTC), updated_at=row[8].astimezone(UTC))
+    return session_row(row, lambda t: t.astimezone(UTC))
 
 
-class PostgresStore(PostgresPool, Store):
+class PostgresStore(PostgresFollow, PostgresPool, Store):
     """A :class:`~talkkit.store.base.Store` in a PostgreSQL database."""
 
     # -- sessions -----------------------------------------------------------------------------

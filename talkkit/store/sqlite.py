@@ -14,6 +14,7 @@ from typing import Any
 
 from talkkit.contracts.answers import validate_answer
 from talkkit.store.base import Store
+from talkkit.store.follow import SQLiteFollow, fields_of, session_row
 from talkkit.store.sqlite_file import SQLiteFile, dt, ts
 from talkkit.store.types import (
     Answer,
@@ -41,7 +42,7 @@ __all__ = ["SQLiteStore"]
 
 _SELECT_SESSIONS = (
     "SELECT id, kit_id, language, event_id, group_name, municipality, phase, "
-    "created_at, updated_at FROM sessions"
+    "created_at, updated_at, follows FROM sessions"
 )
 _INSERT_SESSION = (
     "INSERT INTO sessions (id, kit_id, language, event_id, group_name, municipality, phase, "
@@ -57,10 +58,10 @@ def _event(row: tuple[Any, ...]) -> Event:
 
 
 def _session(row: tuple[Any, ...]) -> Session:
-    return Session(*row[:7], created_at=dt(row[7]), updated_at=dt(row[8]))
+    return session_row(row, dt)
 
 
-class SQLiteStore(SQLiteFile, Store):
+class SQLiteStore(SQLiteFollow, SQLiteFile, Store):
     """A :class:`~talkkit.store.base.Store` in one SQLite file."""
 
     # -- sessions -----------------------------------------------------------------------------
@@ -387,17 +388,3 @@ class SQLiteStore(SQLiteFile, Store):
             lambda conn: conn.execute("DELETE FROM auth_failures WHERE scope = ?", (scope,))
         )
 
-
-def fields_of(session: Session) -> tuple[Any, ...]:
-    """A session's columns in table order (times left as datetimes)."""
-    return (
-        session.id,
-        session.kit_id,
-        session.language,
-        session.event_id,
-        session.group_name,
-        session.municipality,
-        session.phase,
-        session.created_at,
-        session.updated_at,
-    )
