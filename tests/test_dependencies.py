@@ -192,7 +192,7 @@ def test_binder_installs_the_project_and_same_python():
         for line in (ROOT / "binder" / "requirements.txt").read_text().splitlines()
         if line.strip() and not line.startswith("#")
     ]
-    assert lines == ["-e ..[lab]"]
+    assert lines == ["-e .[lab]"]  # from the repository root, repo2docker's WORKDIR
     minimum = PYPROJECT["project"]["requires-python"].removeprefix(">=")
     assert (ROOT / "binder" / "runtime.txt").read_text().strip() == f"python-{minimum}"
 

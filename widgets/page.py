@@ -17,6 +17,7 @@ import ipyvuetify as v
 from ipywidgets import widget_serialization
 from traitlets import Bool, Dict, Float, Instance, List, Unicode, dlink
 
+from talkkit.binder import IDLE_MINUTES, on_binder
 from talkkit.contracts.page import Download, Reload
 from talkkit.i18n import LANGUAGE_NAMES, LANGUAGES
 from talkkit.kit import Kit
@@ -53,6 +54,9 @@ class PageView(AnswerView):
     fallback_note = Unicode().tag(sync=True)
     self_study = Bool(False).tag(sync=True)
     facilitator = Bool(False).tag(sync=True)
+    temporary = Bool(
+        False, help="nothing is kept after the visit (Binder): the page says so, offers downloads"
+    ).tag(sync=True)
     phases = List(help="[{id, kind, title, minutes, intro, prompts}]").tag(sync=True)
     kinds = Dict(help="the phase kinds the template tests for (talkkit.kit.phases)").tag(sync=True)
     guidance = Dict(help="phase id -> facilitator guidance (facilitator mode only)").tag(sync=True)
@@ -138,6 +142,7 @@ class PageView(AnswerView):
             fallback_note=fallback,
             self_study=self_study,
             facilitator=facilitator,
+            temporary=on_binder(),
             phases=phases,
             guidance=guidance,
             kinds=page_kinds(),
@@ -236,6 +241,14 @@ class PageView(AnswerView):
             "end_back": _("Back to “{phase}”"),
             "download": _("Download answers"),
             "download_title": _("Download your group's answers"),
+            "temporary_title": _("Nothing is kept on Binder"),
+            "temporary_text": _(
+                "This kit runs on Binder, a free service for trying kits. Your answers exist "
+                "only while this page is open: Binder stops the kit after {minutes} minutes "
+                "without use and deletes everything. Download your group's answers before "
+                "you leave.",
+                minutes=IDLE_MINUTES,
+            ),
             "resume_link": _("Link to continue later"),
             "resume_title": _("Continue later with this link"),
             "resume_hint": _(

@@ -16,4 +16,5 @@ COMMANDS = (
     "export",
     "purge",
     "event",
+    "binder",
 )
