@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_widgets_views import Now, close_new_widgets, event  # noqa: F401
 
 from talkkit.contracts.answers import AnswerError, validate_answer
 from talkkit.kit import load_kit
 from talkkit.page.request import parse_request
 from talkkit.store import open_store
-from test_widgets_views import Now, close_new_widgets, event  # noqa: F401
 from widgets.app import KitApp
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,7 +47,9 @@ def store_url(tmp_path: Path) -> str:
 def first(store_url: str) -> str:
     """A group's first session, with its take-aways."""
     with open_store(store_url) as store:
-        session = store.create_session(KIT_A.id, "da", group_name="Team Nord", municipality="Aarhus")
+        session = store.create_session(
+            KIT_A.id, "da", group_name="Team Nord", municipality="Aarhus"
+        )
         store.save_answer(session.id, "takeaways", TAKEAWAYS, None)
         return session.id
 
@@ -131,5 +133,8 @@ def test_previous_takeaways_of_any_shape_become_clean_rows(store_url: str) -> No
 
     odd = [None, "x", {"what": 5, "who": "A"}, {"what": "ok" * 400}, {"what": ""}]
     rows = previous_takeaways(odd)
-    assert rows == [{"what": "", "who": "A", "when": ""}, {"what": ("ok" * 400)[:500], "who": "", "when": ""}]
+    assert rows == [
+        {"what": "", "who": "A", "when": ""},
+        {"what": ("ok" * 400)[:500], "who": "", "when": ""},
+    ]
     assert previous_takeaways({"what": "x"}) == []

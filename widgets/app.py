@@ -27,8 +27,8 @@ from widgets.answer_keys import answer_keys
 from widgets.book import AnswerBook, Scheduler, default_scheduler
 from widgets.conversation import ConversationView
 from widgets.evaluation import EvaluationView
-from widgets.followup import FollowupView
 from widgets.fields import register_components
+from widgets.followup import FollowupView
 from widgets.join import JoinStep, JoinView
 from widgets.page import PageView
 from widgets.player import PlayerView

@@ -43,6 +43,8 @@ from typing import Any, Final
 from talkkit.i18n import translator
 
 __all__ = [
+    "FOLLOWUP_FIELDS",
+    "FOLLOWUP_STATUSES",
     "KEY_PATTERN",
     "MAX_ITEMS",
     "MAX_NAME_CHARS",
@@ -51,8 +53,6 @@ __all__ = [
     "RATING_MAX",
     "RATING_MIN",
     "TAKEAWAY_FIELDS",
-    "FOLLOWUP_FIELDS",
-    "FOLLOWUP_STATUSES",
     "AnswerError",
     "answer_key",
     "is_identifier",

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from talkkit.export.followup import FollowupItem, read_followup, status_label
 from talkkit.i18n import format_context, normalise_language, translator
 from talkkit.store.types import Answer, Session
 
@@ -80,6 +81,8 @@ class ExportDoc:
     generated_at: datetime
     sections: list[Section] = field(default_factory=list)
     takeaways: list[Takeaway] = field(default_factory=list)
+    #: Last time's take-aways and how they went (issue 22), when this session follows one up.
+    followup: list[FollowupItem] = field(default_factory=list)
     questions: list[str] = field(default_factory=list)
     evaluation: list[Row] = field(default_factory=list)
     facilitator_notes: str = ""
@@ -219,7 +222,7 @@ def build_export_doc(
         answer = rating_text(value, language) if question.kind == "rating" else as_text(value)
         evaluation.append(Row(kit.text(question.text, lang), answer, key=key))
 
-    used.update(("takeaways", "questions", "facilitator.notes"))
+    used.update(("takeaways", "followup", "questions", "facilitator.notes"))
     other = [
         Row(prompt=key, answer=as_text(value), key=key)
         for key, value in sorted(values.items())
@@ -238,6 +241,7 @@ def build_export_doc(
         generated_at=_local(generated_at or datetime.now(UTC), kit.local_timezone),
         sections=sections,
         takeaways=read_takeaways(values.get("takeaways")),
+        followup=read_followup(values.get("followup")),
         questions=read_texts(values.get("questions")),
         evaluation=evaluation,
         facilitator_notes=as_text(values.get("facilitator.notes")),
@@ -319,6 +323,13 @@ def records(doc: ExportDoc, language: str) -> Iterator[Record]:
             t.who,
             t.when,
         )
+    for item in doc.followup:
+        status = status_label(item.status, language)
+        answer = f"{status}: {item.note}" if item.note else status
+        yield Record(
+            doc, _("Follow-up of last time's take-aways"), "followup", item.what, answer, "",
+            item.who, item.when,
+        )  # fmt: skip
     for n, question in enumerate(doc.questions, 1):
         yield Record(
             doc, _("Questions for the presenters"), "questions", _("Question {n}", n=n), question

@@ -387,4 +387,3 @@ class SQLiteStore(SQLiteFollow, SQLiteFile, Store):
         self._write(
             lambda conn: conn.execute("DELETE FROM auth_failures WHERE scope = ?", (scope,))
         )
-
