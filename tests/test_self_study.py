@@ -39,6 +39,9 @@ SEMINAR_ONLY = {
     "Our main points, to read out",
     "Write down questions as they come up; you can ask them at the joint gathering.",
     "Read these questions out at the joint gathering.",
+    # the kit's end: page.py picks "Your answers are saved..." for a self-study kit
+    "The group's answers are saved. Download them to take them with you into your work, or "
+    "come back later with the link.",
 }
 
 

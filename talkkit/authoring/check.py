@@ -8,18 +8,17 @@ the kit server passes. A kit with any problem is shown as unavailable in the gal
 
 from __future__ import annotations
 
-import json
 import zoneinfo
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from talkkit.authoring import media, stamps
+from talkkit.authoring.notebook_check import REQUIRED_PARAMETERS, notebook_problems
 from talkkit.authoring.problems import Problem, field_path, problem, schema_problems
 from talkkit.i18n import LANGUAGES
 from talkkit.kit import (
     KIT_FILE,
-    NOTEBOOK_FILE,
     STANDARD_EVALUATION,
     Kit,
     KitLoadError,
@@ -30,8 +29,6 @@ from talkkit.kit.phases import CONVERSATION_KINDS, EVALUATION
 
 __all__ = ["REQUIRED_PARAMETERS", "Problem", "check_kit", "schema_problems"]
 
-#: Parameters every kit notebook declares in its ``parameters`` cell (papermill).
-REQUIRED_PARAMETERS = ("language", "event", "group", "store", "facilitator")
 
 #: How far a video's real length may be from the declared one before it is a problem.
 DURATION_TOLERANCE_SECONDS = 2.0
@@ -309,46 +306,6 @@ def _talk_problems(kit: Kit, probe: bool) -> list[Problem]:
     return problems
 
 
-def _notebook_problems(kit: Kit) -> list[Problem]:
-    path = kit.notebook
-    if not path.is_file():
-        return [problem(NOTEBOOK_FILE, "", "the kit notebook is not there")]
-    try:
-        nb = json.loads(path.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as exc:
-        return [problem(NOTEBOOK_FILE, "", "not a readable notebook: {error}", error=str(exc))]
-    cells = nb.get("cells", [])
-    params = [c for c in cells if "parameters" in c.get("metadata", {}).get("tags", [])]
-    if not params:
-        return [problem(NOTEBOOK_FILE, "", "no cell is tagged 'parameters' (papermill needs one)")]
-    source = "".join(params[0].get("source", ""))
-    problems = []
-    for name in REQUIRED_PARAMETERS:
-        if not any(
-            line.split(":")[0].split("=")[0].strip() == name for line in source.splitlines()
-        ):
-            problems.append(
-                problem(
-                    NOTEBOOK_FILE, "parameters", "the parameter '{name}' is not declared", name=name
-                )
-            )
-    for n, cell in enumerate(cells):
-        if cell.get("cell_type") == "markdown" and "".join(cell.get("source", "")).strip():
-            problems.append(
-                problem(
-                    NOTEBOOK_FILE,
-                    f"cells[{n}]",
-                    "Voilà shows this markdown cell to every group above the kit; write notes "
-                    "for authors as # comments in the code cell or in a raw cell",
-                )
-            )
-    if any(c.get("outputs") for c in cells if c.get("cell_type") == "code"):
-        problems.append(
-            problem(NOTEBOOK_FILE, "", "the notebook has outputs; strip them before committing")
-        )
-    return problems
-
-
 def _todo_problems(kit: Kit) -> list[Problem]:
     """What the author still has to write: ``todo:`` items and texts marked TODO."""
     problems = [problem(KIT_FILE, "todo", "still to do: {item}", item=item) for item in kit.todo]
@@ -408,6 +365,6 @@ def check_kit(folder: str | Path, *, probe_media: bool = True) -> list[Problem]:
         *_unique_ids(kit),
         *_agenda_problems(kit),
         *_talk_problems(kit, probe_media),
-        *_notebook_problems(kit),
+        *notebook_problems(kit),
         *_todo_problems(kit),
     ]

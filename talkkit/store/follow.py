@@ -14,15 +14,13 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from talkkit.store.rows import SESSION_COLUMNS, fields_of
 from talkkit.store.types import Session
 from talkkit.store.values import check_id, new_session_id, utcnow, valid_session_id
 
-__all__ = ["FollowStore", "PostgresFollow", "SQLiteFollow", "fields_of", "session_row"]
+__all__ = ["FollowStore", "PostgresFollow", "SQLiteFollow", "session_row"]
 
-_COLUMNS = (
-    "id, kit_id, language, event_id, group_name, municipality, phase, created_at, updated_at, "
-    "follows"
-)
+_COLUMNS = f"{SESSION_COLUMNS}, follows"
 
 
 def session_row(row: tuple[Any, ...], when: Callable[[Any], datetime]) -> Session:
@@ -32,21 +30,6 @@ def session_row(row: tuple[Any, ...], when: Callable[[Any], datetime]) -> Sessio
         created_at=when(row[7]),
         updated_at=when(row[8]),
         follows=row[9] if len(row) > 9 else None,
-    )
-
-
-def fields_of(session: Session) -> tuple[Any, ...]:
-    """A session's columns in table order (times left as datetimes)."""
-    return (
-        session.id,
-        session.kit_id,
-        session.language,
-        session.event_id,
-        session.group_name,
-        session.municipality,
-        session.phase,
-        session.created_at,
-        session.updated_at,
     )
 
 

@@ -20,6 +20,7 @@ from talkkit.contracts.answers import validate_answer
 from talkkit.store.base import Store
 from talkkit.store.follow import PostgresFollow, session_row
 from talkkit.store.postgres_pool import PostgresPool
+from talkkit.store.rows import SELECT_EVENTS, SELECT_SESSIONS, insert_session
 from talkkit.store.types import (
     Answer,
     Event,
@@ -44,17 +45,7 @@ from talkkit.store.values import (
 
 __all__ = ["PostgresStore"]
 
-_SELECT_SESSIONS = (
-    "SELECT id, kit_id, language, event_id, group_name, municipality, phase, "
-    "created_at, updated_at, follows FROM sessions"
-)
-_INSERT_SESSION = (
-    "INSERT INTO sessions (id, kit_id, language, event_id, group_name, municipality, phase, "
-    "created_at, updated_at) "
-    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
-)
-
-_SELECT_EVENTS = "SELECT id, kit_id, name, language, code, created_at, meeting_url FROM events"
+_INSERT_SESSION = insert_session("%s")
 
 
 def _event(row: tuple[Any, ...]) -> Event:
@@ -94,9 +85,7 @@ class PostgresStore(PostgresFollow, PostgresPool, Store):
         if not valid_session_id(session_id):
             return None
         row = self._run(
-            lambda conn: conn.execute(
-                _SELECT_SESSIONS + " WHERE id = %s", (session_id,)
-            ).fetchone(),
+            lambda conn: conn.execute(SELECT_SESSIONS + " WHERE id = %s", (session_id,)).fetchone(),
             write=False,
         )
         return _session(row) if row else None
@@ -127,7 +116,7 @@ class PostgresStore(PostgresFollow, PostgresPool, Store):
         if event_id is not None:
             where.append("event_id = %s")
             params.append(event_id)
-        sql = _SELECT_SESSIONS
+        sql = SELECT_SESSIONS
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY created_at, id"
@@ -236,7 +225,7 @@ class PostgresStore(PostgresFollow, PostgresPool, Store):
         if self._event_id(event_id) is None:
             return None
         row = self._run(
-            lambda conn: conn.execute(_SELECT_EVENTS + " WHERE id = %s", (event_id,)).fetchone(),
+            lambda conn: conn.execute(SELECT_EVENTS + " WHERE id = %s", (event_id,)).fetchone(),
             write=False,
         )
         return _event(row) if row else None
@@ -245,13 +234,13 @@ class PostgresStore(PostgresFollow, PostgresPool, Store):
         if self._join_code(code) is None:
             return None
         row = self._run(
-            lambda conn: conn.execute(_SELECT_EVENTS + " WHERE code = %s", (code,)).fetchone(),
+            lambda conn: conn.execute(SELECT_EVENTS + " WHERE code = %s", (code,)).fetchone(),
             write=False,
         )
         return _event(row) if row else None
 
     def list_events(self, kit_id: str | None = None) -> list[Event]:
-        sql, params = _SELECT_EVENTS, []
+        sql, params = SELECT_EVENTS, []
         if kit_id is not None:
             sql += " WHERE kit_id = %s"
             params.append(kit_id)
@@ -305,7 +294,7 @@ class PostgresStore(PostgresFollow, PostgresPool, Store):
 
         def body(conn: psycopg.Connection[Any]) -> Session:
             row = conn.execute(
-                _SELECT_SESSIONS + " WHERE id = %s FOR UPDATE", (session_id,)
+                SELECT_SESSIONS + " WHERE id = %s FOR UPDATE", (session_id,)
             ).fetchone()
             if not row:
                 raise SessionNotFound(session_id)
@@ -317,7 +306,7 @@ class PostgresStore(PostgresFollow, PostgresPool, Store):
                 (event_id, group_name, municipality, utcnow(), session_id),
             )
             return _session(
-                conn.execute(_SELECT_SESSIONS + " WHERE id = %s", (session_id,)).fetchone()
+                conn.execute(SELECT_SESSIONS + " WHERE id = %s", (session_id,)).fetchone()
             )
 
         return self._run(body, write=True)

@@ -14,7 +14,8 @@ from typing import Any
 
 from talkkit.contracts.answers import validate_answer
 from talkkit.store.base import Store
-from talkkit.store.follow import SQLiteFollow, fields_of, session_row
+from talkkit.store.follow import SQLiteFollow, session_row
+from talkkit.store.rows import SELECT_EVENTS, SELECT_SESSIONS, fields_of, insert_session
 from talkkit.store.sqlite_file import SQLiteFile, dt, ts
 from talkkit.store.types import (
     Answer,
@@ -40,17 +41,7 @@ from talkkit.store.values import (
 
 __all__ = ["SQLiteStore"]
 
-_SELECT_SESSIONS = (
-    "SELECT id, kit_id, language, event_id, group_name, municipality, phase, "
-    "created_at, updated_at, follows FROM sessions"
-)
-_INSERT_SESSION = (
-    "INSERT INTO sessions (id, kit_id, language, event_id, group_name, municipality, phase, "
-    "created_at, updated_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
-
-_SELECT_EVENTS = "SELECT id, kit_id, name, language, code, created_at, meeting_url FROM events"
+_INSERT_SESSION = insert_session("?")
 
 
 def _event(row: tuple[Any, ...]) -> Event:
@@ -89,7 +80,7 @@ class SQLiteStore(SQLiteFollow, SQLiteFile, Store):
         if not valid_session_id(session_id):
             return None
         row = self._read(
-            lambda conn: conn.execute(_SELECT_SESSIONS + " WHERE id = ?", (session_id,)).fetchone()
+            lambda conn: conn.execute(SELECT_SESSIONS + " WHERE id = ?", (session_id,)).fetchone()
         )
         return _session(row) if row else None
 
@@ -119,7 +110,7 @@ class SQLiteStore(SQLiteFollow, SQLiteFile, Store):
         if event_id is not None:
             where.append("event_id = ?")
             params.append(event_id)
-        sql = _SELECT_SESSIONS
+        sql = SELECT_SESSIONS
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY created_at, id"
@@ -230,7 +221,7 @@ class SQLiteStore(SQLiteFollow, SQLiteFile, Store):
         if self._event_id(event_id) is None:
             return None
         row = self._read(
-            lambda conn: conn.execute(_SELECT_EVENTS + " WHERE id = ?", (event_id,)).fetchone()
+            lambda conn: conn.execute(SELECT_EVENTS + " WHERE id = ?", (event_id,)).fetchone()
         )
         return _event(row) if row else None
 
@@ -238,12 +229,12 @@ class SQLiteStore(SQLiteFollow, SQLiteFile, Store):
         if self._join_code(code) is None:
             return None
         row = self._read(
-            lambda conn: conn.execute(_SELECT_EVENTS + " WHERE code = ?", (code,)).fetchone()
+            lambda conn: conn.execute(SELECT_EVENTS + " WHERE code = ?", (code,)).fetchone()
         )
         return _event(row) if row else None
 
     def list_events(self, kit_id: str | None = None) -> list[Event]:
-        sql, params = _SELECT_EVENTS, []
+        sql, params = SELECT_EVENTS, []
         if kit_id is not None:
             sql += " WHERE kit_id = ?"
             params.append(kit_id)
@@ -298,7 +289,7 @@ class SQLiteStore(SQLiteFollow, SQLiteFile, Store):
             raise ValueError("invalid event id")
 
         def body(conn: sqlite3.Connection) -> Session:
-            row = conn.execute(_SELECT_SESSIONS + " WHERE id = ?", (session_id,)).fetchone()
+            row = conn.execute(SELECT_SESSIONS + " WHERE id = ?", (session_id,)).fetchone()
             if not row:
                 raise SessionNotFound(session_id)
             if row[3] is not None and row[3] != event_id:
@@ -310,7 +301,7 @@ class SQLiteStore(SQLiteFollow, SQLiteFile, Store):
                 (event_id, group_name, municipality, now, session_id),
             )
             return _session(
-                conn.execute(_SELECT_SESSIONS + " WHERE id = ?", (session_id,)).fetchone()
+                conn.execute(SELECT_SESSIONS + " WHERE id = ?", (session_id,)).fetchone()
             )
 
         return self._write(body)
