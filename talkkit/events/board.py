@@ -27,8 +27,7 @@ from talkkit.contracts.board import (
 )
 from talkkit.events.codes import format_code
 from talkkit.events.picks import MainPoints
-from talkkit.export.doc import as_text
-from talkkit.export.followup import read_followup
+from talkkit.export.doc import as_text, read_followup
 from talkkit.i18n import normalise_language
 from talkkit.kit import Kit, find_kit
 from talkkit.report.evaluation import summarise_evaluation

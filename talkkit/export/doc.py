@@ -16,12 +16,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from talkkit.export.followup import FollowupItem, read_followup, status_label
+from talkkit.contracts.answers import FOLLOWUP_STATUSES
+from talkkit.export.followup import status_label
 from talkkit.i18n import format_context, normalise_language, translator
 from talkkit.store.types import Answer, Session
 
 __all__ = [
     "ExportDoc",
+    "FollowupItem",
     "Record",
     "Row",
     "Section",
@@ -31,6 +33,7 @@ __all__ = [
     "build_export_doc",
     "local_time_text",
     "rating_text",
+    "read_followup",
     "read_takeaways",
     "read_texts",
     "records",
@@ -137,6 +140,36 @@ def read_takeaways(value: Any) -> list[Takeaway]:
             t = Takeaway(as_text(item))
         if t.what or t.who or t.when:
             result.append(t)
+    return result
+
+
+@dataclass(frozen=True)
+class FollowupItem:
+    """One take-away of last time and how it went (``status``: see FOLLOWUP_STATUSES)."""
+
+    what: str
+    who: str = ""
+    when: str = ""
+    status: str = ""
+    note: str = ""
+
+
+def read_followup(value: Any) -> list[FollowupItem]:
+    """A stored ``followup`` answer as :class:`FollowupItem` rows (empty ones left out)."""
+    items = value if isinstance(value, list | tuple) else [value] if value else []
+    result = []
+    for item in items[:1000]:
+        if isinstance(item, dict):
+            status = item.get("status")
+            row = FollowupItem(
+                *(as_text(item.get(f)) for f in ("what", "who", "when")),
+                status=status if isinstance(status, str) and status in FOLLOWUP_STATUSES else "",
+                note=as_text(item.get("note")),
+            )
+        else:
+            row = FollowupItem(as_text(item))
+        if row.what or row.who or row.when or row.note or row.status:
+            result.append(row)
     return result
 
 

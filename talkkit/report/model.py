@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from talkkit.contracts.answers import FOLLOWUP_STATUSES
-from talkkit.export.doc import Takeaway, read_takeaways, read_texts
-from talkkit.export.followup import FollowupItem, read_followup, status_label
+from talkkit.export.doc import FollowupItem, Takeaway, read_followup, read_takeaways, read_texts
+from talkkit.export.followup import status_label
 from talkkit.i18n import normalise_language, translator
 from talkkit.kit import Kit, find_kit
 from talkkit.report.evaluation import QuestionSummary, combine, summarise_evaluation
