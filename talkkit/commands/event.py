@@ -84,7 +84,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     follow.add_argument("--base-url", default="", help="the server's address, for the links")
     common(follow)
 
-    unlock = actions.add_parser("unlock", help="forget an event's failed board logins")
+    unlock = actions.add_parser(
+        "unlock",
+        help="forget failed board logins counted by older versions (failures now slow down "
+        "only the page that made them: nothing to unlock)",
+    )
     unlock.add_argument("event_id", metavar="EVENT")
     common(unlock)
 
@@ -298,6 +302,12 @@ def _delete(store, args: argparse.Namespace, lang: str) -> int:  # type: ignore[
         return 2
     n = store.delete_event(event.id)
     print(_("Deleted {name} and {n} group(s).", name=event.name, n=n))
+    if not store.reclaim():  # the deleted text out of the store's files, as `talkkit purge`
+        print(
+            _("The deleted text may still be in the store's files: run the purge again later."),
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 

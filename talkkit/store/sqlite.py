@@ -52,6 +52,14 @@ def _session(row: tuple[Any, ...]) -> Session:
     return session_row(row, dt)
 
 
+#: Deletes the main points picked from the sessions of a sub-query (``source`` starts with
+#: ``<session id>/``): a purged group's words leave the boards too.
+PICKS_FROM_SESSIONS = (
+    "DELETE FROM event_picks WHERE source <> '' AND "
+    "substr(source, 1, instr(source || '/', '/') - 1) IN"
+)
+
+
 class SQLiteStore(SQLiteFollow, SQLiteFile, Store):
     """A :class:`~talkkit.store.base.Store` in one SQLite file."""
 
@@ -187,6 +195,7 @@ class SQLiteStore(SQLiteFollow, SQLiteFile, Store):
             # Only fixed fragments are joined; values travel as parameters.
             sub = f"SELECT id FROM sessions WHERE {condition}"  # noqa: S608
             conn.execute(f"DELETE FROM answers WHERE session_id IN ({sub})", params)  # noqa: S608
+            conn.execute(f"{PICKS_FROM_SESSIONS} ({sub})", params)
             cursor = conn.execute(f"DELETE FROM sessions WHERE {condition}", params)  # noqa: S608
             return cursor.rowcount
 
@@ -270,6 +279,8 @@ class SQLiteStore(SQLiteFollow, SQLiteFile, Store):
         def body(conn: sqlite3.Connection) -> int:
             sub = "SELECT id FROM sessions WHERE event_id = ?"
             conn.execute(f"DELETE FROM answers WHERE session_id IN ({sub})", (event_id,))  # noqa: S608
+            # points picked from these groups on any board
+            conn.execute(f"{PICKS_FROM_SESSIONS} ({sub})", (event_id,))
             deleted = conn.execute("DELETE FROM sessions WHERE event_id = ?", (event_id,)).rowcount
             conn.execute("DELETE FROM event_picks WHERE event_id = ?", (event_id,))
             conn.execute("DELETE FROM auth_failures WHERE scope = ?", (f"board:{event_id}",))

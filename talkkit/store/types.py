@@ -38,6 +38,17 @@ class StoreUnavailable(StoreError):
         return _("Saving failed just now. Your text is still here, and saving is tried again.")
 
 
+class StoreFull(StoreUnavailable):
+    """The disk under the store is full: nothing can be saved until there is room again."""
+
+    def message(self, lang: str) -> str:
+        _ = translator(lang)
+        return _(
+            "The server's disk is full, so nothing can be saved right now. Your text stays on "
+            "this page and is saved as soon as there is room again."
+        )
+
+
 class SessionNotFound(StoreError):
     """No session with this id (never created, or purged)."""
 
