@@ -104,7 +104,8 @@ def _language_problems(kit: Kit) -> list[Problem]:
 
 
 #: Phase ids the answer keys reserve for their own use (see talkkit/contracts/answers.py).
-RESERVED_PHASE_IDS = {"takeaways", "questions", "facilitator", "speaking", "evaluation-own"}
+RESERVED_PHASE_IDS = {"takeaways", "questions", "followup", "facilitator", "speaking"}
+RESERVED_PHASE_IDS.add("evaluation-own")
 
 
 def _unique_ids(kit: Kit) -> list[Problem]:

@@ -18,6 +18,7 @@ import psycopg
 
 from talkkit.contracts.answers import validate_answer
 from talkkit.store.base import Store
+from talkkit.store.follow import PostgresFollow, session_row
 from talkkit.store.postgres_pool import PostgresPool
 from talkkit.store.postgres_purge import PostgresPurge
 from talkkit.store.rows import SELECT_EVENTS, SELECT_SESSIONS, insert_session
@@ -53,10 +54,10 @@ def _event(row: tuple[Any, ...]) -> Event:
 
 
 def _session(row: tuple[Any, ...]) -> Session:
-    return Session(*row[:7], created_at=row[7].astimezone(UTC), updated_at=row[8].astimezone(UTC))
+    return session_row(row, lambda t: t.astimezone(UTC))
 
 
-class PostgresStore(PostgresPurge, PostgresPool, Store):
+class PostgresStore(PostgresFollow, PostgresPurge, PostgresPool, Store):
     """A :class:`~talkkit.store.base.Store` in a PostgreSQL database."""
 
     # -- sessions -----------------------------------------------------------------------------
