@@ -96,6 +96,15 @@ class Store(ABC):
         """
 
     @abstractmethod
+    def follow_up(self, source_id: str, kit_id: str, language: str) -> Session | None:
+        """The session of ``kit_id`` following up session ``source_id`` (found or made, see
+        :mod:`talkkit.store.follow`); ``None`` if there is no session ``source_id``."""
+
+    @abstractmethod
+    def follow_ups(self, source_id: str) -> list[Session]:
+        """The sessions following up session ``source_id``, oldest first."""
+
+    @abstractmethod
     def schema_version(self) -> int:
         """The schema version of the open database."""
 

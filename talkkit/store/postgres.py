@@ -18,6 +18,7 @@ import psycopg
 
 from talkkit.contracts.answers import validate_answer
 from talkkit.store.base import Store
+from talkkit.store.follow import PostgresFollow, session_row
 from talkkit.store.postgres_pool import PostgresPool
 from talkkit.store.postgres_purge import PostgresPurge
 from talkkit.store.rows import SELECT_EVENTS, SELECT_SESSIONS, insert_session
@@ -55,12 +56,10 @@ def _event(row: tuple[Any, ...]) -> Event:
 
 
 def _session(row: tuple[Any, ...]) -> Session:
-    id_, kit_id, language, event_id, group, municipality, phase = row[:7]
-    created, updated = row[7].astimezone(UTC), row[8].astimezone(UTC)
-    return Session(id_, kit_id, language, event_id, group, municipality, phase, created, updated)
+    return session_row(row, lambda t: t.astimezone(UTC))
 
 
-class PostgresStore(PostgresPurge, PostgresPool, Store):
+class PostgresStore(PostgresFollow, PostgresPurge, PostgresPool, Store):
     """A :class:`~talkkit.store.base.Store` in a PostgreSQL database."""
 
     # -- sessions -----------------------------------------------------------------------------

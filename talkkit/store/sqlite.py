@@ -14,6 +14,7 @@ from typing import Any
 
 from talkkit.contracts.answers import validate_answer
 from talkkit.store.base import Store
+from talkkit.store.follow import SQLiteFollow, session_row
 from talkkit.store.rows import SELECT_EVENTS, SELECT_SESSIONS, fields_of, insert_session
 from talkkit.store.sqlite_file import SQLiteFile, dt, ts
 from talkkit.store.types import (
@@ -50,9 +51,7 @@ def _event(row: tuple[Any, ...]) -> Event:
 
 
 def _session(row: tuple[Any, ...]) -> Session:
-    id_, kit_id, language, event_id, group, municipality, phase = row[:7]
-    created, updated = dt(row[7]), dt(row[8])
-    return Session(id_, kit_id, language, event_id, group, municipality, phase, created, updated)
+    return session_row(row, dt)
 
 
 #: Deletes the main points picked from the sessions of a sub-query (``source`` starts with
@@ -63,7 +62,7 @@ PICKS_FROM_SESSIONS = (
 )
 
 
-class SQLiteStore(SQLiteFile, Store):
+class SQLiteStore(SQLiteFollow, SQLiteFile, Store):
     """A :class:`~talkkit.store.base.Store` in one SQLite file."""
 
     # -- sessions -----------------------------------------------------------------------------

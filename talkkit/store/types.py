@@ -70,6 +70,8 @@ class Session:
     phase: str | None
     created_at: datetime
     updated_at: datetime
+    #: The earlier session whose take-aways this one follows up (issue 22), if any.
+    follows: str | None = None
 
 
 @dataclass(frozen=True)
