@@ -210,7 +210,7 @@ def _list(store: Store, args: argparse.Namespace, lang: str) -> int:
     return 0
 
 
-def _followup_links(store, args: argparse.Namespace, lang: str) -> int:  # type: ignore[no-untyped-def]
+def _followup_links(store: Store, args: argparse.Namespace, lang: str) -> int:
     from talkkit.i18n import translator
     from talkkit.kit import find_kit
 
