@@ -236,6 +236,7 @@ class SeriesStore:
         p = self._P
 
         def body(conn: Any) -> Session | None:
+            self._lock_series(conn, series_id)  # one table at a time makes a step's session
             found = conn.execute(
                 f"SELECT {_COLUMNS} FROM sessions WHERE series_id = {p} AND series_step = {p}",  # noqa: S608
                 (series_id, step),
@@ -302,6 +303,9 @@ class SeriesStore:
         count: int = self._tx(body)
         return count
 
+    def _lock_series(self, conn: Any, series_id: str) -> None:
+        """Hold the series until the transaction ends (SQLite: its writes are serial already)."""
+
     def _source_session(self) -> str:
         """SQL of the session id at the start of ``event_picks.source``."""
         return "substr(source, 1, instr(source || '/', '/') - 1)"
@@ -350,3 +354,6 @@ class PostgresSeries(SeriesStore):
 
     def _source_session(self) -> str:
         return "split_part(source, '/', 1)"
+
+    def _lock_series(self, conn: Any, series_id: str) -> None:
+        conn.execute("SELECT 1 FROM series WHERE id = %s FOR UPDATE", (series_id,))
