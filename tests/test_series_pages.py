@@ -18,8 +18,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from markupsafe import escape
 from conftest import free_port
+from markupsafe import escape
 from tornado import httpserver, web
 
 from talkkit.events.codes import format_code
@@ -89,7 +89,7 @@ class Browser:
             return exc.code, exc.read().decode(), dict(exc.headers)
 
     def xsrf(self, path: str) -> str:
-        status, body, _ = self.request(path)
+        _status, body, _ = self.request(path)
         return html.unescape(re.search(r'name="_xsrf" value="([^"]+)"', body).group(1))
 
     def post(self, path: str, form: dict[str, str], page: str) -> tuple[int, str, dict]:

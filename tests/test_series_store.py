@@ -127,6 +127,7 @@ def test_deleting_a_series_deletes_its_sessions_and_nothing_else(store_url: str)
         assert store.get_session(kept.id) is not None and store.load_answers(kept.id)
         assert store.get_session(loose.id).follows is None  # kept, no longer pointing at b
         assert store.delete_series(series.id) == 0
+        assert store.reclaim()  # PostgreSQL: VACUUM FULL of the series tables too
 
 
 @pytest.fixture(scope="module")

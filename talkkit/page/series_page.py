@@ -87,7 +87,7 @@ class _SeriesHandler(web.RequestHandler):
             _=_,
             lang=language,
             languages=list(LANGUAGE_NAMES.items()),
-            xsrf=jinja2.utils.markupsafe.Markup(self.xsrf_form_html()),
+            xsrf=self.xsrf_token.decode("ascii"),
             base=self.base,
             **values,
         )
@@ -118,7 +118,11 @@ def _view(found: Progress, language: str) -> dict[str, Any]:
     _ = translator(language, "series")
     states = {"done": _("Done"), "next": _("Next"), "planned": _("Planned")}
     steps = []
+    previous_started = True
     for step in found.steps:
+        # a step opens once the one before it was opened (a team may skip the evaluation)
+        openable = step.started or step.state == "next" or previous_started
+        previous_started = step.started
         steps.append(
             {
                 "n": step.position,
@@ -128,6 +132,7 @@ def _view(found: Progress, language: str) -> dict[str, Any]:
                 "state": step.state,
                 "state_name": states[step.state],
                 "started": step.started,
+                "openable": openable,
                 "commitments": [
                     {
                         "what": c.what,
