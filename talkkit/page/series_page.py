@@ -19,11 +19,14 @@ browser, under the :data:`GATE_COOKIE` cookie. Every argument is checked before 
 from __future__ import annotations
 
 import math
-from typing import Any
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 from urllib.parse import quote, urlencode
 
 import jinja2
 from tornado import web
+from tornado.ioloop import IOLoop
 
 from talkkit.events.codes import format_code
 from talkkit.export.followup import status_label
@@ -34,12 +37,16 @@ from talkkit.series.access import Access, Gates, find_by_code, login
 from talkkit.series.progress import Progress, progress
 from talkkit.store import Store, StoreError, open_store
 from talkkit.store.series import MAX_STEPS
+from talkkit.store.types import Session
 
 __all__ = ["GATE_COOKIE", "SeriesOverviewHandler", "TeamHandler", "TeamOpenHandler", "handlers"]
 
 #: The cookie naming a browser's gate (random; nothing else in it).
 GATE_COOKIE = "talkkit_gate"
 _GATES = Gates()
+#: Where the store and scrypt work of these pages runs (two at a time, off the event loop).
+_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="talkkit-series")
+_T = TypeVar("_T")
 
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("talkkit", "templates"),
@@ -77,6 +84,14 @@ class _SeriesHandler(web.RequestHandler):
 
     def store(self) -> Store:
         return open_store(self.store_url)
+
+    async def off_loop(self, work: Callable[[], _T]) -> _T:
+        """Run ``work`` (store reads, a secret's scrypt hash) off the server's event loop, so
+        no page waits for it; a store that fails is a 503."""
+        try:
+            return await IOLoop.current().run_in_executor(_POOL, work)
+        except StoreError:
+            raise web.HTTPError(503) from None
 
     def language(self, fallback: str = "da") -> str:
         return normalise_language(_arg(self, "lang", 10) or fallback)
@@ -166,54 +181,57 @@ def _view(found: Progress, language: str) -> dict[str, Any]:
 class TeamHandler(_SeriesHandler):
     """The team's page: its series, done / next / planned, and what it committed to."""
 
-    def get(self) -> None:
+    async def get(self) -> None:
         code = _arg(self, "code", 64)
         if not code:
             self.page("series_team.html.j2", self.language(), view=None, error="", code="")
             return
-        try:
+        gate = self.gate()
+
+        def work() -> tuple[Access, str, dict[str, Any] | None]:
             with self.store() as store:
-                access = find_by_code(store, code, self.gate())
+                access = find_by_code(store, code, gate)
                 if access.series is None:
-                    message = self.refusal(access, self.language(), "code")
-                    self.set_status(403 if access.error != "store" else 503)
-                    self.page(
-                        "series_team.html.j2", self.language(), view=None, error=message, code=code
-                    )
-                    return
+                    return access, self.language(), None
                 language = self.language(access.series.language)
-                view = _view(progress(store, access.series, language), language)
-        except StoreError:
-            raise web.HTTPError(503) from None
+                return access, language, _view(progress(store, access.series, language), language)
+
+        access, language, view = await self.off_loop(work)
+        if view is None:
+            self.set_status(403 if access.error != "store" else 503)
+            message = self.refusal(access, language, "code")
+            self.page("series_team.html.j2", language, view=None, error=message, code=code)
+            return
         self.page("series_team.html.j2", language, view=view, error="", code=view["code"])
 
 
 class TeamOpenHandler(_SeriesHandler):
     """Opens a step's kit in the step's session, then sends the browser to the kit."""
 
-    def post(self) -> None:
+    async def post(self) -> None:
         code = _arg(self, "code", 64)
         step_text = _arg(self, "step", 4)
         step = int(step_text) if step_text.isdigit() else 0
         if not 0 < step <= MAX_STEPS:
             raise web.HTTPError(400)
-        try:
+        gate = self.gate()
+
+        def work() -> tuple[Access, str, Session | None]:
             with self.store() as store:
-                access = find_by_code(store, code, self.gate())
+                access = find_by_code(store, code, gate)
                 if access.series is None:
-                    self.set_status(403 if access.error != "store" else 503)
-                    language = self.language()
-                    message = self.refusal(access, language, "code")
-                    self.page("series_team.html.j2", language, view=None, error=message, code=code)
-                    return
+                    return access, self.language(), None
                 language = self.language(access.series.language)
-                session = store.open_step(access.series.id, step, language)
-        except StoreError:
-            raise web.HTTPError(503) from None
-        if session is None:
-            raise web.HTTPError(404)
-        kit = find_kit(session.kit_id)
-        if kit is None:
+                return access, language, store.open_step(access.series.id, step, language)
+
+        access, language, session = await self.off_loop(work)
+        if access.series is None:
+            self.set_status(403 if access.error != "store" else 503)
+            message = self.refusal(access, language, "code")
+            self.page("series_team.html.j2", language, view=None, error=message, code=code)
+            return
+        kit = find_kit(session.kit_id) if session is not None else None
+        if session is None or kit is None:
             raise web.HTTPError(404)
         query = urlencode({"session": session.id, "lang": kit.content_language(language)})
         self.redirect(
@@ -227,20 +245,24 @@ class SeriesOverviewHandler(_SeriesHandler):
     def get(self) -> None:
         self.page("series_overview.html.j2", self.language(), view=None, error="")
 
-    def post(self) -> None:
-        language = self.language()
-        try:
+    async def post(self) -> None:
+        secret = self.get_body_argument("secret", "")
+        gate = self.gate()
+
+        def work() -> tuple[Access, str, dict[str, Any] | None]:
             with self.store() as store:
-                access = login(store, self.get_body_argument("secret", ""), self.gate())
+                access = login(store, secret, gate)
                 if access.series is None:
-                    self.set_status(403 if access.error != "store" else 503)
-                    message = self.refusal(access, language, "secret")
-                    self.page("series_overview.html.j2", language, view=None, error=message)
-                    return
+                    return access, self.language(), None
                 language = self.language(access.series.language)
-                view = _view(progress(store, access.series, language), language)
-        except StoreError:
-            raise web.HTTPError(503) from None
+                return access, language, _view(progress(store, access.series, language), language)
+
+        access, language, view = await self.off_loop(work)
+        if view is None:
+            self.set_status(403 if access.error != "store" else 503)
+            message = self.refusal(access, language, "secret")
+            self.page("series_overview.html.j2", language, view=None, error=message)
+            return
         self.page("series_overview.html.j2", language, view=view, error="")
 
 
