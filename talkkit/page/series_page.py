@@ -148,6 +148,7 @@ def _view(found: Progress, language: str) -> dict[str, Any]:
                 "state_name": states[step.state],
                 "started": step.started,
                 "openable": openable,
+                "opened": step.session.created_at.date().isoformat() if step.session else "",
                 "commitments": [
                     {
                         "what": c.what,
