@@ -24,6 +24,7 @@ from tornado import httpserver, web
 
 from talkkit.events.codes import format_code
 from talkkit.page import series_page
+from talkkit.series.access import Gates
 from talkkit.series.setup import create_series
 from talkkit.store import open_store
 
@@ -37,9 +38,12 @@ class Site:
     store_url: str
 
 
-@pytest.fixture
-def site(tmp_path: Path) -> Iterator[Site]:
-    store_url = f"sqlite://{tmp_path / 'store.sqlite3'}"
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def site(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Site]:
+    if request.param == "sqlite":
+        store_url = f"sqlite://{tmp_path / 'store.sqlite3'}"
+    else:
+        store_url = str(request.getfixturevalue("pg_fresh_url"))
     port = free_port()
     ready = threading.Event()
     holder: dict[str, object] = {}
@@ -210,3 +214,16 @@ def test_a_wrong_secret_is_slowed_and_locks_nobody_out(site, series) -> None:
         guesser.post(page, {"secret": "x" * 5000}, page)  # too long: just wrong
     status, body, _ = Browser(site).post(page, {"secret": secret}, page)
     assert status == 200 and "Chefens översikt" in body  # the leader is not locked out
+
+
+def test_a_browser_is_slowed_only_by_its_own_gate() -> None:
+    """The gates are per token, bounded in number; an unknown token gets a fresh gate."""
+    gates = Gates(size=3)
+    token, gate = gates.get(None)
+    gate.failed()
+    assert gates.get(token)[1] is gate and gate.wait() > 0
+    other_token, other = gates.get("made-up-token")
+    assert other_token != "made-up-token" and other.wait() == 0
+    for _ in range(5):
+        gates.get(None)
+    assert gates.get(token)[0] != token  # forgotten (the oldest first): a fresh, open gate
