@@ -2,7 +2,7 @@
 one team. The team opens kit 1 from its page, writes take-aways, opens kit 2 from its page;
 kit 2 starts with the follow-up of those take-aways; the team marks one done; the leader's
 overview (behind the series secret) shows it. Markup stays text; nothing is requested from
-another host. Synchronisation is Playwright's auto-waiting only."""
+another host; both pages pass axe-core. Synchronisation is Playwright's auto-waiting only."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ import re
 from datetime import date
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
+from test_a11y import check
 from test_browser_kit import LOAD, assert_clean, go_to, watch_failures
 
 from talkkit.events.codes import format_code
@@ -60,6 +62,7 @@ def test_a_team_goes_through_its_two_kit_series(kit_server, page, browser) -> No
     expect(first_card.locator(".commitment td").first).to_have_text(f"Fælles bekymringsskema {XSS}")
     expect(first_card.locator(".commitment")).to_contain_text("Ikke fulgt op endnu")
     pg.screenshot(path=str(kit_server.data_dir / "series-team.png"), full_page=True)
+    check(Axe(), pg, "the team's page")
     pg.locator("li[data-step='2']").get_by_role("button", name="Åbn kittet").click()
 
     # Kit 2 starts with the follow-up of kit 1's take-aways; one is marked done.
@@ -111,6 +114,7 @@ def test_a_team_goes_through_its_two_kit_series(kit_server, page, browser) -> No
     expect(row).to_contain_text("Skemaet bruges nu <b>hver uge</b>")
     expect(leader.locator("p.summary")).to_contain_text("1 af 2 kits gennemført")
     leader.screenshot(path=str(kit_server.data_dir / "series-overview.png"), full_page=True)
+    check(Axe(), leader, "the leader's overview")
     assert leader.locator("main img, main b").count() == 0 and dialogs == []
     assert [u for u in requests if not u.startswith(kit_server.url)] == []
     context.close()
