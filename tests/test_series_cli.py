@@ -115,3 +115,30 @@ def test_purge_series_deletes_the_series_and_its_sessions(url: str) -> None:
     assert run.returncode == 0 and "Deleted 1 session(s)." in run.stdout, run.stderr
     with open_store(url) as store:
         assert store.get_series(series.id) is None and store.get_session(session.id) is None
+
+
+def test_the_teams_page_speaks_the_first_kits_language_unless_asked(url: str, tmp_path) -> None:
+    plan = ["--kit", "skolfranvaro", "--date", "2027-01-10", "--kit", A, "--date", "2027-02-01"]
+    env_free = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "talkkit",
+            "series",
+            "create",
+            "--team",
+            "Lag Syd",
+            *plan,
+            "--store",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "LANG": "C.UTF-8"},
+    )
+    assert env_free.returncode == 0, env_free.stderr
+    assert "Teamets kod:" in env_free.stdout  # skolfranvaro is a Swedish kit
+    assert create(url, lang="en").returncode == 0
+    with open_store(url) as store:
+        assert [s.language for s in store.list_series()] == ["sv", "en"]

@@ -12,7 +12,7 @@
 
 Every subcommand takes ``--store URL`` (else ``$TALKKIT_STORE``, else the local file),
 ``--base-url URL`` where it prints links, and ``--lang da|sv|en`` for its messages (``create``:
-also the language of the team's page). ``talkkit purge --series ID`` deletes a series.
+also the language of the team's page; default: the first kit's language). ``talkkit purge --series ID`` deletes a series.
 """
 
 from __future__ import annotations
@@ -67,13 +67,23 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(func=run)
 
 
+def _kit_language(args: argparse.Namespace) -> str | None:
+    """The main language of the series' first kit (``create``): the team's page speaks it
+    unless ``--lang`` says otherwise, as ``talkkit event`` speaks its kit's."""
+    from talkkit.kit import find_kit
+
+    kits = getattr(args, "kit", None) or []
+    kit = find_kit(kits[0]) if kits else None
+    return kit.main_language if kit is not None else None
+
+
 def run(args: argparse.Namespace) -> int:
     # imported here: `talkkit --help` stays light (tests/test_cli_light.py)
     import talkkit.series  # noqa: F401  # registers the "series" catalogue
     from talkkit.i18n import translator
     from talkkit.store import StoreError, open_store
 
-    lang = cli_language(args.lang)
+    lang = cli_language(args.lang, _kit_language(args))
     _ = translator(lang, "series")
     try:
         with open_store(store_url(args.store)) as store:
@@ -99,7 +109,9 @@ def _create(store: Store, args: argparse.Namespace, lang: str) -> int:
     except SeriesInputError as exc:
         print(exc.message(lang), file=sys.stderr)
         return 2
-    series, secret = create_series(store, args.team, steps, args.lang or lang)
+    series, secret = create_series(
+        store, args.team, steps, args.lang or _kit_language(args) or lang
+    )
     links = series_links(series, args.base_url)
     print(
         _("Series {id} created for {team}: {n} kits.", id=series.id, team=series.team, n=len(steps))
