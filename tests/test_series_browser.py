@@ -80,6 +80,7 @@ def test_a_team_goes_through_its_two_kit_series(kit_server, page, browser) -> No
         steps = store.series_sessions(series.id)
         assert (steps[1].id, steps[2].id) == (first, second) and steps[2].follows == first
         assert store.load_answers(second)["followup"].value[0]["status"] == "done"
+        store.save_answer(first, "evaluation.useful", 4, None)  # kit 1's rating, for the trend
 
     # The team's page: kit 1 done, its take-away followed up.
     pg.goto(team_url, timeout=LOAD)
@@ -113,6 +114,7 @@ def test_a_team_goes_through_its_two_kit_series(kit_server, page, browser) -> No
     expect(row).to_contain_text("Gjort")
     expect(row).to_contain_text("Skemaet bruges nu <b>hver uge</b>")
     expect(leader.locator("p.summary")).to_contain_text("1 af 2 kits gennemført")
+    expect(leader.locator("table.trend .mean")).to_have_text(["4.0", "–"])
     leader.screenshot(path=str(kit_server.data_dir / "series-overview.png"), full_page=True)
     check(Axe(), leader, "the leader's overview")
     assert leader.locator("main img, main b").count() == 0 and dialogs == []

@@ -198,7 +198,8 @@ def test_the_overview_opens_with_the_secret_and_shows_text_as_text(site, series)
     )
     assert status == 200 and "Lederens overblik" in body
     assert str(escape(XSS)) in body and "<img" not in body
-    assert '<td class="mean">4.0</td>' in body and '<td class="mean">–</td>' in body
+    assert '<span class="mean">4.0</span>' in body and '<span class="mean">–</span>' in body
+    assert 'style="width: 80%"' in body  # the bar of the first kit's average
     assert "Gjort" in body and format_code(made.code) in body
 
 
