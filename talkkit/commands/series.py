@@ -33,9 +33,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("series", help="a series of kits for one team, with planned dates")
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
 
-    def common(q: argparse.ArgumentParser, links: bool = False) -> None:
+    def common(
+        q: argparse.ArgumentParser,
+        links: bool = False,
+        lang_help: str = "language of messages: da, sv or en",
+    ) -> None:
         q.add_argument("--store", help="store URL (default: $TALKKIT_STORE or the local file)")
-        q.add_argument("--lang", help="language of messages: da, sv or en")
+        q.add_argument("--lang", help=lang_help)
         if links:
             q.add_argument("--base-url", default="", help="the server's address, for the links")
 
@@ -51,7 +55,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         metavar="YYYY-MM-DD",
         help="the planned date of the --kit before it (one per kit)",
     )
-    common(create, links=True)
+    common(
+        create,
+        links=True,
+        lang_help="language of the team's page and of messages: da, sv or en "
+        "(default: the first kit's)",
+    )
 
     listing = actions.add_parser("list", help="list the series")
     common(listing)
