@@ -10,6 +10,7 @@ from __future__ import annotations
 from traitlets import Dict, List, Unicode
 
 from talkkit.kit import Kit
+from talkkit.page.first_screen import field_labels, prompt_rows
 from widgets._base import AnswerView
 from widgets._i18n import gettext
 from widgets.book import AnswerBook
@@ -44,30 +45,14 @@ class ConversationView(AnswerView):
         kind: str = "",
     ) -> None:
         content = kit.content_language(language)
-        phases = [
-            {
-                "id": p.id,
-                "kind": p.kind,
-                "prompts": [
-                    {
-                        "key": f"{p.id}.{q.id}",
-                        "text": kit.text(q.text, content),
-                        "help": kit.text(q.help, content),
-                    }
-                    for q in p.prompts
-                ],
-            }
-            for p in kit.agenda
-            if p.prompts
-        ]
+        # the same prompts and labels as the server-rendered first screen
+        # (talkkit/page/first_screen.py), so the two cannot drift
+        phases = prompt_rows(kit, content)
         points = [q for p in phases if p["kind"] in READ_OUT_KINDS for q in p["prompts"]]
         _ = gettext(language)
         t = {
             **status_texts(language),
-            "our_answer": _("Your answer") if self_study else _("Our answer"),
-            "views": _("Other thoughts and questions")
-            if self_study
-            else _("Different views in the group"),
+            **field_labels(language, self_study),
             "main_points": _("Our main points, to read out"),
             "no_answer": _("(not answered yet)"),
         }

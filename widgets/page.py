@@ -19,6 +19,7 @@ from traitlets import Bool, Dict, Float, Instance, List, Unicode, dlink
 
 from talkkit.i18n import LANGUAGE_NAMES, LANGUAGES
 from talkkit.kit import Kit
+from talkkit.page.first_screen import agenda_rows, shared_texts
 from widgets._base import AnswerView
 from widgets._i18n import gettext
 from widgets.agenda import AgendaModel
@@ -97,17 +98,8 @@ class PageView(AnswerView):
                 language=names.get(language, language),
                 kit_language=names.get(content, content),
             )
-        phases = [
-            {
-                "id": p.id,
-                "kind": p.kind,
-                "title": kit.text(p.title, content),
-                "minutes": p.minutes,
-                "intro": kit.text(p.intro, content),
-                "prompts": len(p.prompts),
-            }
-            for p in kit.agenda
-        ]
+        # the same rows as the server-rendered first screen (talkkit/page/first_screen.py)
+        phases = agenda_rows(kit, content)
         guidance = (
             {p.id: kit.text(p.facilitator, content) for p in kit.agenda if p.facilitator}
             if facilitator
@@ -149,10 +141,9 @@ class PageView(AnswerView):
         _ = gettext(language)
         return {
             **status_texts(language),
+            # shared with the first screen (talkkit/page/first_screen.py, ``page`` catalogue)
+            **shared_texts(language, self_study),
             "skip": _("Skip to the current step"),
-            "agenda": _("Agenda"),
-            "minutes": _("{n} min"),
-            "about_minutes": _("About {n} min"),
             "hours_minutes": _("{h} h {m} min"),
             "time_left": _("Time left"),
             "time_up": _("Time is up"),
@@ -169,7 +160,6 @@ class PageView(AnswerView):
             "step_nav": _("Previous and next step"),
             "previous": _("Previous"),
             "next": _("Next"),
-            "step_of": _("Step {n} of {total}"),
             "facilitator": _("For the facilitator"),
             "notes": _("Facilitator notes"),
             "break": _("Take a break. The page keeps your answers."),

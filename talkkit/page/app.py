@@ -12,7 +12,10 @@ Safe by default (see ``docs/stack-notes.md`` for why each is needed):
 - ``KernelManager.transport=ipc`` avoids the ZMQ port race of many simultaneous kernel starts.
 
 Fast on a second visit and under a burst (measured with ``talkkit-bench``, ``bench/JOURNAL.md``):
-Voilà's files are served under a versioned address and cached for good, the extensions' hashed
+The page's first screen (title, agenda, the current step's prompts and answer fields) is in its
+first bytes, before the kernel has started, and takes typing at once
+(:mod:`talkkit.page.first_screen`, :mod:`talkkit.upstream.first_screen`). Voilà's files are
+served under a versioned address and cached for good, the extensions' hashed
 files too, text files are gzipped once (:mod:`talkkit.page.static`), Voilà's chunks come in one
 file, templates are compiled once, and a preheated kernel pool refills gently. Each of those
 reaches into a private part of Voilà or jupyter_server and lives in :mod:`talkkit.upstream`, with
@@ -37,6 +40,7 @@ from talkkit.page.policy import LAB_ONLY_EXTENSIONS, MEDIA_ALLOWLIST, SECURITY_H
 from talkkit.page.static import ChunkBundleHandler, precompress
 from talkkit.paths import PACKAGE_DIR, kits_dir
 from talkkit.upstream import cdn_links, page_unload, widget_manager
+from talkkit.upstream.first_screen import swap_page_handler
 from talkkit.upstream.chunk_bundle import build_bundle
 from talkkit.upstream.kernel_pool import tune_preheat
 from talkkit.upstream.static_handlers import VersionedStaticHandler, swap_handlers
@@ -111,6 +115,9 @@ class TalkkitVoila(Voila):
     def init_handlers(self) -> list:
         template = self.voila_configuration.template
         handlers, roots = swap_handlers(super().init_handlers(), template)
+        if template == "talkkit":
+            # the request's first screen, streamed before its kernel has started (issue 20)
+            handlers = swap_page_handler(handlers)
         roots = [*self.static_paths, *roots]
         # zlib lets go of the GIL while it compresses: this thread costs the server's loop little
         threading.Thread(target=precompress, args=(roots,), name="precompress", daemon=True).start()
