@@ -40,8 +40,8 @@ from talkkit.page.policy import LAB_ONLY_EXTENSIONS, MEDIA_ALLOWLIST, SECURITY_H
 from talkkit.page.static import ChunkBundleHandler, precompress
 from talkkit.paths import PACKAGE_DIR, kits_dir
 from talkkit.upstream import cdn_links, page_unload, widget_manager
-from talkkit.upstream.first_screen import swap_page_handler
 from talkkit.upstream.chunk_bundle import build_bundle
+from talkkit.upstream.first_screen import swap_page_handler
 from talkkit.upstream.kernel_pool import tune_preheat
 from talkkit.upstream.static_handlers import VersionedStaticHandler, swap_handlers
 from talkkit.upstream.static_url import static_version, versioned_page_config

@@ -19,6 +19,7 @@ from typing import Any
 
 from talkkit.i18n import translator
 from talkkit.kit import Kit
+from talkkit.kit.phases import CONVERSATION_KINDS, JOINT_GATHERING, QUESTION_KINDS, TALKS
 
 __all__ = [
     "AgendaItem",
@@ -144,6 +145,12 @@ class FirstScreen:
     intro: str
     prompts: tuple[Prompt, ...]
     texts: Mapping[str, str]  # first_screen_texts()
+    #: Room the widget page takes beside the first screen's parts, kept free so that the
+    #: takeover moves nothing (widgets/page.vue: the join form's link, the step's timer, the
+    #: speaking round or questions column).
+    join_line: bool = False
+    timer: bool = False
+    side: bool = False
 
     @property
     def fields(self) -> list[Field]:
@@ -204,4 +211,17 @@ def first_screen(
             for q in prompts
         ),
         texts=first_screen_texts(language),
+        join_line=not self_study,
+        timer=not self_study and phase["minutes"] > 0,
+        side=has_side(kit, phase["kind"]),
     )
+
+
+def has_side(kit: Kit, kind: str) -> bool:
+    """Whether the widget page shows a side column (speaking round, questions) on a step of
+    ``kind`` (as ``hasSide`` in widgets/page.vue)."""
+    self_study = kit.format == "self-study"
+    gathering = any(p.kind == JOINT_GATHERING for p in kit.agenda)
+    speaking = not self_study and kind in CONVERSATION_KINDS
+    questions = gathering and kind in (TALKS, *QUESTION_KINDS)
+    return speaking or (questions and kind != TALKS)
