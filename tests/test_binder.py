@@ -7,6 +7,7 @@ the configuration binder/postBuild writes and binder/start's environment.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -72,6 +73,12 @@ def test_kit_renders_with_talkkit_template(jupyter_server):
     assert code == 200
     assert "cdn.jsdelivr.net" not in html  # the talkkit template, not plain `lab`
     assert "There was an error when executing" not in html
+    # the template's own scripts (talkkit/upstream/widget_manager.py, page_unload.py), served
+    scripts = re.findall(r'<script src="/(voila/templates/talkkit/static/[^"?]+\.js\?v=\w+)"', html)
+    names = [s.split("?")[0].rsplit("/", 1)[1] for s in scripts]
+    ours = ["widget-manager.js", "page-unload.js", "late-models.js"]
+    assert [n for n in names if n in ours] == ours
+    assert all(get(jupyter_server + script)[0] == 200 for script in scripts)
 
 
 @pytest.mark.parametrize(

@@ -26,7 +26,7 @@ def kernels(server) -> list[psutil.Process]:
 
 def test_a_preheated_kernel_serves_the_page_in_the_language_asked(tmp_path, page) -> None:
     """The pool kernel ran the kit before the request; the page's ``?lang=sv`` reaches it
-    through talkkit.preheat.wait_for_request, and only the chosen kit has a pool."""
+    through talkkit.page.preheat.wait_for_request, and only the chosen kit has a pool."""
     pg, _ = page
     server = start_server(
         KITS, tmp_path / "data", tmp_path / "serve.log", "--preheat", "1", "--preheat-kit", KIT

@@ -209,6 +209,16 @@ def _get(url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
         return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
 
 
+def test_every_upstream_patch_applies_to_the_installed_versions(kit_server) -> None:
+    """Served pages and their kernels log no ``talkkit.upstream`` line: each patch found the
+    internal it needs in the installed Voilà, jupyter_server, ipyvue and ipywidgets (the lines
+    when one is missing: ``tests/test_upstream.py``)."""
+    config = _page_config(kit_server)  # a kit page rendered: its kernel built every view
+    assert config["talkkitChunks"].startswith(config["fullStaticUrl"] + "/talkkit-chunks.")
+    assert "/voila/static/v/" in config["fullStaticUrl"]
+    assert "talkkit.upstream" not in kit_server.log()
+
+
 def test_javascript_is_cached_for_good_and_sent_gzipped(kit_server) -> None:
     """Voilà's files and the widget extensions' hashed chunks: immutable caching, gzip once."""
     import gzip

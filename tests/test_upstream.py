@@ -8,7 +8,6 @@ what the page needs still works the way upstream does it without talkkit's patch
 
 from __future__ import annotations
 
-import asyncio
 import importlib
 import re
 import tomllib
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
+from helpers import run_async
 
 from talkkit.upstream import PATCHES
 from talkkit.upstream._target import _log_once
@@ -73,6 +73,18 @@ def test_the_installed_upstream_is_what_the_patches_were_tested_with() -> None:
         target = patch_module(name).TARGET
         if target.distribution == "voila":
             assert voila == f"voila=={target.tested[-1]}", name
+
+
+def test_the_listing_names_every_patch_and_fails_on_an_untested_version(capsys, monkeypatch):
+    from talkkit.upstream import __main__ as listing
+    from talkkit.upstream import _target
+
+    assert listing.main() == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in lines] == list(PATCHES)
+    monkeypatch.setattr(_target, "installed_version", lambda name: "99.0")
+    assert listing.main() == 1
+    assert capsys.readouterr().out.count("UNTESTED") == len(PATCHES)
 
 
 #: Private upstream names that only talkkit/upstream/ may touch.
@@ -139,7 +151,7 @@ def test_kernel_pool_without_its_internals_keeps_voilas_pool(caplog, monkeypatch
     km._pools = {}
     monkeypatch.delattr(RequestInfoSocketHandler, "_waiters")
     assert tune_preheat(km, preheat=True) is False
-    assert asyncio.run(km.get_rendered_notebook("kit.ipynb")) == "rendered"
+    assert run_async(km.get_rendered_notebook("kit.ipynb")) == "rendered"
     assert "_waiters" in upstream_lines(caplog, "kernel_pool")[0]
     assert tune_preheat(km, preheat=False) is False  # no pool: nothing to say
     assert len(upstream_lines(caplog, "kernel_pool")) == 1
@@ -331,3 +343,54 @@ def test_ipywidgets_opening_in_init_is_reported_and_the_view_works(caplog, monke
         assert view.comm is not None and view.model_id
     finally:
         view.close()
+
+
+KERNEL_CODE = """
+import ipywidgets
+init = ipywidgets.Widget.__init__
+def opening_init(self, **kwargs):
+    init(self, **kwargs)
+    ipywidgets.Widget.open(self)
+ipywidgets.Widget.__init__ = opening_init
+from widgets._base import SafeTemplate
+view = SafeTemplate(template="<div />")
+print("built", view.comm is not None)
+"""
+
+
+def test_a_kernels_line_goes_to_the_server_log_not_into_the_page(tmp_path) -> None:
+    """In a kit kernel a missing internal is told to the operator (the kernel's stderr, which
+    ``talkkit serve`` logs), not shown to the group as output under the kit."""
+    from jupyter_client.manager import KernelManager
+
+    from talkkit.page.kernels import KitKernelSpecManager
+
+    km = KernelManager(kernel_name="python3", kernel_spec_manager=KitKernelSpecManager())
+    with (tmp_path / "kernel.err").open("w") as stderr:
+        km.start_kernel(stderr=stderr, cwd=str(ROOT))
+    kc = km.client()
+    kc.start_channels()
+    outputs: list[str] = []
+    try:
+        kc.wait_for_ready(timeout=60)
+        msg_id = kc.execute(KERNEL_CODE)
+        while True:
+            msg = kc.get_iopub_msg(timeout=60)
+            if msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            if msg["msg_type"] == "stream":
+                outputs.append(msg["content"]["text"])
+            if msg["msg_type"] == "error":
+                outputs.append("\n".join(msg["content"]["traceback"]))
+            if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+                break
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+    assert "".join(outputs) == "built True\n"  # the view works; nothing else on the page
+    lines = [
+        line
+        for line in (tmp_path / "kernel.err").read_text().splitlines()
+        if "talkkit.upstream.widget_open:" in line
+    ]
+    assert len(lines) == 1 and "self.open()" in lines[0]

@@ -5,8 +5,9 @@ Each module says which upstream version it targets and which upstream issue it w
 why no documented hook does the job, checks that the internal it touches is there before
 touching it, and when it is not, logs one line on the ``talkkit.upstream`` logger and leaves the
 page working as upstream made it (:class:`talkkit.upstream._target.Target`). To upgrade a
-package: read the modules that name it below, run ``tests/test_upstream.py`` and the tests each
-module names, and update its ``tested`` versions.
+package: ``python -m talkkit.upstream`` lists the patches and versions; read the modules that
+name it below, run ``tests/test_upstream.py`` and the tests each module names, and update its
+``tested`` versions.
 
 Server side (applied by :class:`talkkit.page.app.TalkkitVoila`):
 

@@ -6,12 +6,16 @@ versions it was tested with and the upstream issue it works around. Before touch
 a patch checks that it is there; when it is not it calls :meth:`Target.missing`, which logs one
 line (once per process) on the ``talkkit.upstream`` logger naming the patch, the internal, the
 installed version and what the page does instead, and the patch leaves upstream as it is.
+
+In a kernel, ``sys.stderr`` is the running cell's output, which Voilà shows on the page: there
+the line goes to the kernel process's own stderr instead, which the server's log collects.
 """
 
 from __future__ import annotations
 
 import functools
 import logging
+import sys
 from dataclasses import dataclass
 from importlib import metadata
 
@@ -61,8 +65,26 @@ class Target:
             _log_once(self, None, "applied; its internals were found")
 
 
+def _in_kernel() -> bool:
+    """Whether this process is an IPython kernel (whose ``sys.stderr`` is the page)."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    return getattr(shell, "kernel", None) is not None
+
+
+def _to_process_stderr() -> None:
+    """In a kernel, send the seam's lines to the process's stderr, not to the page (once)."""
+    if log.handlers or not _in_kernel() or sys.__stderr__ is None:
+        return
+    handler = logging.StreamHandler(sys.__stderr__)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s %(message)s"))
+    log.addHandler(handler)
+    log.propagate = False
+
+
 @functools.cache
 def _log_once(target: Target, internal: str | None, fallback: str) -> None:
+    _to_process_stderr()
     tested = "/".join(target.tested)
     if internal is None:
         log.warning(

@@ -12,9 +12,10 @@ compete with the 30 pages for the CPU. :func:`tune_preheat` makes the pool gentl
 (else it gets a fresh one, as without preheat), and a pool start refused by ``max_kernels`` is
 dropped and tried again later instead of failing a page.
 
-No documented hook: Voilà has no setting for how a pool refills or which kernel a page takes
-(``kernel_pools_config`` sets only the sizes), so the manager's private ``_pools`` and
-``_initialize`` are wrapped. When any of them is missing the pool is left as Voilà made it.
+No documented hook does it: Voilà's settings give the pool sizes (``kernel_pools_config``) and
+a delay before each refill (``fill_delay``), which neither bounds how many kernels warm up at
+once nor keeps a page from taking a kernel that is still starting; so the manager's private
+``_pools`` and ``_initialize`` are wrapped (the pool came with voila-dashboards/voila#936). When any of them is missing the pool is left as Voilà made it.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ TARGET = Target(
     patch="kernel_pool",
     distribution="voila",
     tested=("0.5.13",),
-    issue="none filed: pool refills start all at once and pages get kernels still starting",
+    issue="none filed (the pool came with voila-dashboards/voila#936): refills all at once",
 )
 
 #: Seconds a pool kernel may take to run its notebook up to ``wait_for_request()``.

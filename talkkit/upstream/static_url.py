@@ -10,9 +10,11 @@ to load them from ``/voila/static/v/<hash of the files>/`` instead, which
 :class:`talkkit.upstream.static_handlers.VersionedStaticHandler` serves as immutable: a browser
 that has them asks for them never again, and a changed file has another address.
 
-Documented hook: Voilà's ``VoilaConfiguration.page_config_hook`` rewrites the page config; what
-is private is the key's name and meaning. When the page config has no ``fullStaticUrl`` it is
-left as is (Voilà's files load from their usual, revalidated address).
+Related upstream: voila-dashboards/voila#1484 (open) asks for versioned chunk addresses, for
+stale chunks after an upgrade. Documented hook: Voilà's ``VoilaConfiguration.page_config_hook``
+rewrites the page config; what is private is the key's name and meaning. When the page config
+has no ``fullStaticUrl`` it is left as is (Voilà's files load from their usual, revalidated
+address).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ TARGET = Target(
     patch="static_url",
     distribution="voila",
     tested=("0.5.13",),
-    issue="none filed: Voilà's static files are sent with Cache-Control: no-cache",
+    issue="voila-dashboards/voila#1484 (cache handling; versioned static addresses asked for)",
 )
 
 #: The page config key Voilà's front end reads its static files' address from.

@@ -1,6 +1,6 @@
 """Voilà's page templates compiled once per server, not once per page.
 
-Targets voila 0.5.13 (pinned) and nbconvert 7.16/7.17: ``VoilaExporter`` inherits
+Targets voila 0.5.13 (pinned) and nbconvert 7.17 (tested 7.17.2): ``VoilaExporter`` inherits
 ``nbconvert.exporters.templateexporter.TemplateExporter._create_environment``, which makes the
 Jinja environment of an exporter.
 
@@ -32,7 +32,7 @@ __all__ = ["TARGET", "MemoryBytecodeCache", "cache_compiled_templates"]
 TARGET = Target(
     patch="template_cache",
     distribution="nbconvert",
-    tested=("7.16.6", "7.17.0", "7.17.1", "7.17.2"),
+    tested=("7.17.2",),
     issue="none filed: a new Jinja environment, and template compile, per rendered notebook",
 )
 
