@@ -24,6 +24,10 @@ Targets voila 0.5.13 (pinned), ``voila/handler.py`` ``VoilaHandler.get_generator
 :func:`check` reads both internals' source at server start; when either is not as expected it
 logs one line (:class:`~talkkit.upstream._target.Target`) and the handler stays Voilà's (the
 marker is an HTML comment: the page works, without the first screen). No upstream issue filed.
+
+3. **Not held back by styles it does not need.** On a page with a first screen, Voilà's
+   JupyterLab stylesheets load without blocking the first paint (:func:`unblock_styles`;
+   the widget page they style is hidden until the takeover).
 """
 
 from __future__ import annotations
@@ -139,14 +143,61 @@ class FirstScreenHandler(TornadoVoilaHandler):
                 self.request.headers.get("Cookie"),
             )
         )
-        placed = False
+        head: list[str] | None = []  # the page up to the marker (it comes before the kernel)
         async for snippet in super().get_generator(path=path):
-            if not placed and MARKER in snippet:
-                snippet = snippet.replace(MARKER, await screen, 1)
-                placed = True
-            yield snippet
+            if head is None:
+                yield snippet
+                continue
+            head.append(snippet)
+            text = "".join(head)
+            if MARKER in text:
+                first = await screen
+                if first:
+                    text = unblock_styles(text)
+                yield text.replace(MARKER, first, 1)
+                head = None
+            elif len(text) > _HEAD_LIMIT:
+                yield text
+                head = None
+        if head:
+            yield "".join(head)
         if not screen.done():
             screen.cancel()
+
+
+#: The page's bytes held back while looking for the marker (Voilà's head is ~25 kB).
+_HEAD_LIMIT = 400_000
+
+#: Voilà's render-blocking stylesheets (the JupyterLab styles, 240 kB, and its theme), as the
+#: nbconvert ``lab`` template links them with ``include_css``. While the first screen shows
+#: they style nothing visible: loaded without blocking the first paint, they are there long
+#: before the widgets take over (on a CPU throttled 4x, parsing them held the first paint
+#: back by about a second).
+_BLOCKING_STYLES = ("static/index.css", "static/theme-light.css", "static/theme-dark.css")
+_STYLE_LINK = '<link rel="stylesheet" type="text/css" href="'
+
+
+def unblock_styles(page: str) -> str:
+    """``page`` with Voilà's stylesheets loaded without holding back the first paint
+    (``media="print"`` until loaded; one log line when none of them is found)."""
+    out, found, start = [], 0, 0
+    while (i := page.find(_STYLE_LINK, start)) >= 0:
+        end = page.find(">", i)
+        link = page[i : end + 1]
+        out.append(page[start:i])
+        if end > i and any(name in link for name in _BLOCKING_STYLES):
+            link = link.replace(
+                'rel="stylesheet"', 'rel="stylesheet" media="print" onload="this.media=\'all\'"', 1
+            )
+            found += 1
+        out.append(link)
+        start = end + 1
+    out.append(page[start:])
+    if not found:
+        TARGET.missing(
+            "the lab template's index.css link", "its styles hold back the first screen's paint"
+        )
+    return "".join(out)
 
 
 def swap_page_handler(handlers: list[tuple]) -> list[tuple]:
