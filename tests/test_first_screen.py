@@ -248,3 +248,16 @@ def test_without_voilas_internals_the_page_handler_stays_voilas(monkeypatch, cap
     with caplog.at_level("WARNING", logger="talkkit.upstream"):
         assert seam.swap_page_handler(handlers) == handlers
     assert "talkkit.upstream.first_screen" in caplog.text
+
+
+def test_voilas_stylesheets_no_longer_hold_back_the_first_paint(caplog) -> None:
+    """Only Voilà's JupyterLab styles load without blocking; the first screen's own do block."""
+    voila = '<link rel="stylesheet" type="text/css" href="/voila/templates/talkkit/static/index.css?v=1">'
+    own = '<link rel="stylesheet" type="text/css" href="/voila/templates/talkkit/static/first-screen.css?v=2">'
+    page = f"<head>{voila}{own}</head><body>{seam.MARKER}"
+    out = seam.unblock_styles(page)
+    assert out.count('media="print"') == 1 and own in out and voila not in out
+    assert out.endswith(f"<body>{seam.MARKER}")
+    with caplog.at_level("WARNING", logger="talkkit.upstream"):
+        assert seam.unblock_styles("<head></head>") == "<head></head>"
+    assert "index.css" in caplog.text
