@@ -161,7 +161,11 @@ def _groups(cfg: Any, kits: Path, work: Path, groups: int, preheat: int, log: An
         server.wait_idle(timeout=60)
         url = f"{server.url}voila/render/{cfg.kit}"
         db = server.data_dir / "talkkit.sqlite3"
-        started = time.monotonic()
+        started = {"at": time.monotonic()}
+
+        async def alongside(start: asyncio.Event) -> None:
+            await start.wait()  # the moment every group opens the page
+            started["at"] = time.monotonic()
 
         async def after(pages: list[Any]) -> dict:
             tokens: dict[str, float] = {}
@@ -177,12 +181,20 @@ def _groups(cfg: Any, kits: Path, work: Path, groups: int, preheat: int, log: An
             while len(seen) < len(tokens) and time.monotonic() < deadline:
                 found = await asyncio.to_thread(_texts_in_store, db, list(tokens))
                 for token in found - set(seen):
-                    seen[token] = time.monotonic() - started
+                    seen[token] = time.monotonic() - started["at"]
                 await asyncio.sleep(0.25)
             return {"typed": len(tokens), "in_store_s": sorted(seen.values())}
 
         loads, stored, _ = asyncio.run(
-            browser.open_groups(url, groups, cfg.page_timeout, cfg.level_timeout, 10, after=after)
+            browser.open_groups(
+                url,
+                groups,
+                cfg.page_timeout,
+                cfg.level_timeout,
+                10,
+                after=after,
+                alongside=alongside,
+            )
         )
         log(f"groups {groups}: {sum(1 for r in loads if r.get('interactive'))} interactive")
         return {"loads": loads, "stored": stored, "errors": server.errors()[1]}
