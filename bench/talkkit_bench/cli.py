@@ -174,6 +174,7 @@ def config_from_args(args: argparse.Namespace) -> BenchConfig:
         cfg.stores = ("sqlite",)
         cfg.page_timeout = min(cfg.page_timeout, 40.0)
         cfg.level_timeout = 60.0
+        cfg.first_screen_groups, cfg.first_screen_preheat = 2, 1
     return cfg
 
 
