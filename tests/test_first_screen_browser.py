@@ -86,7 +86,7 @@ def type_through_the_takeover(page, gated, throttle: int) -> None:
     typed = "Vi håber "
     pg.keyboard.type(typed)
     not_saved = pg.locator("#tk-first").get_attribute("data-not-saved")
-    assert pg.locator("#tk-first .tk-save-line").first.inner_text() == not_saved
+    assert pg.locator("#tk-first .tkf-save-line").first.inner_text() == not_saved
     body = pg.locator("body").inner_text()
     assert "Gemt" not in body and "Alle svar er gemt" not in body
     # the kernel process is there and waits for the gate, which only this test opens
@@ -120,7 +120,7 @@ def type_through_the_takeover(page, gated, throttle: int) -> None:
     ) == field.get_attribute("id")
 
     # "Gemt" only once the store has the text
-    saved_line = pg.locator(".tk-answer:has(#tk-welcome-expectations) .tk-save-line")
+    saved_line = pg.locator(".tkf-answer:has(#tk-welcome-expectations) .tkf-save-line")
     saved_line.get_by_text("Gemt").wait_for(timeout=60_000)
     assert typed in saved_texts(server)
     assert not [e for e in log.console_errors if "talkkit" in e.lower()]

@@ -48,7 +48,7 @@ def test_typing_is_kept_in_the_browser_and_marked_not_saved(page, screen) -> Non
     pg.keyboard.type("Vi håber")
     stored = pg.evaluate(f"localStorage.getItem('talkkit-first:{KIT.id}:sessionid1234:{key}')")
     assert stored == "Vi håber"
-    line = pg.locator(f'.tk-answer:has(textarea[data-key="{key}"]) .tk-save-line')
+    line = pg.locator(f'.tkf-answer:has(textarea[data-key="{key}"]) .tkf-save-line')
     assert line.inner_text() == screen.texts["not_saved"]
     body = pg.locator("body").inner_text()
     assert "Gemt" not in body and "gemt" not in body.replace("Ikke gemt endnu", "")

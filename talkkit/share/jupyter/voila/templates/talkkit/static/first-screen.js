@@ -36,7 +36,7 @@
   let taken = null;
 
   const mark = (area) => {
-    const line = area.closest('.tk-answer') && area.closest('.tk-answer').querySelector('.tk-save-line');
+    const line = area.closest('.tkf-answer') && area.closest('.tkf-answer').querySelector('.tkf-save-line');
     if (line) line.textContent = root.dataset.notSaved || '';
   };
   for (const area of fields) {
