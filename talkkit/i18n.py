@@ -31,8 +31,20 @@ LANGUAGE_NAMES: dict[str, str] = {"da": "Dansk", "sv": "Svenska", "en": "English
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 
 _LOCALE_DIRS: dict[str, Path] = {
-    domain: LOCALE_DIR for domain in ("talkkit", "events", "gallery", "page")
+    domain: LOCALE_DIR for domain in ("talkkit", "events", "gallery", "check", "page")
 }
+
+
+#: Between a message's context and its id in a catalogue's keys (as in compiled gettext files).
+_CONTEXT_SEP = "\x04"
+
+#: The text context of each kit format: a self-study kit speaks to one person ("du", "jeg").
+FORMAT_CONTEXTS: dict[str, str] = {"self-study": "self-study"}
+
+
+def format_context(kit_format: str | None) -> str | None:
+    """The catalogue context for a kit's ``format`` (None: the plain, group-addressed texts)."""
+    return FORMAT_CONTEXTS.get(kit_format or "")
 
 
 def normalise_language(value: object, default: str = DEFAULT_LANGUAGE) -> str:
@@ -69,7 +81,8 @@ def _catalogue(domain: str, language: str) -> dict[str, str]:
     messages: dict[str, str] = {}
     for message in catalog:
         if message.id and isinstance(message.id, str) and message.string and not message.fuzzy:
-            messages[message.id] = str(message.string)
+            key = f"{message.context}{_CONTEXT_SEP}{message.id}" if message.context else message.id
+            messages[key] = str(message.string)
     return messages
 
 
@@ -83,20 +96,29 @@ def preload(
             _catalogue(domain, language)
 
 
-def translator(language: str, domain: str = "talkkit") -> Callable[..., str]:
+def translator(
+    language: str, domain: str = "talkkit", context: str | None = None
+) -> Callable[..., str]:
     """A ``_()`` function for one language: ``_("Saved")`` or ``_("{n} left", n=3)``.
 
-    Placeholders use ``str.format`` names, so translators can reorder them.
+    Placeholders use ``str.format`` names, so translators can reorder them. With ``context``
+    (a gettext ``msgctxt``, such as ``"self-study"`` for a kit one person works through alone)
+    an entry of that context wins over the plain one: ``msgctxt "self-study"`` +
+    ``msgid "Our answer"`` gives "Mit svar" where the plain entry gives "Vores svar".
     """
     messages = _catalogue(domain, normalise_language(language))
+    prefix = f"{context}{_CONTEXT_SEP}" if context else None
 
     def _(msgid: str, /, **kwargs: object) -> str:
-        text = messages.get(msgid, msgid)
+        text = messages.get(prefix + msgid) if prefix else None
+        if text is None:
+            text = messages.get(msgid, msgid)
         return text.format(**kwargs) if kwargs else text
 
     return _
 
 
 def catalogue_ids(domain: str, language: str) -> set[str]:
-    """The msgids a catalogue translates (used by the tests that keep catalogues complete)."""
+    """The msgids a catalogue translates (used by the tests that keep catalogues complete);
+    an entry with a context is ``"<context>\\x04<msgid>"``."""
     return set(_catalogue(domain, language))

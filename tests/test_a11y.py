@@ -66,3 +66,9 @@ def test_every_phase_of_the_demo_kit(kit_server, page, axe, query: str) -> None:
             pg.locator("#tk-learning-struck").fill("Barnet 010190-1239 blev stille")
             expect(pg.locator(".tk-answer .v-alert").first).to_be_visible()
         check(axe, pg, f"{query or 'default'} phase {i + 1} ({title})")
+    # The kit's end (thanks, what is saved, the downloads), in room mode as in normal size.
+    pg.locator(".tk-next").click()
+    expect(pg.locator("#tk-end")).to_be_visible()
+    check(axe, pg, f"{query or 'default'} end")
+    pg.evaluate("() => document.documentElement.classList.remove('tk-room', 'tk-size-room')")
+    check(axe, pg, f"{query or 'default'} end, normal size")

@@ -85,7 +85,7 @@ def test_a_group_goes_through_the_seminar(kit_server, page) -> None:
     pg.get_by_role("button", name="Pause", exact=True).click()
 
     # The talks: the video plays with Danish captions; the transcript seeks.
-    go_to(pg, "To talks")
+    go_to(pg, "To oplæg")
     video = pg.locator("video").first
     expect(video).to_be_visible()
     pg.evaluate("() => { const v = document.querySelector('video'); v.muted = true; v.play(); }")
@@ -140,7 +140,7 @@ def test_a_group_goes_through_the_seminar(kit_server, page) -> None:
 
     # Evaluation: a rating with the keyboard-reachable radio group.
     go_to(pg, "Evaluering")
-    useful = pg.locator("fieldset", has_text="Hvor brugbart var oplægget")
+    useful = pg.locator("fieldset", has_text="Hvor brugbart var det, I så og hørte")
     useful.get_by_label(re.compile("^4")).check()
     expect(useful.locator(".tk-save-line")).to_have_text(re.compile("Gemt"))
 
@@ -179,7 +179,7 @@ def test_a_phase_is_rendered_when_first_shown_then_kept(kit_server, page) -> Non
 
     go_to(pg, "Den lærende samtale")
     pg.locator("#tk-learning-struck").fill("Skrevet lige før vi gik videre")
-    go_to(pg, "To talks")  # before the autosave's pause: leaving the phase sends it
+    go_to(pg, "To oplæg")  # before the autosave's pause: leaving the phase sends it
     expect(pg.locator("video")).to_have_count(2)
     expect(pg.locator("#tk-learning-struck")).to_be_hidden()
     expect(pg.locator("#tk-learning-struck")).to_have_count(1)
@@ -310,7 +310,7 @@ def test_an_external_video_loads_only_after_the_click(external_server, page) -> 
     pg, log = page
     pg.route("https://www.youtube-nocookie.com/**", lambda r: r.fulfill(body="<p>video</p>"))
     open_kit(pg, kit_url(external_server, kit="ekstern"))
-    go_to(pg, "To talks")
+    go_to(pg, "To oplæg")
     button = pg.get_by_role("button", name="Hent videoen fra YouTube")
     expect(button).to_be_visible()
     expect(pg.locator("iframe")).to_have_count(0)

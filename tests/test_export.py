@@ -7,6 +7,8 @@ openpyxl, python-docx, json, and mistune (Markdown rendering, as in Jupyter's nb
 from __future__ import annotations
 
 import csv
+import dataclasses
+import html
 import io
 import json
 import re
@@ -145,7 +147,7 @@ def test_the_document_holds_every_answer_with_its_prompt() -> None:
     assert [t.what for t in doc.takeaways] == ["Ring før start", INJECTIONS[1]]
     assert doc.questions == ANSWERS["questions"]
     evaluation = {r.key: r.answer for r in doc.evaluation}
-    assert evaluation["evaluation.useful"] == "4"
+    assert evaluation["evaluation.useful"] == "4 – Meget (1–5)"  # the scale's word with it
     assert evaluation["evaluation.extra"] == INJECTIONS[3]
     assert doc.facilitator_notes == INJECTIONS[4]
 
@@ -331,7 +333,7 @@ def test_markdown_user_text_creates_no_markup() -> None:
     assert html.count("<h2>") == 4  # learning, productive, take-aways, questions
     assert html.count("<h3>") == 3  # one per answered prompt
     assert html.count("<li>") == 3  # one take-away, two questions
-    assert html.count("<em>") == 0  # no "other views" in these answers
+    assert html.count("<em>") == 3  # our three "Vores svar" labels, none from the answers
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "javascript:alert(1)" in html  # kept, as inert text
 
@@ -340,7 +342,7 @@ def test_markdown_keeps_the_words() -> None:
     """Does the rendered report still read as the group wrote it, line breaks included?"""
     html = RENDER(to_markdown(make_doc()).decode("utf-8"))
     assert "Det gjorde indtryk, at Ali ventede.<br />\nNy linje: æøå ÆØÅ" in html
-    assert "<p>=HYPERLINK(&quot;http://x&quot;,&quot;y&quot;)</p>" in html
+    assert "<p><em>Vores svar:</em> =HYPERLINK(&quot;http://x&quot;,&quot;y&quot;)</p>" in html
 
 
 def test_markdown_of_an_event_has_one_part_per_group() -> None:
@@ -360,30 +362,86 @@ def _docx_text(data: bytes) -> tuple[list[str], list[list[str]], object]:
     return paragraphs, tables, document
 
 
-def test_docx_handout_has_the_take_aways_and_agreements_in_danish() -> None:
-    """Read back with python-docx, does the handout show the kit, the group, a take-away
-    table with Danish labels and the agreements, and leave out views and notes?"""
+def _typed_texts(value) -> list[str]:
+    """Every text a group typed into an answer value (lists and take-away rows too)."""
+    if isinstance(value, str):
+        return [value] if value else []
+    if isinstance(value, list):
+        return [t for item in value for t in _typed_texts(item)]
+    if isinstance(value, dict):
+        return [t for item in value.values() for t in _typed_texts(item)]
+    return []
+
+
+def _docx_all_text(data: bytes) -> str:
+    paragraphs, rows, _ = _docx_text(data)
+    return "\n".join([*paragraphs, *(cell for row in rows for cell in row)])
+
+
+def test_docx_holds_everything_the_group_wrote() -> None:
+    """Read back with python-docx, does the Word file hold every text typed, in every phase, every
+    different-views field, the questions, the evaluation and the take-aways?"""
+    text = _docx_all_text(to_docx(make_doc()))
+    typed = [t for key, v in ANSWERS.items() if key != "speaking.names" for t in _typed_texts(v)]
+    assert len(typed) > 10
+    missing = [t for t in typed if t not in text]
+    assert missing == []
+    assert "Hemmelig Person" not in text  # the speaking order's names are never exported
+
+
+def test_docx_headings_say_what_the_text_is() -> None:
+    """Does each answer stand under its phase's title, with 'Vores svar' and the page's
+    'Forskellige synspunkter i gruppen', ratings with their words, the kit's local time?"""
     paragraphs, rows, document = _docx_text(to_docx(make_doc()))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert headings[:1] == ["Det tager vi med"]
+    assert "Den lærende samtale" in headings and "Den produktive samtale" in headings
+    assert "Spørgsmål til oplægsholderne" in headings and "Evaluering" in headings
+    assert "Det har vi aftalt" not in "\n".join(paragraphs)  # answers are not agreements
+    assert headings.index("Hvad ændrer vi?") > headings.index("Den produktive samtale")
+    assert "Vores svar\nVi ringer til forældrene, før barnet starter." in paragraphs
+    assert f"Forskellige synspunkter i gruppen\n{ANSWERS['learning.struck.views']}" in paragraphs
+    assert any(p.endswith("\n4 – Meget (1–5)") for p in paragraphs)
     assert paragraphs[0] == "Samarbejde om barnets start"
-    assert "Bord 3 · Aarhus · 1. maj 2025" in paragraphs
-    assert "Det tager vi med os" in paragraphs and "Det har vi aftalt" in paragraphs
+    assert "Bord 3 · Aarhus · 1. maj 2025 14.00" in paragraphs  # 12:00 UTC, summer time
     assert rows[0] == ["Hvad", "Hvem", "Hvornår"]
     assert rows[1] == ["Ring før start", "Line", "Mandag"]
-    assert rows[2][0] == INJECTIONS[1]
-    text = "\n".join(paragraphs)
-    assert "Hvad ændrer vi?\nVi ringer til forældrene, før barnet starter." in text
-    assert ANSWERS["learning.struck.views"] not in text  # views belong to the spreadsheets
-    assert INJECTIONS[4] not in text  # facilitator notes too
     assert document.core_properties.language == "da"
 
 
-def test_docx_falls_back_to_all_answers_and_survives_odd_text() -> None:
-    """Without productive answers, does the handout show the other answers, with characters
-    Word cannot hold replaced rather than failing?"""
+def test_docx_in_swedish_uses_stockholm_time_and_swedish_words() -> None:
+    kit = dataclasses.replace(make_kit(), languages=("sv", "da"))
+    doc = build_export_doc(kit, make_session(language="sv"), ANSWERS, "sv", generated_at=NOW)
+    paragraphs, _, _ = _docx_text(to_docx(doc))
+    assert "Bord 3 · Aarhus · 1 maj 2025 14:00" in paragraphs
+    assert f"Olika synsätt i gruppen\n{ANSWERS['learning.struck.views']}" in paragraphs
+    assert any(p.endswith("\n4 – Mycket (1–5)") for p in paragraphs)
+
+
+def test_a_kit_setting_gives_the_time_zone() -> None:
+    kit = dataclasses.replace(make_kit(), timezone="America/New_York")
+    doc = build_export_doc(kit, make_session(), ANSWERS, "da", generated_at=NOW)
+    assert doc.generated_at.hour == 8 and doc.timezone == "America/New_York"
+
+
+def test_a_self_study_export_speaks_to_one_person() -> None:
+    kit = dataclasses.replace(make_kit(), format="self-study")
+    doc = build_export_doc(kit, make_session(), ANSWERS, "da", generated_at=NOW)
+    paragraphs, _, document = _docx_text(to_docx(doc))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert headings[0] == "Det tager jeg med"
+    assert "Mit svar\nVi ringer til forældrene, før barnet starter." in paragraphs
+    assert not any(p.startswith(("Vores svar", "Forskellige synspunkter")) for p in paragraphs)
+    evaluation = [r.prompt for r in doc.evaluation]
+    assert "Kom alle i gruppen til orde?" not in evaluation
+
+
+def test_docx_survives_odd_text() -> None:
+    """Are characters Word cannot hold replaced rather than failing?"""
     doc = make_doc(answers={"learning.struck": "a\x00b\ud800c", "takeaways": None})
     paragraphs, rows, _ = _docx_text(to_docx(doc))
     text = "\n".join(paragraphs)
-    assert "Hvad gjorde indtryk?\na\ufffdb\ufffdc" in text
+    assert "Vores svar\na\ufffdb\ufffdc" in text
     assert "I har ikke skrevet noget ned, som I tager med jer." in text
     assert rows == []
 
@@ -416,7 +474,9 @@ def test_json_has_format_version_prompts_and_exact_text() -> None:
         "key": "learning.struck",
     }
     assert session["takeaways"][0] == {"what": "Ring før start", "who": "Line", "when": "Mandag"}
-    assert session["generated_at"] == NOW.isoformat()
+    assert session["generated_at"] == "2025-05-01T14:00:00+02:00"  # the kit's local time
+    assert datetime.fromisoformat(session["generated_at"]) == NOW
+    assert session["timezone"] == "Europe/Copenhagen"
     to_json(doc).decode("utf-8")  # valid UTF-8 despite the lone surrogate
 
 
@@ -588,3 +648,20 @@ def test_export_command_reports_no_match(cli_store, tmp_path, capsys) -> None:
     )
     assert code == 1
     assert "Der er ingen sessioner, der passer." in capsys.readouterr().err
+
+
+def test_every_format_holds_everything_the_group_wrote() -> None:
+    """Do CSV, XLSX (openpyxl) and Markdown hold every typed text too, with the page's words
+    for the different views and the rating's scale word?"""
+    typed = [t for key, v in ANSWERS.items() if key != "speaking.names" for t in _typed_texts(v)]
+    doc = make_doc()
+    cells = [csv_unguard(c) for row in read_csv(to_csv(doc)) for c in row]
+    workbook = openpyxl.load_workbook(io.BytesIO(to_xlsx(doc)))
+    xlsx = [str(c.value) for row in workbook.active.iter_rows() for c in row if c.value]
+    markdown = to_markdown(doc).decode("utf-8")
+    for name, found in (("csv", cells), ("xlsx", xlsx)):
+        assert [t for t in typed if t not in found] == [], name
+        assert "Forskellige synspunkter i gruppen" in found and "Andre synspunkter" not in found
+        assert "4 – Meget (1–5)" in found, name
+    rendered = html.unescape(re.sub(r"<[^>]+>", "", RENDER(markdown)))
+    assert [t for t in typed if t not in rendered] == []

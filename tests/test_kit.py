@@ -9,7 +9,7 @@ import sys
 import pytest
 from helpers import DEMO_KIT, copy_kit, edit_yaml
 
-from talkkit.kit import KitLoadError, load_kit, localize, schema_build
+from talkkit.kit import KitLoadError, load_kit, localize, phases, schema, schema_build
 
 
 def test_generated_validator_matches_the_schema():
@@ -46,3 +46,21 @@ def test_kit_start_path_imports_nothing_heavy():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert json.loads(out.stdout.strip().splitlines()[-1]) == []
+
+
+def test_the_schema_allows_exactly_the_phase_kinds():
+    """Is the schema's list of phase kinds the one in talkkit/kit/phases.py, and is every
+    group of kinds made of known kinds?"""
+    agenda = schema()["properties"]["agenda"]["items"]["properties"]
+    assert tuple(agenda["kind"]["enum"]) == phases.PHASE_KINDS
+    for group in (
+        phases.CONVERSATION_KINDS,
+        phases.QUESTION_KINDS,
+        phases.AGREEMENT_KINDS,
+        phases.READ_OUT_KINDS,
+    ):
+        assert group and set(group) <= set(phases.PHASE_KINDS), group
+    sent = phases.page_kinds()
+    singles = {v for v in sent.values() if isinstance(v, str)}
+    lists = {k for v in sent.values() if isinstance(v, list) for k in v}
+    assert singles | lists <= set(phases.PHASE_KINDS)

@@ -20,6 +20,8 @@ pytestmark = pytest.mark.browser
 
 #: The template's order: the manager hook, then the patches.
 ORDER = ["widget-manager.js", "page-unload.js", "late-models.js"]
+#: The template's own scripts after the patches (public APIs only: not in the seam).
+OWN = ["connection.js"]
 
 #: A widget manager with what the scripts read, as @jupyter-widgets/base 6 has it.
 FAKE_MANAGER = """(without) => {
@@ -63,8 +65,34 @@ def test_the_template_loads_every_script_of_both_patches() -> None:
 
     template = (TEMPLATE_ROOT / "voila" / "templates" / "talkkit" / "index.html.j2").read_text()
     included = [line.split('"')[1] for line in template.splitlines() if "include_js(" in line]
-    assert included == [f"static/{name}" for name in ORDER]
+    assert included == [f"static/{name}" for name in ORDER + OWN]
     assert set(MANAGER_SCRIPTS) | set(UNLOAD_SCRIPTS) == set(ORDER)
+
+
+def test_a_lost_connection_is_shown_as_text_and_hidden_when_it_comes_back(page) -> None:
+    """connection.js shows the page's (translated) message as text when the kernel's
+    connection drops, and removes it when the connection is back within the grace time."""
+    pg, _log = page
+    load(pg)
+    pg.add_script_tag(content=(TEMPLATE_STATIC / "connection.js").read_text(encoding="utf-8"))
+    pg.evaluate(
+        """() => {
+          window.talkkitTexts = { connection_lost: '<b>Forbindelsen</b> blev afbrudt' };
+          const slots = [];
+          window.__kernel = { connectionStatusChanged: {
+            connect: (f) => slots.push(f), emit: (s) => slots.forEach((f) => f(null, s)) } };
+          const manager = { kernel: window.__kernel, register_model() {} };
+          window.jupyterapp = { widgetManagerPromise: { promise: Promise.resolve(manager) } };
+        }"""
+    )
+    pg.evaluate(SETTLED)
+    pg.evaluate("() => window.__kernel.connectionStatusChanged.emit('connecting')")
+    banner = pg.locator(".tk-connection-lost")
+    banner.wait_for()
+    assert banner.inner_text() == "<b>Forbindelsen</b> blev afbrudt"  # text, not HTML
+    assert banner.get_attribute("role") == "alert"
+    pg.evaluate("() => window.__kernel.connectionStatusChanged.emit('connected')")
+    banner.wait_for(state="detached")
 
 
 def test_late_models_waits_for_a_model_registered_after_the_lookup(page) -> None:

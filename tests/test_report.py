@@ -45,7 +45,7 @@ def test_ratings_are_counted_and_comments_kept() -> None:
     ]
     summary = {q.id: q for q in report.summarise_evaluation(None, groups, "en")}
     assert summary["useful"].counts == (0, 0, 0, 1, 1) and summary["useful"].mean == 4.5
-    assert summary["useful"].text == "How useful was the talk for your practice?"
+    assert summary["useful"].text == "How useful was what you saw and heard for your work?"
     assert summary["voices"].comments == ("ja",)
     assert summary["improve"].comments == ("Mere tid",)
     assert summary["unknown"].counts == (0, 1, 0, 0, 0)

@@ -68,7 +68,7 @@ def test_gallery_click_opens_a_rendered_kit(kit_server, page):
     pg.wait_for_url("**/voila/render/tidlig-opsporing/kit.ipynb*")
     expect(pg.locator(".tk-phase-title")).to_be_visible(timeout=60_000)
     expect(pg.get_by_text("Tidlig opsporing: at se barnet i tide").first).to_be_visible()
-    pg.locator(".tk-agenda-item", has_text="To talks").click()
+    pg.locator(".tk-agenda-item", has_text="To oplæg").click()
     expect(pg.locator("video").first).to_be_visible()
     assert pg.locator("text=There was an error when executing").count() == 0
     assert log.console_errors == []

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from talkkit.kit import load_kit
+from talkkit.kit.phases import PHASE_KINDS
 from widgets.agenda import MAX_EXTRA_MINUTES, AgendaModel
 from widgets.player import clock_label, embed_url
 from widgets.speaking import SpeakingModel
@@ -144,3 +146,13 @@ def test_clock_labels() -> None:
     assert clock_label(75.9) == "1:15"
     assert clock_label(3725) == "1:02:05"
     assert clock_label(-3) == "0:00"
+
+
+def test_no_template_spells_a_phase_kind() -> None:
+    """Do the Vue templates take the phase kinds from the kernel (``kinds``, from
+    talkkit/kit/phases.py) instead of spelling them?"""
+    compare = re.compile(r"""kind\s*[!=]==?\s*['"]([a-z-]+)['"]""")
+    for path in sorted((ROOT / "widgets").glob("*.vue")):
+        text = path.read_text(encoding="utf-8")
+        assert [k for k in compare.findall(text) if k in PHASE_KINDS] == [], path.name
+        assert [k for k in PHASE_KINDS if "-" in k and k in text] == [], path.name

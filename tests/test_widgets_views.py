@@ -20,6 +20,7 @@ import pytest
 from ipywidgets.widgets.widget import _instances
 
 from talkkit.kit import load_kit
+from talkkit.kit.phases import page_kinds
 from talkkit.page.request import parse_request
 from talkkit.store import open_store
 from widgets._base import SafeTemplate, _shared_layout
@@ -467,3 +468,31 @@ def test_the_browsers_session_cookie_opens_the_session_before_the_page_asks(
     for cookie in (f"talkkit_session_another-kit={mine.id}", f"talkkit_session_{KIT.id}=nosuchid1"):
         app = built("", cookie)
         assert not app.book.ready and app.book.session_id == ""
+
+
+def test_the_page_receives_the_phase_kinds(store_url: str) -> None:
+    """Do the views whose templates test phase kinds get them from talkkit/kit/phases.py?"""
+    app = make_app(store_url)
+    assert app.page.kinds == page_kinds()
+    assert app.conversation.kinds == page_kinds() == app.questions.kinds
+    assert "kinds" not in app.page.browser_writable
+
+
+@pytest.mark.parametrize(
+    ("language", "title"),
+    [("da", "Intet gemmes på Binder"), ("sv", "Inget sparas på Binder"), ("en", "Nothing is kept on Binder")],
+)  # fmt: skip
+def test_on_binder_the_kit_says_nothing_is_kept(
+    monkeypatch: pytest.MonkeyPatch, store_url: str, language: str, title: str
+) -> None:
+    """On Binder (``binder/start`` sets ``TALKKIT_HOSTING``) the page says that nothing is kept
+    and that the group must download; elsewhere it does not."""
+    monkeypatch.delenv("BINDER_LAUNCH_HOST", raising=False)
+    monkeypatch.delenv("BINDER_REQUEST", raising=False)
+    monkeypatch.delenv("TALKKIT_HOSTING", raising=False)
+    assert not make_app(store_url, f"lang={language}").page.temporary
+    monkeypatch.setenv("TALKKIT_HOSTING", "binder")
+    page = make_app(store_url, f"lang={language}").page
+    assert page.temporary
+    assert page.t["temporary_title"] == title
+    assert "10" in page.t["temporary_text"] and "{" not in page.t["temporary_text"]

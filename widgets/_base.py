@@ -37,6 +37,7 @@ from talkkit.contracts.answers import (
     MAX_TAKEAWAY_FIELD_CHARS,
     MAX_TEXT_CHARS,
 )
+from talkkit.contracts.page import Incoming, SaveStatus
 from talkkit.upstream.ipyvue_events import route_events
 from talkkit.upstream.widget_open import DeferredOpen, OpenWhenBuilt
 from widgets.compiled import component_template
@@ -110,8 +111,12 @@ class AnswerView(SafeTemplate):
     take over (the answers of a resumed session, the version chosen in a conflict).
     """
 
-    incoming = Dict(help="{n, values}: values to put into this view's fields").tag(sync=True)
-    status = Dict(help="key -> save status of this view's keys").tag(sync=True)
+    incoming = Dict(help="talkkit.contracts.page.Incoming: values for this view's fields").tag(
+        sync=True
+    )
+    status = Dict(help="key -> talkkit.contracts.page.SaveStatus of this view's keys").tag(
+        sync=True
+    )
     ready = Bool(False, help="the session is open: fields may be edited").tag(sync=True)
     t = Dict(help="interface texts in the group's language").tag(sync=True)
     limits = Dict(help="the answer contract's limits (characters, items)").tag(sync=True)
@@ -128,20 +133,21 @@ class AnswerView(SafeTemplate):
         }
         values = {k: val for k, val in book.values.items() if owns(k)}
         if values:
-            self.incoming = {"n": 0, "values": values}
+            self.incoming = dict(Incoming(n=0, values=values))
         self._on_status({"new": book.status})
         book.observe(self._on_push, "pushed")
         book.observe(self._on_status, "status")
         traitlets.dlink((book, "ready"), (self, "ready"))
 
     def _on_push(self, change: dict) -> None:
-        pushed = change["new"]
+        pushed: Incoming = change["new"]
         values = {k: val for k, val in pushed.get("values", {}).items() if self._owns(k)}
         if values:
-            self.incoming = {"n": pushed["n"], "values": values}
+            self.incoming = dict(Incoming(n=pushed["n"], values=values))
 
     def _on_status(self, change: dict) -> None:
-        self.status = {k: val for k, val in change["new"].items() if self._owns(k)}
+        statuses: dict[str, SaveStatus] = change["new"]
+        self.status = {k: val for k, val in statuses.items() if self._owns(k)}
 
     def _key(self, data: object) -> str | None:
         if not isinstance(data, dict):
@@ -150,6 +156,7 @@ class AnswerView(SafeTemplate):
         return key if type(key) is str and len(key) <= 200 and self._owns(key) else None
 
     def vue_save(self, data: object) -> None:
+        """A :class:`~talkkit.contracts.page.SaveRequest`, checked field by field."""
         key = self._key(data)
         if key is not None:
             assert isinstance(data, dict)
@@ -157,6 +164,7 @@ class AnswerView(SafeTemplate):
             self._book.save(key, data.get("value"), data.get("seq"), confirm=confirm)
 
     def vue_resolve(self, data: object) -> None:
+        """A :class:`~talkkit.contracts.page.ResolveRequest`, checked field by field."""
         key = self._key(data)
         if key is not None:
             assert isinstance(data, dict)

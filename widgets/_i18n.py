@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from talkkit.i18n import register_domain, translator
+from talkkit.i18n import format_context, register_domain, translator
 
 __all__ = ["DOMAIN", "LOCALE_DIR", "gettext"]
 
@@ -20,6 +20,10 @@ LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 register_domain(DOMAIN, LOCALE_DIR)
 
 
-def gettext(language: str) -> Callable[..., str]:
-    """``_()`` for the interface in ``language``: ``_("Saved")``, ``_("{n} min", n=5)``."""
-    return translator(language, DOMAIN)
+def gettext(language: str, kit_format: str | None = None) -> Callable[..., str]:
+    """``_()`` for the interface in ``language``: ``_("Saved")``, ``_("{n} min", n=5)``.
+
+    With a kit's ``format``, a self-study kit's texts speak to one person (the catalogues'
+    ``msgctxt "self-study"`` entries: "Mit svar" instead of "Vores svar").
+    """
+    return translator(language, DOMAIN, format_context(kit_format))

@@ -23,7 +23,8 @@ from talkkit.page.request import RequestContext, from_environment
 from talkkit.store import Session, Store, load_backend, open_store
 from widgets._i18n import DOMAIN as I18N_DOMAIN
 from widgets.agenda import AgendaModel
-from widgets.book import AnswerBook, Scheduler, answer_keys, default_scheduler
+from widgets.answer_keys import answer_keys
+from widgets.book import AnswerBook, Scheduler, default_scheduler
 from widgets.conversation import ConversationView
 from widgets.evaluation import EvaluationView
 from widgets.fields import register_components
@@ -95,8 +96,10 @@ class KitApp:
             kind=phase.kind,
         )
         self.speaking = SpeakingView(self.speaking_model, self.book, language=language)
-        self.questions = QuestionsView(self.book, language=language, kind=phase.kind)
-        self.takeaways = TakeawaysView(self.book, language=language)
+        self.questions = QuestionsView(
+            self.book, language=language, kind=phase.kind, kit_format=kit.format
+        )
+        self.takeaways = TakeawaysView(self.book, language=language, kit_format=kit.format)
         self.evaluation = EvaluationView(kit, self.book, language=language)
         # Joining a seminar (widgets/join.py): the form sits at the top of the page. A raw
         # ?event= code is never used as an event id; only talkkit.events.join() makes one.

@@ -26,6 +26,17 @@ from IPython.display import display
 from traitlets import Bool, Dict, Unicode
 
 from talkkit import events
+from talkkit.contracts.board import (
+    AddPoint,
+    BoardMessage,
+    BoardMethod,
+    BoardPatch,
+    BoardSnapshot,
+    MovePoint,
+    PickEdit,
+    PickRow,
+    RemovePoint,
+)
 from talkkit.i18n import LANGUAGE_NAMES, LANGUAGES, normalise_language
 from talkkit.page import preheat
 from talkkit.page.request import from_environment
@@ -69,7 +80,7 @@ def texts(language: str) -> dict[str, str]:
         "join_code": _("Join code"),
         "prompt": _("Prompt"),
         "no_answer": _("No answer yet"),
-        "views": _("Other views"),
+        "views": _("Different views in the group"),
         "pick": _("Add to main points"),
         "picked": _("In the main points"),
         "no_questions": _("No questions yet."),
@@ -87,6 +98,8 @@ def texts(language: str) -> dict[str, str]:
         "present": _("Present"),
         "stop_present": _("Back to the board"),
         "present_title": _("Main points"),
+        "present_questions": _("Questions for the presenters"),
+        "question_badge": _("Question"),
         "average": _("average"),
         "n_ratings": _("{n} answers"),
         "comments": _("Comments"),
@@ -149,15 +162,20 @@ class BoardView(SafeTemplate):
             self._app.pick(data.get("g"), data.get("k"), data.get("i"))
 
     def vue_add_point(self, data: object) -> None:
-        self._app.edit_picks("add", text=as_str(data, 4000))
+        text = as_str(data, 4000)
+        if text:
+            self._app.edit_picks(AddPoint(text))
 
     def vue_remove_point(self, data: object) -> None:
-        self._app.edit_picks("remove", pick_id=as_str(data))
+        pick_id = as_str(data)
+        if pick_id:
+            self._app.edit_picks(RemovePoint(pick_id))
 
     def vue_move_point(self, data: object) -> None:
         if isinstance(data, dict):
-            step = as_int(data.get("step"), -1, 1)
-            self._app.edit_picks("move", pick_id=as_str(data.get("id")), step=step)
+            pick_id, step = as_str(data.get("id")), as_int(data.get("step"), -1, 1)
+            if pick_id and step in (-1, 1):
+                self._app.edit_picks(MovePoint(pick_id, -1 if step == -1 else 1))
 
 
 class BoardApp:
@@ -232,8 +250,10 @@ class BoardApp:
                 snapshot = self.state.snapshot()
             self._send("snapshot", snapshot)
 
-    def _send(self, method: str, payload: Any) -> None:
-        self.view.send({"method": method, "args": [payload]})
+    def _send(
+        self, method: BoardMethod, payload: BoardSnapshot | BoardPatch | list[PickRow]
+    ) -> None:
+        self.view.send(BoardMessage(method=method, args=[payload]))
 
     # -- live updates -----------------------------------------------------------------------
 
@@ -266,7 +286,7 @@ class BoardApp:
                 continue
             self.view.offline = False  # a synced trait: only sent when it changes
 
-    def _read_changes(self) -> dict[str, Any] | None:
+    def _read_changes(self) -> BoardPatch | None:
         """One poll (runs in a worker thread): the patch of changed rows, or ``None``."""
         with self._lock:
             state = self.state
@@ -280,7 +300,7 @@ class BoardApp:
                     patch["evaluation"] = state.evaluation()
             return patch
 
-    def _read_themes(self) -> dict[str, Any] | None:
+    def _read_themes(self) -> BoardPatch | None:
         """The theme overview as a patch, when answers changed and it is due; else ``None``."""
         with self._lock:
             state = self.state
@@ -290,9 +310,9 @@ class BoardApp:
                 return None
             self._themes_dirty = False
             self._themes_at = time.monotonic()
-            return {"groups": [], "rows": [], "gone": [], "themes": state.themes()}
+            return BoardPatch(groups=[], rows=[], gone=[], themes=state.themes())
 
-    def poll_now(self) -> dict[str, Any] | None:
+    def poll_now(self) -> BoardPatch | None:
         """Poll once as the loop does and send what it sends (for tests and benchmarks); the
         changed rows, with the theme overview merged in when it was due."""
         patch = self._read_changes()
@@ -324,18 +344,14 @@ class BoardApp:
         if added:
             self._send("picks", picks)
 
-    def edit_picks(self, action: str, **data: Any) -> None:
+    def edit_picks(self, edit: PickEdit) -> None:
+        """Apply one edit of the main points (already checked by the view) and send them."""
         state = self.state
         if state is None:
             return
         with self._lock:
             try:
-                if action == "add" and data.get("text"):
-                    state.add_point(data["text"])
-                elif action == "remove" and data.get("pick_id"):
-                    state.remove_pick(data["pick_id"])
-                elif action == "move" and data.get("pick_id") and data.get("step"):
-                    state.move_pick(data["pick_id"], data["step"])
+                state.edit(edit)
             except (StoreError, ValueError) as exc:
                 log.warning("main points not saved: %s", exc)
             picks = state.picks_data()

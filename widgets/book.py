@@ -30,12 +30,14 @@ from typing import Any
 from traitlets import Bool, Dict, HasTraits, Unicode
 
 from talkkit.contracts.answers import AnswerError, validate_answer
+from talkkit.contracts.page import Incoming, SaveState, SaveStatus
 from talkkit.kit import Kit
 from talkkit.privacy import find_personal_ids, privacy_warning
 from talkkit.store import Session, Store
 from widgets._i18n import gettext
+from widgets.answer_keys import RATING, TEXT, answer_keys
 
-__all__ = ["AnswerBook", "Scheduler", "answer_keys", "default_scheduler"]
+__all__ = ["AnswerBook", "Scheduler", "default_scheduler"]
 
 log = logging.getLogger("talkkit.widgets")
 
@@ -46,9 +48,6 @@ Scheduler = Callable[[float, Callable[[], None]], object]
 BACKOFF = (1.0, 2.0, 4.0, 8.0, 16.0, 30.0)
 #: The most retries before the book waits for the next save to try again.
 MAX_RETRIES = 40
-
-# The kind of every answer key: what the browser may send for it.
-TEXT, RATING, TAKEAWAYS, QUESTIONS, NAMES = "text", "rating", "takeaways", "questions", "names"
 
 
 def default_scheduler(delay: float, callback: Callable[[], None]) -> object:
@@ -61,23 +60,6 @@ def default_scheduler(delay: float, callback: Callable[[], None]) -> object:
         timer.start()
         return timer
     return loop.call_later(delay, callback)
-
-
-def answer_keys(kit: Kit, *, facilitator: bool = False) -> dict[str, str]:
-    """Every answer key this kit asks for, with its kind (see :mod:`talkkit.contracts.answers`)."""
-    keys: dict[str, str] = {}
-    for phase in kit.agenda:
-        for prompt in phase.prompts:
-            keys[f"{phase.id}.{prompt.id}"] = TEXT
-            keys[f"{phase.id}.{prompt.id}.views"] = TEXT
-    for question in kit.evaluation_questions():
-        keys[f"evaluation.{question.id}"] = RATING if question.kind == "rating" else TEXT
-    keys["takeaways"] = TAKEAWAYS
-    keys["questions"] = QUESTIONS
-    keys["speaking.names"] = NAMES
-    if facilitator:
-        keys["facilitator.notes"] = TEXT
-    return keys
 
 
 def _texts(value: Any) -> Iterable[str]:
@@ -225,7 +207,8 @@ class AnswerBook(HasTraits):
         return clean
 
     def save(self, key: object, value: object, seq: object = 0, *, confirm: bool = False) -> str:
-        """Save one answer from the browser; returns the resulting state (see module doc).
+        """Save one answer from the browser (its :class:`~talkkit.contracts.page.SaveRequest`,
+        checked here); returns the resulting state (see module doc).
 
         ``seq`` is the browser's counter for this field, echoed in the status so the browser
         knows which of its sends the status answers. ``confirm=True``: the group says the text
@@ -234,7 +217,7 @@ class AnswerBook(HasTraits):
         if type(key) is not str or key not in self.keys:
             return "refused"  # not a field of this kit: nothing to show it on, nothing stored
         seq = seq if type(seq) is int and 0 <= seq < 2**53 else 0
-        _ = gettext(self.language)
+        _ = gettext(self.language, self.kit.format)
         try:
             clean = self._clean(key, value)
         except AnswerError as exc:
@@ -306,7 +289,7 @@ class AnswerBook(HasTraits):
         from talkkit.export.doc import as_text  # the export package is heavy: load on demand
 
         self._state.conflicts[key] = _Conflict(pending.value, revision, theirs, pending.seq)
-        _ = gettext(self.language)
+        _ = gettext(self.language, self.kit.format)
         self._set(
             key,
             "conflict",
@@ -315,8 +298,7 @@ class AnswerBook(HasTraits):
                 "Someone else saved another version of this answer (in another window?). "
                 "Choose which one to keep."
             ),
-            theirs=theirs,
-            theirs_text=as_text(theirs),
+            conflict=(theirs, as_text(theirs)),
         )
 
     def resolve(self, key: object, choice: object) -> str:
@@ -359,10 +341,25 @@ class AnswerBook(HasTraits):
         if not values:
             return
         self._push_count += 1
-        self.pushed = {"n": self._push_count, "values": values}
+        self.pushed = dict(Incoming(n=self._push_count, values=values))
 
-    def _set(self, key: str, state: str, seq: int, **extra: Any) -> None:
-        entry = {"state": state, "seq": seq, "message": "", **extra}
+    def _set(
+        self,
+        key: str,
+        state: SaveState,
+        seq: int,
+        *,
+        message: str = "",
+        found: list[str] | None = None,
+        conflict: tuple[Any, str] | None = None,
+    ) -> None:
+        """Set the :class:`~talkkit.contracts.page.SaveStatus` of ``key`` (``conflict``: the
+        other version's value and its text)."""
+        entry = SaveStatus(state=state, seq=seq, message=message)
+        if found is not None:
+            entry["found"] = found
+        if conflict is not None:
+            entry["theirs"], entry["theirs_text"] = conflict
         self.status = {**self.status, key: entry}
         self._update_overall()
 

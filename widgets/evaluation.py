@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from traitlets import List, Unicode
 
-from talkkit.kit import Kit
+from talkkit.kit import Kit, rating_labels
 from widgets._base import AnswerView
 from widgets._i18n import gettext
 from widgets.book import AnswerBook
@@ -21,22 +21,22 @@ class EvaluationView(AnswerView):
     content_lang = Unicode().tag(sync=True)
 
     def __init__(self, kit: Kit, book: AnswerBook, *, language: str) -> None:
-        _ = gettext(language)
+        _ = gettext(language, kit.format)
         content = kit.content_language(language)
         questions = [
             {"key": f"evaluation.{q.id}", "kind": q.kind, "text": kit.text(q.text, content)}
             for q in kit.evaluation_questions()
         ]
         questions.sort(key=lambda q: q["kind"] != "rating")  # ratings first, then open text
-        labels = [_("Not at all"), _("A little"), _("Somewhat"), _("Much"), _("Very much")]
+        labels = rating_labels(language)
         super().__init__(
             questions=questions,
             scale=[{"value": i + 1, "label": label} for i, label in enumerate(labels)],
             content_lang=content,
             t={
-                **status_texts(language),
+                **status_texts(language, kit.format),
                 "title": _("Evaluation"),
-                "answer": _("Your answer"),
+                "answer": _("Our answer"),
             },
         )
         keys = {q["key"] for q in questions}

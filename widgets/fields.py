@@ -34,9 +34,9 @@ def register_components() -> None:
     ipyvue.register_component_from_file("tk-answer", str(_HERE / "answer_field.vue"))
 
 
-def status_texts(language: str) -> dict[str, str]:
+def status_texts(language: str, kit_format: str | None = None) -> dict[str, str]:
     """The texts of ``tk-autosave`` in ``language``."""
-    _ = gettext(language)
+    _ = gettext(language, kit_format)
     return {
         "saving": _("Saving…"),
         "saved": _("Saved"),
@@ -44,7 +44,14 @@ def status_texts(language: str) -> dict[str, str]:
         "kept": _("Your text is kept in the field; it is not saved yet."),
         "found": _("Found"),
         "not_personal": _("It is not a personal identity number: save it"),
+        "held": _(
+            "Until you decide, the text is kept in this browser only, also if the page is reloaded."
+        ),
         "their_version": _("The other version:"),
         "keep_ours": _("Keep our version"),
         "use_theirs": _("Use the other version"),
+        "connection_lost": _(
+            "The connection to the server was lost, reconnecting. What you type is kept in "
+            "this browser and saved when the page is back."
+        ),
     }

@@ -21,6 +21,7 @@ from traitlets import Bool, Dict, Unicode
 
 from talkkit import events
 from talkkit.store import Session, Store
+from talkkit.store.values import clean_meeting_url
 from widgets._base import SafeTemplate, as_str
 from widgets._i18n import gettext
 
@@ -121,11 +122,18 @@ class JoinStep:
             log.warning("event of the session not readable: %s", exc)
             return
         if event is not None:
-            self._show_joined(event.name, session)
+            self._show_joined(event, session)
 
-    def _show_joined(self, event_name: str, session: Session) -> None:
+    def _show_joined(self, event: events.Event, session: Session) -> None:
+        # The meeting link reaches only the page of a group that joined this event.
+        conversation = getattr(self.app, "conversation", None)
+        if conversation is not None:
+            try:
+                conversation.meeting_url = clean_meeting_url(event.meeting_url)
+            except ValueError:
+                conversation.meeting_url = ""
         self.view.joined = {
-            "event": event_name,
+            "event": event.name,
             "group": session.group_name,
             "municipality": session.municipality,
         }
@@ -163,7 +171,7 @@ class JoinStep:
         joined = self._store().get_session(session.id) if session else None
         if joined is not None:
             self.app.book.session = joined  # the export shows the group's name
-            self._show_joined(result.name, joined)
+            self._show_joined(result, joined)
         return True
 
 

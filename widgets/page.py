@@ -17,14 +17,18 @@ import ipyvuetify as v
 from ipywidgets import widget_serialization
 from traitlets import Bool, Dict, Float, Instance, List, Unicode, dlink
 
+from talkkit.binder import IDLE_MINUTES, on_binder
+from talkkit.contracts.page import Download, Reload
 from talkkit.i18n import LANGUAGE_NAMES, LANGUAGES
 from talkkit.kit import Kit
+from talkkit.kit.phases import JOINT_GATHERING, page_kinds
 from talkkit.page.first_screen import agenda_rows, shared_texts
 from widgets._base import AnswerView
 from widgets._i18n import gettext
 from widgets.agenda import AgendaModel
 from widgets.book import AnswerBook
 from widgets.fields import status_texts
+from widgets.progress import attention, places, saved_summary
 
 __all__ = ["EXPORT_FORMATS", "PageView"]
 
@@ -51,11 +55,27 @@ class PageView(AnswerView):
     fallback_note = Unicode().tag(sync=True)
     self_study = Bool(False).tag(sync=True)
     facilitator = Bool(False).tag(sync=True)
+    temporary = Bool(
+        False, help="nothing is kept after the visit (Binder): the page says so, offers downloads"
+    ).tag(sync=True)
     phases = List(help="[{id, kind, title, minutes, intro, prompts}]").tag(sync=True)
+    kinds = Dict(help="the phase kinds the template tests for (talkkit.kit.phases)").tag(sync=True)
     guidance = Dict(help="phase id -> facilitator guidance (facilitator mode only)").tag(sync=True)
     has_gathering = Bool(False).tag(sync=True)
     languages = List().tag(sync=True)
     formats = List().tag(sync=True)
+    room = Bool(False, help="room mode is this kit's default text size (a shared screen)").tag(
+        sync=True
+    )
+    places = Dict(help="answer key -> {phase, phase_title, label}: where it is on the page").tag(
+        sync=True
+    )
+    attention = List(
+        help="[{key, state}]: answers the group must act on before they are saved"
+    ).tag(sync=True)
+    saved = List(help="[{id, title, saved, total}]: what the group saved (the kit's end)").tag(
+        sync=True
+    )
 
     current = Unicode().tag(sync=True)
     timers = Dict().tag(sync=True)
@@ -63,8 +83,8 @@ class PageView(AnswerView):
     overall = Unicode("idle").tag(sync=True)
     session_id = Unicode().tag(sync=True)
     dark = Bool(False).tag(sync=True)
-    download = Dict(help="{n, name, mime, data}: a file for the browser to save").tag(sync=True)
-    reload = Dict(help="{n, lang}: the browser reloads the page in this language").tag(sync=True)
+    download = Dict(help="talkkit.contracts.page.Download: a file to save").tag(sync=True)
+    reload = Dict(help="talkkit.contracts.page.Reload: reload in this language").tag(sync=True)
 
     players = List(Instance(v.VuetifyTemplate)).tag(sync=True, **_widgets)
     conversation = Instance(v.VuetifyTemplate, allow_none=True).tag(sync=True, **_widgets)
@@ -114,12 +134,18 @@ class PageView(AnswerView):
             fallback_note=fallback,
             self_study=self_study,
             facilitator=facilitator,
+            temporary=on_binder(),
             phases=phases,
             guidance=guidance,
-            has_gathering=any(p.kind == "joint-gathering" for p in kit.agenda),
+            kinds=page_kinds(),
+            has_gathering=any(p.kind == JOINT_GATHERING for p in kit.agenda),
             languages=[{"code": c, "name": LANGUAGE_NAMES[c]} for c in LANGUAGES],
             formats=[{"id": f, "label": label} for f, label in EXPORT_FORMATS],
             dark=bool(v.theme.dark),
+            room=not self_study,
+            places=places(kit, language, self_study=self_study),
+            attention=attention(book.status),
+            saved=saved_summary(kit, language, book.values),
             t=self.texts(language, self_study),
             **components,
         )
@@ -135,12 +161,17 @@ class PageView(AnswerView):
         dlink((book, "overall"), (self, "overall"))
         dlink((book, "session_id"), (self, "session_id"))
         self.bind(book, (lambda k: k == "facilitator.notes") if facilitator else (lambda k: False))
+        book.observe(lambda c: setattr(self, "attention", attention(c["new"])), "status")
+        book.observe(
+            lambda c: setattr(self, "saved", saved_summary(kit, language, c["new"])), "values"
+        )
 
     @staticmethod
     def texts(language: str, self_study: bool) -> dict[str, str]:
-        _ = gettext(language)
+        kit_format = "self-study" if self_study else None
+        _ = gettext(language, kit_format)
         return {
-            **status_texts(language),
+            **status_texts(language, kit_format),
             # shared with the first screen (talkkit/page/first_screen.py, ``page`` catalogue)
             **shared_texts(language, self_study),
             "skip": _("Skip to the current step"),
@@ -169,8 +200,45 @@ class PageView(AnswerView):
             "status_saved": _("All answers saved"),
             "status_retrying": _("Saving failed, retrying"),
             "status_attention": _("An answer needs your attention"),
+            "attention_title": _("Not saved yet: your choice is needed"),
+            "attention_privacy": _("Looks like a personal identity number"),
+            "attention_refused": _("Could not be saved"),
+            "attention_conflict": _("Two versions: choose one"),
+            "attention_held": _("Kept in this browser only, not saved"),
+            "attention_go": _("Go to the answer"),
+            "attention_in": _("{label}, in “{phase}”"),
+            "leave_warning": _("An answer is not saved yet. Leave the page anyway?"),
+            "text_size": _("Text size"),
+            "size_normal": _("Normal"),
+            "size_room": _("Large, for a room"),
+            "size_larger": _("Larger"),
+            "timer_paused": _("The timer of “{phase}” is paused with {time} left."),
+            "timer_paused_short": _("Paused, {time} left"),
+            "finish": _("Finish"),
+            "end_title": _("Thank you") if self_study else _("Thank you for today"),
+            "end_intro": _(
+                "Your answers are saved. Download them to keep them, or come back later with "
+                "the link."
+            )
+            if self_study
+            else _(
+                "The group's answers are saved. Download them to take them with you into your "
+                "work, or come back later with the link."
+            ),
+            "end_saved": _("What is saved"),
+            "end_of": _("{n} of {total}"),
+            "end_downloads": _("Download the answers"),
+            "end_back": _("Back to “{phase}”"),
             "download": _("Download answers"),
             "download_title": _("Download your group's answers"),
+            "temporary_title": _("Nothing is kept on Binder"),
+            "temporary_text": _(
+                "This kit runs on Binder, a free service for trying kits. Your answers exist "
+                "only while this page is open: Binder stops the kit after {minutes} minutes "
+                "without use and deletes everything. Download your group's answers before "
+                "you leave.",
+                minutes=IDLE_MINUTES,
+            ),
             "resume_link": _("Link to continue later"),
             "resume_title": _("Continue later with this link"),
             "resume_hint": _(
@@ -223,7 +291,7 @@ class PageView(AnswerView):
     def vue_language(self, data: object) -> None:
         if type(data) is str and data in LANGUAGES:
             self._reloads += 1
-            self.reload = {"n": self._reloads, "lang": data}
+            self.reload = dict(Reload(n=self._reloads, lang=data))
 
     def vue_make_download(self, data: object) -> None:
         if type(data) is not str or data not in dict(EXPORT_FORMATS):
@@ -233,9 +301,11 @@ class PageView(AnswerView):
             return
         name, mime, content = made
         self._downloads += 1
-        self.download = {
-            "n": self._downloads,
-            "name": name,
-            "mime": mime,
-            "data": base64.b64encode(content).decode("ascii"),
-        }
+        self.download = dict(
+            Download(
+                n=self._downloads,
+                name=name,
+                mime=mime,
+                data=base64.b64encode(content).decode("ascii"),
+            )
+        )

@@ -101,7 +101,7 @@ class PlayerView(SafeTemplate):
 
     def __init__(self, kit: Kit, talk: Talk, *, language: str, media_base: str) -> None:
         content = kit.content_language(language)
-        _ = gettext(language)
+        _ = gettext(language, kit.format)
         poster = kit.talk_poster(talk)
         default_caption = content if content in talk.captions else next(iter(talk.captions), "")
         if language in talk.captions:

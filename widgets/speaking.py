@@ -68,6 +68,27 @@ class SpeakingModel(HasTraits):
         self.started = self._clock()
         return True
 
+    def restore(self, saved: object) -> bool:
+        """Take back whose turn it was, as a browser kept it across a reload (untrusted:
+        ``{turn, round, count, seconds}``, each checked; the turn's own clock starts anew)."""
+        if not isinstance(saved, dict):
+            return False
+        count = as_int(saved.get("count"), 1, MAX_PARTICIPANTS)
+        turn = as_int(saved.get("turn"), 0, MAX_ITEMS - 1)
+        round_ = as_int(saved.get("round"), 1, 10_000)
+        seconds = saved.get("seconds")
+        if None in (count, turn, round_) or type(seconds) is not int:
+            return False
+        if seconds not in SPEAKER_SECONDS:
+            return False
+        assert count is not None and turn is not None and round_ is not None
+        self.count = count
+        self.seconds = seconds
+        self.turn = min(turn, self.size - 1)
+        self.round = round_
+        self.started = self._clock()
+        return True
+
     def set_names(self, names: list[str]) -> None:
         self.names = [n.strip() for n in names if n.strip()][:MAX_ITEMS]
         self.turn = min(self.turn, max(0, self.size - 1))
@@ -88,6 +109,9 @@ class SpeakingView(AnswerView):
     clock = Float(help="the kernel's clock (ms) when the state last changed").tag(sync=True)
     options = List().tag(sync=True)
     lang = Unicode().tag(sync=True)
+    session_id = Unicode(
+        help="the open session: the browser keeps whose turn it is per session"
+    ).tag(sync=True)
 
     def __init__(self, model: SpeakingModel, book: AnswerBook, *, language: str) -> None:
         _ = gettext(language)
@@ -124,6 +148,7 @@ class SpeakingView(AnswerView):
         )
         self.clock = model.now()
         self.bind(book, lambda k: k == "speaking.names")
+        dlink((book, "session_id"), (self, "session_id"))
         book.observe(self._on_book_values, "values")
         self._on_book_values({"new": book.values})
 
@@ -143,6 +168,9 @@ class SpeakingView(AnswerView):
 
     def vue_set_seconds(self, data: object) -> None:
         self.model.set_seconds(data)
+
+    def vue_restore(self, data: object) -> None:
+        self.model.restore(data)
 
     def vue_sync_clock(self, _data: object = None) -> None:
         self.clock = self.model.now()

@@ -13,11 +13,11 @@ __all__ = ["TakeawaysView"]
 class TakeawaysView(AnswerView):
     vue_file = "takeaways.vue"
 
-    def __init__(self, book: AnswerBook, *, language: str) -> None:
-        _ = gettext(language)
+    def __init__(self, book: AnswerBook, *, language: str, kit_format: str = "") -> None:
+        _ = gettext(language, kit_format)
         super().__init__(
             t={
-                **status_texts(language),
+                **status_texts(language, kit_format),
                 "title": _("Our take-aways"),
                 "intro": _("Concrete agreements: what, who and by when."),
                 "what": _("What"),

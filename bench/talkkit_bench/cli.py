@@ -116,6 +116,18 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="run the server with this server.py (e.g. `git show REV:talkkit/server.py`)",
     )
     p.add_argument(
+        "--front-groups",
+        type=_ints,
+        default=d.front_groups,
+        help="group counts of the front phase: synthetic groups through nginx (default 30,60)",
+    )
+    p.add_argument(
+        "--front-servers",
+        type=int,
+        default=d.front_servers,
+        help="talkkit serve processes behind nginx in the front phase (default 2)",
+    )
+    p.add_argument(
         "--phases",
         type=_names(PHASES),
         default=d.phases,
@@ -162,6 +174,8 @@ def config_from_args(args: argparse.Namespace) -> BenchConfig:
         serve_args=serve_args,
         server_py=args.server_py,
         phases=args.phases,
+        front_groups=args.front_groups,
+        front_servers=args.front_servers,
         page_timeout=args.page_timeout,
         results_dir=None if args.no_write else args.results_dir,
         keep_work_dir=args.keep_work_dir,
@@ -172,6 +186,7 @@ def config_from_args(args: argparse.Namespace) -> BenchConfig:
         cfg.synthetic_groups, cfg.probes, cfg.latency_ms = (2,), 1, 0.0
         cfg.save_interval, cfg.burst_saves = 0.05, 0
         cfg.stores = ("sqlite",)
+        cfg.front_groups = (2,)
         cfg.page_timeout = min(cfg.page_timeout, 40.0)
         cfg.level_timeout = 60.0
         cfg.first_screen_groups, cfg.first_screen_preheat = 2, 1

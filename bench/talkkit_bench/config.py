@@ -37,7 +37,7 @@ def default_results_dir() -> Path:
 
 
 #: The phases of a run, in the order they run.
-PHASES = ("tti", "groups", "saves", "board", "first-screen")
+PHASES = ("tti", "groups", "saves", "board", "front", "first-screen")
 
 
 @dataclass
@@ -66,6 +66,10 @@ class BenchConfig:
     #: Saves per writer in the stress run, where every writer saves back to back (0: skip it).
     burst_saves: int = 40
     stores: tuple[str, ...] = ("sqlite", "postgres")
+    #: The ``front`` level (talkkit_bench/front.py): synthetic group counts through nginx +
+    #: TLS, and how many ``talkkit serve`` processes share them (PostgreSQL, deploy's sizing).
+    front_groups: tuple[int, ...] = (30, 60)
+    front_servers: int = 2
     #: The kit page, relative to the kits folder.
     kit: str = "tidlig-opsporing/kit.ipynb"
     #: Options passed to ``talkkit serve`` (e.g. ``["--preheat", "2"]``).
@@ -97,6 +101,7 @@ class BenchConfig:
         data["groups"] = list(self.groups)
         data["synthetic_groups"] = list(self.synthetic_groups)
         data["stores"] = list(self.stores)
+        data["front_groups"] = list(self.front_groups)
         data["phases"] = list(self.phases)
         return data
 
@@ -187,4 +192,8 @@ TARGETS = (
         2000,
         "ms",
     ),
+    Target(
+        "front.30.ready_p95", "30 groups via nginx + TLS, 2 servers: session open p95", 3.0, "s"
+    ),
+    Target("front.30.failures", "30 groups via nginx + TLS, 2 servers: failures", 0, ""),
 )

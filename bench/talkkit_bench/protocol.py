@@ -87,8 +87,16 @@ def _unpack(frame: bytes) -> dict:
 class SyntheticGroup:
     """One group's page load at the protocol level (see the module doc)."""
 
-    def __init__(self, base_url: str, page: str, assets: list[str], timeout: float) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        page: str,
+        assets: list[str],
+        timeout: float,
+        ssl: Any = None,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
+        self.ssl = ssl  # an ssl.SSLContext for an https:// front (its certificate may be ours)
         self.page = page
         self.assets = assets
         self.timeout = timeout
@@ -157,7 +165,8 @@ class SyntheticGroup:
         deadline = t0 + self.timeout
         r = self.result
         client = aiohttp.ClientSession(
-            connector=aiohttp.TCPConnector(limit_per_host=6),  # a browser's 6 per host
+            # a browser's 6 per host
+            connector=aiohttp.TCPConnector(limit_per_host=6, ssl=self.ssl or True),
             timeout=aiohttp.ClientTimeout(total=self.timeout),
             headers={"Accept-Encoding": "gzip, deflate"},
             # the server's bytes as they come: unzipping them is the client's work, which a
@@ -186,6 +195,7 @@ class SyntheticGroup:
             request = HTTPRequest(
                 f"{ws_url}/api/kernels/{kernel_id}/channels?session_id={self.session}",
                 headers={"Cookie": cookie} if cookie else None,
+                ssl_options=self.ssl,
             )
             self.ws = await asyncio.wait_for(
                 websocket_connect(request, subprotocols=[WS_PROTOCOL]),
@@ -278,6 +288,28 @@ class SyntheticGroup:
         )
         return (time.perf_counter() - t0) * 1000 if done is not None else None
 
+    async def join(self, code: str, group: str, municipality: str, timeout: float = 30.0) -> bool:
+        """Join the event with ``code`` as the kit page's join form does; True once joined."""
+        view = self._model_with_event("join")
+        if view is None or self.ws is None:
+            return False
+        data = {"code": code, "group": group, "municipality": municipality}
+        self._send(
+            "comm_msg",
+            {
+                "comm_id": view,
+                "data": {"method": "custom", "content": {"event": "join", "data": data}},
+            },
+        )
+        done = await self._receive(
+            lambda m: (
+                m["content"].get("comm_id") == view
+                and bool(m["content"].get("data", {}).get("state", {}).get("joined"))
+            ),
+            time.perf_counter() + timeout,
+        )
+        return done is not None
+
     def close(self) -> None:
         if self.ws is not None:
             with contextlib.suppress(Exception):  # its loop may be gone already
@@ -293,13 +325,14 @@ async def run_synthetic(
     timeout: float,
     start: asyncio.Event | None = None,
     members: list[SyntheticGroup] | None = None,
+    ssl: Any = None,
 ) -> list[dict]:
     """``groups`` synthetic groups open ``page`` at the moment ``start`` is set (or now).
 
     The groups are appended to ``members`` (their websockets stay open for
     :func:`save_rounds`; the caller closes them).
     """
-    made = [SyntheticGroup(base_url, page, assets, timeout) for _ in range(groups)]
+    made = [SyntheticGroup(base_url, page, assets, timeout, ssl) for _ in range(groups)]
     if members is not None:
         members.extend(made)
     return list(await asyncio.gather(*(m.open(start) for m in made)))

@@ -314,6 +314,9 @@ def render_markdown(result: dict[str, Any]) -> str:
         else:
             line = f"Refresh: {board['status']}."
         out += ["## Facilitator board", "", line, ""]
+    front = summary.get("front")
+    if front:
+        out += _front(front)
     notes = result.get("notes") or []
     if notes:
         out += ["## Notes", ""] + [f"- {n}" for n in notes] + [""]
@@ -367,3 +370,30 @@ if __name__ == "__main__":
 
     for arg in sys.argv[1:]:
         print(rerender(Path(arg)))
+
+
+def _front(front: dict[str, Any]) -> list[str]:
+    """The front phase's table (talkkit_bench/front.py)."""
+    out = ["## Through the front (nginx + TLS, N servers, PostgreSQL)", ""]
+    if "skipped" in front:
+        return [*out, f"Skipped: {front['skipped']}", ""]
+    rows = [
+        [
+            n, _fmt(s["ready_median"]), _fmt(s["ready_p95"]), _fmt(s["html_p95"]),
+            str(s["failures"]), " ".join(f"{k}:{v}" for k, v in sorted(s["spread"].items())),
+            _fmt(s["save_p99_ms"], digits=0), _fmt(s["server_cpu_s"], digits=1),
+            _fmt(s["rss_mb"], digits=0), str(s["kernels"]),
+        ]
+        for n, s in front.items()
+    ]  # fmt: skip
+    header = ["groups", "open median s", "open p95 s", "HTML p95 s", "failures"]
+    header += ["spread", "save p99 ms", "CPU s", "RSS MB", "kernels"]
+    return [
+        *out,
+        _table(header, rows),
+        "",
+        "Synthetic groups open the kit at once through nginx (TLS) and type 5 saves at the "
+        "autosave pace; servers sized by `talkkit deploy --groups N` (kernel bound, preheated "
+        "kernels filled before the level). CPU s and RSS: the servers and their kernels.",
+        "",
+    ]

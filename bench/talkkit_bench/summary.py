@@ -191,6 +191,13 @@ def summarize(raw: dict[str, Any]) -> dict[str, Any]:
             "at_groups": int(worst) if worst else None,
             "levels": memory_levels,
         }
+    front = raw.get("front")
+    if front:
+        summary["front"] = (
+            {"skipped": front["skipped"]}
+            if "skipped" in front
+            else {str(lv["groups"]): lv["summary"] for lv in front["levels"]}
+        )
     board = raw.get("board")
     if board:
         summary["board"] = {

@@ -113,6 +113,12 @@ def test_a_tiny_bench_run_measures_every_phase(tmp_path):
     # typed and left in the field: the autosave's idle pause commits it
     assert level["e2e_save_idle"]["n"] == 1 and level["e2e_save_idle"]["lost"] == 0
     assert level["e2e_save_idle"]["max"] > 900  # after the pause, not on blur
+
+    # the front: synthetic groups through nginx (TLS) to two servers on PostgreSQL
+    front = summary["front"]["2"]
+    assert front["failures"] == 0, front["failure_kinds"]
+    assert sum(front["spread"].values()) == 2 and front["saves_lost"] == 0
+    assert _positive(front["ready_p95"]) and _positive(front["save_p99_ms"])
     assert result["phase_errors"] == {}
 
     # one row per target, and a report that names the machine

@@ -8,17 +8,17 @@ the kit server passes. A kit with any problem is shown as unavailable in the gal
 
 from __future__ import annotations
 
-import json
+import zoneinfo
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from talkkit.authoring import media
-from talkkit.authoring.problems import Problem, field_path, schema_problems
+from talkkit.authoring import media, stamps
+from talkkit.authoring.notebook_check import REQUIRED_PARAMETERS, notebook_problems
+from talkkit.authoring.problems import Problem, field_path, problem, schema_problems
 from talkkit.i18n import LANGUAGES
 from talkkit.kit import (
     KIT_FILE,
-    NOTEBOOK_FILE,
     STANDARD_EVALUATION,
     Kit,
     KitLoadError,
@@ -29,13 +29,9 @@ from talkkit.kit.phases import CONVERSATION_KINDS, EVALUATION
 
 __all__ = ["REQUIRED_PARAMETERS", "Problem", "check_kit", "schema_problems"]
 
-#: Parameters every kit notebook declares in its ``parameters`` cell (papermill).
-REQUIRED_PARAMETERS = ("language", "event", "group", "store", "facilitator")
 
 #: How far a video's real length may be from the declared one before it is a problem.
 DURATION_TOLERANCE_SECONDS = 2.0
-
-_LANGUAGE_NAMES = {"da": "Danish", "sv": "Swedish", "en": "English"}
 
 
 def _texts(data: Any, path: tuple[Any, ...] = ()) -> Iterable[tuple[tuple[Any, ...], Any]]:
@@ -57,10 +53,12 @@ def _language_problems(kit: Kit) -> list[Problem]:
     for lang in kit.languages:
         if lang not in LANGUAGES:
             problems.append(
-                Problem(
+                problem(
                     KIT_FILE,
                     "languages",
-                    f"unknown language {lang!r}: talkkit speaks {', '.join(LANGUAGES)}",
+                    "unknown language {code!r}: talkkit speaks {codes}",
+                    code=lang,
+                    codes=", ".join(LANGUAGES),
                 )
             )
     for path, value in _texts(kit.raw):
@@ -68,32 +66,35 @@ def _language_problems(kit: Kit) -> list[Problem]:
             for lang in kit.languages:
                 if not (value.get(lang) or "").strip():
                     problems.append(
-                        Problem(
+                        problem(
                             KIT_FILE,
                             field_path(path),
-                            f"no {_LANGUAGE_NAMES.get(lang, lang)} text ({lang}:), "
-                            "although the kit declares that language",
+                            "no {language} text ({code}:), although the kit declares that language",
+                            language=lang,
+                            code=lang,
                         )
                     )
             for lang in value:
                 if lang not in kit.languages:
                     problems.append(
-                        Problem(
+                        problem(
                             KIT_FILE,
                             field_path(path),
-                            f"a text in {lang!r}, which is not in the kit's languages",
+                            "a text in {code!r}, which is not in the kit's languages",
+                            code=lang,
                         )
                     )
         elif isinstance(value, str) and not value.strip():
-            problems.append(Problem(KIT_FILE, field_path(path), "is empty"))
+            problems.append(problem(KIT_FILE, field_path(path), "is empty"))
         elif isinstance(value, str) and len(kit.languages) > 1:
             names = ", ".join(f"{code}: ..." for code in kit.languages)
             problems.append(
-                Problem(
+                problem(
                     KIT_FILE,
                     field_path(path),
-                    f"one text for a kit in {len(kit.languages)} languages; "
-                    f"write it per language ({names})",
+                    "one text for a kit in {n} languages; write it per language ({names})",
+                    n=len(kit.languages),
+                    names=names,
                 )
             )
     return problems
@@ -109,25 +110,29 @@ def _unique_ids(kit: Kit) -> list[Problem]:
     for i, phase in enumerate(kit.agenda):
         if phase.id in RESERVED_PHASE_IDS:
             problems.append(
-                Problem(
+                problem(
                     KIT_FILE,
                     f"agenda[{i}].id",
-                    f"{phase.id!r} is reserved for the group's answers; choose another id",
+                    "{id!r} is reserved for the group's answers; choose another id",
+                    id=phase.id,
                 )
             )
         if phase.id in seen:
             problems.append(
-                Problem(KIT_FILE, f"agenda[{i}].id", f"the phase id {phase.id!r} is used twice")
+                problem(
+                    KIT_FILE, f"agenda[{i}].id", "the phase id {id!r} is used twice", id=phase.id
+                )
             )
         seen.add(phase.id)
         prompt_ids: set[str] = set()
         for j, prompt in enumerate(phase.prompts):
             if prompt.id in prompt_ids:
                 problems.append(
-                    Problem(
+                    problem(
                         KIT_FILE,
                         f"agenda[{i}].prompts[{j}].id",
-                        f"the prompt id {prompt.id!r} is used twice in this phase",
+                        "the prompt id {id!r} is used twice in this phase",
+                        id=prompt.id,
                     )
                 )
             prompt_ids.add(prompt.id)
@@ -135,16 +140,17 @@ def _unique_ids(kit: Kit) -> list[Problem]:
     for i, talk_id in enumerate(talk_ids):
         if talk_ids.index(talk_id) != i:
             problems.append(
-                Problem(KIT_FILE, f"talks[{i}].id", f"the talk id {talk_id!r} is used twice")
+                problem(KIT_FILE, f"talks[{i}].id", "the talk id {id!r} is used twice", id=talk_id)
             )
     standard_ids = {q.id for q in STANDARD_EVALUATION}
     for i, q in enumerate(kit.evaluation):
         if q.id in standard_ids:
             problems.append(
-                Problem(
+                problem(
                     KIT_FILE,
                     f"evaluation[{i}].id",
-                    f"{q.id!r} is the id of a standard evaluation question; choose another",
+                    "{id!r} is the id of a standard evaluation question; choose another",
+                    id=q.id,
                 )
             )
     return problems
@@ -155,30 +161,31 @@ def _agenda_problems(kit: Kit) -> list[Problem]:
     total = kit.total_minutes
     if kit.duration_minutes is not None and total != kit.duration_minutes:
         problems.append(
-            Problem(
+            problem(
                 KIT_FILE,
                 "agenda",
-                f"the phases add up to {total} minutes, but duration_minutes says "
-                f"{kit.duration_minutes}",
+                "the phases add up to {total} minutes, but duration_minutes says {declared}",
+                total=total,
+                declared=kit.duration_minutes,
             )
         )
     for i, phase in enumerate(kit.agenda):
         if phase.kind in CONVERSATION_KINDS and not phase.prompts:
             problems.append(
-                Problem(
+                problem(
                     KIT_FILE, f"agenda[{i}].prompts", "a conversation needs at least one prompt"
                 )
             )
         if kit.format == "hybrid-seminar" and not phase.facilitator:
             problems.append(
-                Problem(
+                problem(
                     KIT_FILE,
                     f"agenda[{i}].facilitator",
                     "no guidance for the facilitator in this phase",
                 )
             )
     if not any(p.kind == EVALUATION for p in kit.agenda):
-        problems.append(Problem(KIT_FILE, "agenda", "the kit has no evaluation phase"))
+        problems.append(problem(KIT_FILE, "agenda", "the kit has no evaluation phase"))
     return problems
 
 
@@ -188,7 +195,7 @@ def _talk_problems(kit: Kit, probe: bool) -> list[Problem]:
         where = f"talks[{i}]"
         if not talk.video and not talk.external:
             problems.append(
-                Problem(
+                problem(
                     KIT_FILE,
                     f"{where}.video",
                     "the talk has neither a video file nor an external video",
@@ -197,125 +204,147 @@ def _talk_problems(kit: Kit, probe: bool) -> list[Problem]:
         if talk.video:
             video = kit.media_path(talk.video)
             if not video.is_file():
-                hint = " (run `talkkit media` to make it from its script)" if talk.generate else ""
-                problems.append(Problem(talk.video, "", f"the video file is not there{hint}"))
+                msgid = (
+                    "the video file is not there (run `talkkit media` to make it from its script)"
+                    if talk.generate
+                    else "the video file is not there"
+                )
+                problems.append(problem(talk.video, "", msgid))
             elif probe:
                 try:
                     real = media.duration_seconds(video)
                 except media.MediaError as exc:
-                    problems.append(Problem(talk.video, "", f"cannot read the video: {exc}"))
+                    problems.append(
+                        problem(talk.video, "", "cannot read the video: {error}", error=str(exc))
+                    )
                 else:
                     declared = talk.duration_seconds
                     if declared is None and talk.generate:
                         pass  # a generated talk is as long as its speech; nothing to declare
                     elif declared is None:
                         problems.append(
-                            Problem(
+                            problem(
                                 KIT_FILE,
                                 f"{where}.duration_seconds",
-                                f"not declared; the video is {real:.1f} s long",
+                                "not declared; the video is {real:.1f} s long",
+                                real=real,
                             )
                         )
                     elif abs(real - declared) > DURATION_TOLERANCE_SECONDS:
                         problems.append(
-                            Problem(
+                            problem(
                                 KIT_FILE,
                                 f"{where}.duration_seconds",
-                                f"declared {declared:g} s, but the video is {real:.1f} s long",
+                                "declared {declared:g} s, but the video is {real:.1f} s long",
+                                declared=declared,
+                                real=real,
                             )
                         )
             for lang in kit.languages:
                 if lang not in talk.captions:
                     problems.append(
-                        Problem(
+                        problem(
                             KIT_FILE,
                             f"{where}.captions",
-                            f"no captions for {_LANGUAGE_NAMES.get(lang, lang)} ({lang}), "
-                            "a language the kit declares",
+                            "no captions for {language} ({code}), a language the kit declares",
+                            language=lang,
+                            code=lang,
                         )
                     )
             for lang, relpath in talk.captions.items():
                 path = kit.media_path(relpath)
                 if not path.is_file():
-                    problems.append(Problem(relpath, "", f"the {lang} captions file is not there"))
+                    problems.append(
+                        problem(relpath, "", "the {code} captions file is not there", code=lang)
+                    )
                     continue
                 try:
                     cues = media.read_captions(path)
                 except media.MediaError as exc:
-                    problems.append(Problem(relpath, "", f"not valid WebVTT: {exc}"))
+                    problems.append(
+                        problem(relpath, "", "not valid WebVTT: {error}", error=str(exc))
+                    )
                     continue
                 if not cues:
-                    problems.append(Problem(relpath, "", "the captions file has no cues"))
+                    problems.append(problem(relpath, "", "the captions file has no cues"))
+        if talk.generate and talk.video:
+            for rel in stamps.authors_files(kit, talk):
+                problems.append(
+                    problem(
+                        rel,
+                        "",
+                        "this is not a file `talkkit media` made, but {talk} has a 'generate:' "
+                        "block, so no demo talk is made and the file is left alone; remove "
+                        "{talk}.generate to use this recording, or give the demo talk "
+                        "another file name",
+                        talk=where,
+                    )
+                )
         if talk.generate:
             script = kit.media_path(talk.generate["script"])
             if not script.is_file():
                 problems.append(
-                    Problem(talk.generate["script"], "", "the talk script is not there")
+                    problem(talk.generate["script"], "", "the talk script is not there")
                 )
         duration = talk.duration_seconds
         for j, chapter in enumerate(talk.chapters):
             if duration is not None and chapter.start >= duration:
                 problems.append(
-                    Problem(
+                    problem(
                         KIT_FILE,
                         f"{where}.chapters[{j}].start",
-                        f"starts at {chapter.start:g} s, after the talk ends ({duration:g} s)",
+                        "starts at {start:g} s, after the talk ends ({end:g} s)",
+                        start=chapter.start,
+                        end=duration,
                     )
                 )
         if talk.poster and not kit.media_path(talk.poster).is_file():
-            problems.append(Problem(talk.poster, "", "the talk's poster image is not there"))
+            problems.append(problem(talk.poster, "", "the talk's poster image is not there"))
     if kit.poster and not kit.media_path(kit.poster).is_file():
-        problems.append(Problem(kit.poster, "", "the kit's poster image is not there"))
-    return problems
-
-
-def _notebook_problems(kit: Kit) -> list[Problem]:
-    path = kit.notebook
-    if not path.is_file():
-        return [Problem(NOTEBOOK_FILE, "", "the kit notebook is not there")]
-    try:
-        nb = json.loads(path.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as exc:
-        return [Problem(NOTEBOOK_FILE, "", f"not a readable notebook: {exc}")]
-    cells = nb.get("cells", [])
-    params = [c for c in cells if "parameters" in c.get("metadata", {}).get("tags", [])]
-    if not params:
-        return [Problem(NOTEBOOK_FILE, "", "no cell is tagged 'parameters' (papermill needs one)")]
-    source = "".join(params[0].get("source", ""))
-    problems = []
-    for name in REQUIRED_PARAMETERS:
-        if not any(
-            line.split(":")[0].split("=")[0].strip() == name for line in source.splitlines()
-        ):
-            problems.append(
-                Problem(NOTEBOOK_FILE, "parameters", f"the parameter '{name}' is not declared")
-            )
-    if any(c.get("outputs") for c in cells if c.get("cell_type") == "code"):
-        problems.append(
-            Problem(NOTEBOOK_FILE, "", "the notebook has outputs; strip them before committing")
-        )
+        problems.append(problem(kit.poster, "", "the kit's poster image is not there"))
     return problems
 
 
 def _todo_problems(kit: Kit) -> list[Problem]:
     """What the author still has to write: ``todo:`` items and texts marked TODO."""
-    problems = [Problem(KIT_FILE, "todo", f"still to do: {item}") for item in kit.todo]
+    problems = [problem(KIT_FILE, "todo", "still to do: {item}", item=item) for item in kit.todo]
     for path, value in _texts(kit.raw):
         texts = value.values() if isinstance(value, dict) else [value]
         for text in texts:
             if isinstance(text, str) and "TODO" in text:
-                problems.append(Problem(KIT_FILE, field_path(path), f"still to write: {text}"))
+                problems.append(
+                    problem(KIT_FILE, field_path(path), "still to write: {text}", text=text)
+                )
     for i, talk in enumerate(kit.talks):
         if "TODO" in talk.speaker:
             problems.append(
-                Problem(KIT_FILE, f"talks[{i}].speaker", f"still to write: {talk.speaker}")
+                problem(
+                    KIT_FILE, f"talks[{i}].speaker", "still to write: {text}", text=talk.speaker
+                )
             )
         script = kit.media_path(talk.generate["script"]) if talk.generate else None
         if script and script.is_file() and "TODO" in script.read_text(encoding="utf-8"):
             problems.append(
-                Problem(talk.generate["script"], "", "the talk script still has TODO in it")
+                problem(talk.generate["script"], "", "the talk script still has TODO in it")
             )
     return problems
+
+
+def _timezone_problems(kit: Kit) -> list[Problem]:
+    if kit.timezone is None:
+        return []
+    try:
+        zoneinfo.ZoneInfo(kit.timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return [
+            problem(
+                KIT_FILE,
+                "timezone",
+                "{zone!r} is not a time zone (write it as Europe/Copenhagen)",
+                zone=kit.timezone,
+            )
+        ]
+    return []
 
 
 def check_kit(folder: str | Path, *, probe_media: bool = True) -> list[Problem]:
@@ -331,9 +360,10 @@ def check_kit(folder: str | Path, *, probe_media: bool = True) -> list[Problem]:
     kit = from_raw(folder, data)
     return [
         *_language_problems(kit),
+        *_timezone_problems(kit),
         *_unique_ids(kit),
         *_agenda_problems(kit),
         *_talk_problems(kit, probe_media),
-        *_notebook_problems(kit),
+        *notebook_problems(kit),
         *_todo_problems(kit),
     ]

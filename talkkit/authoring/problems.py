@@ -6,6 +6,7 @@ every problem at once (the kit page's generated validator stops at the first).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,22 +14,60 @@ from typing import Any
 
 import jsonschema
 
+from talkkit.i18n import translator
 from talkkit.kit import KIT_FILE, schema
 
-__all__ = ["Problem", "field_path", "schema_problems"]
+__all__ = ["Problem", "field_path", "problem", "schema_problems"]
+
+
+#: Language names as they read inside a sentence, by the reader's language.
+_LANGUAGE_NAMES = {
+    "en": {"da": "Danish", "sv": "Swedish", "en": "English"},
+    "da": {"da": "dansk", "sv": "svensk", "en": "engelsk"},
+    "sv": {"da": "danska", "sv": "svenska", "en": "engelska"},
+}
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with a kit: where (file, field) and what, in plain words."""
+    """One thing wrong with a kit: where (file, field) and what, in plain words (English in
+    ``message``; :meth:`text` in the author's language when ``msgid`` names its catalogue
+    entry in the ``check`` domain, with ``params`` filled in)."""
 
     file: str
     field: str
     message: str
+    msgid: str = dataclasses.field(default="", compare=False, repr=False)
+    params: tuple[tuple[str, Any], ...] = dataclasses.field(default=(), compare=False, repr=False)
 
     def __str__(self) -> str:
+        return self.text("en")
+
+    def text(self, language: str) -> str:
+        """``file: field: message`` in ``language`` (English when there is no translation)."""
+        message = self.message
+        if self.msgid and language != "en":
+            message = _render(self.msgid, dict(self.params), language)
         where = f"{self.file}: {self.field}" if self.field else self.file
-        return f"{where}: {self.message}"
+        return f"{where}: {message}"
+
+
+def _render(msgid: str, params: dict[str, Any], language: str) -> str:
+    names = _LANGUAGE_NAMES.get(language, _LANGUAGE_NAMES["en"])
+    if "language" in params:  # a language code, named in the reader's language
+        params = {**params, "language": names.get(params["language"], params["language"])}
+    text = translator(language, "check")(msgid)
+    try:
+        return text.format(**params)
+    except (KeyError, IndexError, ValueError):  # a broken translation must not hide a problem
+        return msgid.format(**params)
+
+
+def problem(file: str, field: str, msgid: str, **params: Any) -> Problem:
+    """A :class:`Problem` whose message is the catalogue entry ``msgid`` (``{name}``
+    placeholders filled from ``params``), so ``talkkit check`` can say it in the kit's
+    language."""
+    return Problem(file, field, _render(msgid, params, "en"), msgid, tuple(params.items()))
 
 
 def field_path(parts: Iterable[Any]) -> str:

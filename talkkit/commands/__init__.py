@@ -5,4 +5,16 @@ its parser and sets ``func`` to a function taking the parsed arguments and retur
 code, then add ``<name>`` to :data:`COMMANDS`.
 """
 
-COMMANDS = ("check", "new", "media", "serve", "export", "purge", "event")
+COMMANDS = (
+    "check",
+    "new",
+    "media",
+    "serve",
+    "deploy",
+    "backup",
+    "restore",
+    "export",
+    "purge",
+    "event",
+    "binder",
+)

@@ -3,6 +3,9 @@
 ``talkkit event create KIT_ID --name "..." [--base-url URL]``
     makes an event and prints its join code, the facilitator secret (shown this once) and the
     links to hand out.
+``talkkit event meeting EVENT URL``
+    set the online meeting link of the joint gathering (``""`` clears it); also ``create
+    --meeting-url``. Only groups that joined the event see it, in the joint gathering.
 ``talkkit event list [--kit KIT_ID]``
     the events with their join codes and how many groups joined.
 ``talkkit event report (EVENT [EVENT ...] | --kit KIT_ID) --format FORMAT --output FILE``
@@ -42,7 +45,21 @@ def register(sub: argparse._SubParsersAction) -> None:
     create.add_argument("kit_id", metavar="KIT_ID", help="the kit the groups work on")
     create.add_argument("--name", required=True, help="the event's name, e.g. the day and place")
     create.add_argument("--base-url", default="", help="the server's address, for the links")
+    create.add_argument(
+        "--meeting-url",
+        default="",
+        help="the online meeting of the joint gathering (http or https); shown to joined groups",
+    )
     common(create)
+
+    meeting = actions.add_parser(
+        "meeting", help="set or clear the online meeting link of an event's joint gathering"
+    )
+    meeting.add_argument("event_id", metavar="EVENT")
+    meeting.add_argument(
+        "url", metavar="URL", help='the meeting address (http or https); "" clears'
+    )
+    common(meeting)
 
     listing = actions.add_parser("list", help="list events")
     listing.add_argument("--kit", help="only events of this kit")
@@ -69,12 +86,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
+def _kit_language(args: argparse.Namespace) -> str | None:
+    from talkkit.kit import find_kit
+
+    kit = find_kit(args.kit_id) if getattr(args, "kit_id", None) else None
+    return kit.main_language if kit is not None else None
+
+
 def run(args: argparse.Namespace) -> int:
     # imported here: `talkkit --help` stays light (tests/test_cli_light.py)
     from talkkit.i18n import translator
     from talkkit.store import StoreError, open_store
 
-    lang = cli_language(args.lang)
+    lang = cli_language(args.lang, _kit_language(args))
     _ = translator(lang, "events")
     try:
         with open_store(store_url(args.store)) as store:
@@ -100,7 +124,13 @@ def _create(store, args: argparse.Namespace, lang: str) -> int:  # type: ignore[
     if not args.name.strip():
         print(_("The event needs a name."), file=sys.stderr)
         return 2
-    event, secret = create_event(store, kit.id, args.name, args.lang or kit.main_language)
+    try:
+        event, secret = create_event(
+            store, kit.id, args.name, args.lang or kit.main_language, args.meeting_url
+        )
+    except ValueError:
+        print(_bad_url(_, args.meeting_url), file=sys.stderr)
+        return 2
     links = event_links(event, args.base_url)
     print(_("Event {id} created: {name}", id=event.id, name=event.name))
     print()
@@ -109,6 +139,35 @@ def _create(store, args: argparse.Namespace, lang: str) -> int:  # type: ignore[
     print()
     print(_("Facilitator board: {url}", url=links["board"]))
     print(_("Facilitator secret (shown only now; keep it safe): {secret}", secret=secret))
+    if event.meeting_url:
+        print(_("Online meeting of the joint gathering: {url}", url=event.meeting_url))
+    return 0
+
+
+def _bad_url(_, url: str) -> str:  # type: ignore[no-untyped-def]
+    return _(
+        "{url} is not a meeting address: give the whole address, starting with https:// "
+        "(or http://), without spaces.",
+        url=repr(url)[:200],
+    )
+
+
+def _meeting(store, args: argparse.Namespace, lang: str) -> int:  # type: ignore[no-untyped-def]
+    from talkkit.i18n import translator
+
+    _ = translator(lang, "events")
+    try:
+        event = store.set_meeting_url(args.event_id, args.url)
+    except ValueError:
+        print(_bad_url(_, args.url), file=sys.stderr)
+        return 2
+    if event is None:
+        print(_("No such event: {id}", id=args.event_id), file=sys.stderr)
+        return 1
+    if event.meeting_url:
+        print(_("Online meeting of the joint gathering: {url}", url=event.meeting_url))
+    else:
+        print(_("The event has no online meeting link now."))
     return 0
 
 
@@ -208,4 +267,5 @@ _ACTIONS = {
     "report": _report,
     "unlock": _unlock,
     "delete": _delete,
+    "meeting": _meeting,
 }

@@ -26,11 +26,17 @@ if TYPE_CHECKING:
 __all__ = ["cli_language", "register", "run", "store_url"]
 
 
-def cli_language(value: str | None = None) -> str:
-    """The language of command messages: ``value``, ``$TALKKIT_LANG``, ``$LANG``, else en."""
+def cli_language(value: str | None = None, kit_language: str | None = None) -> str:
+    """The language of command messages: ``value`` (``--lang``), ``$TALKKIT_LANG``, the
+    language of the kit the command works on, ``$LANG``, else en.
+
+    The kit's language comes before ``$LANG``: a Danish kit's author reads Danish answers even
+    on a machine set up in English (many are), unless they ask for another language.
+    """
     from talkkit.i18n import normalise_language
 
-    for candidate in (value, os.environ.get("TALKKIT_LANG"), os.environ.get("LANG")):
+    env = os.environ
+    for candidate in (value, env.get("TALKKIT_LANG"), kit_language, env.get("LANG")):
         if candidate:
             code = normalise_language(candidate, default="")
             if code:

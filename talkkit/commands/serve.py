@@ -39,6 +39,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="answer store for every kit: a postgresql:// URL for seminars with many groups "
         "(default: $TALKKIT_STORE, else the embedded SQLite file in the data folder)",
     )
+    p.add_argument(
+        "--server-id",
+        default="",
+        help="this server's name when several serve one seminar behind a front (a-z 0-9 _ -): "
+        "set as the talkkit_srv cookie, which nginx uses to keep a group on this server, and "
+        "reported by /talkkit/health (see docs/operating.md)",
+    )
     p.set_defaults(func=run)
 
 
@@ -59,6 +66,11 @@ def run(args: argparse.Namespace) -> int:
     if notebooks and args.preheat <= 0:
         print("talkkit serve: --preheat-kit needs --preheat N (how many kernels to keep ready)")
         return 2
+    from talkkit.page.routing import SERVER_ID
+
+    if args.server_id and not SERVER_ID.match(args.server_id):
+        print(f"talkkit serve: --server-id takes 1-32 of a-z 0-9 _ -, not {args.server_id!r}")
+        return 2
     if args.store:
         os.environ["TALKKIT_STORE"] = args.store  # kernels inherit it (talkkit.store.default_url)
     host = "localhost" if args.ip in ("127.0.0.1", "localhost") else args.ip
@@ -75,5 +87,6 @@ def run(args: argparse.Namespace) -> int:
         cull_idle_seconds=args.cull_idle,
         preheat=args.preheat,
         preheat_notebooks=notebooks or None,
+        server_id=args.server_id,
     )
     return 0

@@ -10,6 +10,20 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from talkkit.contracts.board import (
+    AnswerRow,
+    BoardPatch,
+    BoardSnapshot,
+    DisplayValue,
+    EvaluationRow,
+    EventInfo,
+    GroupRow,
+    PhaseRow,
+    PromptRow,
+    QuestionRow,
+    TakeawayRow,
+    ThemesData,
+)
 from talkkit.events.codes import format_code
 from talkkit.events.picks import MainPoints
 from talkkit.export.doc import as_text
@@ -30,22 +44,34 @@ def _prompt_key(key: str) -> bool:
     )
 
 
-def display(key: str, value: Any) -> Any:
+def _texts(value: Any) -> list[str]:
+    items = value if isinstance(value, list) else [value]
+    return [t for t in (as_text(v) for v in items[:100]) if t.strip()]
+
+
+def _takeaways(value: Any) -> list[TakeawayRow]:
+    items = value if isinstance(value, list) else [value]
+    out: list[TakeawayRow] = []
+    for item in items[:100]:
+        if isinstance(item, dict):
+            row = TakeawayRow(
+                what=as_text(item.get("what")),
+                who=as_text(item.get("who")),
+                when=as_text(item.get("when")),
+            )
+        else:
+            row = TakeawayRow(what=as_text(item), who="", when="")
+        if any(row.values()):
+            out.append(row)
+    return out
+
+
+def display(key: str, value: Any) -> DisplayValue:
     """An answer as the board shows it: text, a list of texts (questions) or of take-aways."""
     if key == "questions":
-        items = value if isinstance(value, list) else [value]
-        return [t for t in (as_text(v) for v in items[:100]) if t.strip()]
+        return _texts(value)
     if key == "takeaways":
-        items = value if isinstance(value, list) else [value]
-        out = []
-        for item in items[:100]:
-            if isinstance(item, dict):
-                row = {f: as_text(item.get(f)) for f in ("what", "who", "when")}
-            else:
-                row = {"what": as_text(item), "who": "", "when": ""}
-            if any(row.values()):
-                out.append(row)
-        return out
+        return _takeaways(value)
     if key.startswith("evaluation.") and type(value) is int:
         return value
     return as_text(value)
@@ -87,7 +113,7 @@ class BoardState(MainPoints):
         self.answers: dict[tuple[str, str], EventAnswer] = {}
         self.picks: list[Pick] = []
         self._newest: datetime | None = None
-        self._group_rows: dict[str, dict[str, Any]] = {}
+        self._group_rows: dict[str, GroupRow] = {}
         self._polls = 0
 
     # -- reading ----------------------------------------------------------------------------
@@ -106,27 +132,27 @@ class BoardState(MainPoints):
         phase = self.kit.phase(phase_id) if self.kit else None
         return self.kit.text(phase.title, self.content_language) if phase and self.kit else ""
 
-    def _group_row(self, session: Session) -> dict[str, Any]:
+    def _group_row(self, session: Session) -> GroupRow:
         count = sum(1 for (sid, _k) in self.answers if sid == session.id)
-        return {
-            "g": self.alias(session.id),
-            "name": session.group_name,
-            "municipality": session.municipality,
-            "phase": session.phase or "",
-            "phase_title": self._phase_title(session.phase),
-            "answers": count,
-            "updated": session.updated_at.isoformat(timespec="seconds"),
-        }
+        return GroupRow(
+            g=self.alias(session.id),
+            name=session.group_name,
+            municipality=session.municipality,
+            phase=session.phase or "",
+            phase_title=self._phase_title(session.phase),
+            answers=count,
+            updated=session.updated_at.isoformat(timespec="seconds"),
+        )
 
-    def _row(self, answer: EventAnswer) -> dict[str, Any]:
-        return {
-            "g": self.alias(answer.session_id),
-            "k": answer.key,
-            "v": display(answer.key, answer.value),
-            "r": answer.revision,
-        }
+    def _row(self, answer: EventAnswer) -> AnswerRow:
+        return AnswerRow(
+            g=self.alias(answer.session_id),
+            k=answer.key,
+            v=display(answer.key, answer.value),
+            r=answer.revision,
+        )
 
-    def load(self, *, themes: bool = True) -> dict[str, Any]:
+    def load(self, *, themes: bool = True) -> BoardSnapshot:
         """Read everything; the full board as :meth:`snapshot` returns it (``themes=False``:
         without the theme overview, the slowest part, for a board to send first)."""
         sessions = self.store.list_sessions(event_id=self.event_id)
@@ -140,7 +166,7 @@ class BoardState(MainPoints):
         self._group_rows = {s.id: self._group_row(s) for s in sessions}
         return self.snapshot(themes=themes)
 
-    def poll(self) -> dict[str, Any] | None:
+    def poll(self) -> BoardPatch | None:
         """Read what changed since the last read; the patch to send, or ``None``."""
         sessions = self.store.list_sessions(event_id=self.event_id)
         self._polls += 1
@@ -172,17 +198,15 @@ class BoardState(MainPoints):
                 changed_groups.append(row)
         if not (changed_rows or changed_groups or gone):
             return None
-        return {
-            "groups": changed_groups,
-            "rows": changed_rows,
-            "gone": [self.alias(s) for s in gone],
-        }
+        return BoardPatch(
+            groups=changed_groups, rows=changed_rows, gone=[self.alias(s) for s in gone]
+        )
 
     # -- derived views ----------------------------------------------------------------------
 
-    def prompts(self) -> list[dict[str, str]]:
+    def prompts(self) -> list[PromptRow]:
         """Every prompt of the kit, in agenda order, then keys the kit does not know."""
-        out: list[dict[str, str]] = []
+        out: list[PromptRow] = []
         known: set[str] = set()
         if self.kit:
             lang = self.content_language
@@ -191,31 +215,28 @@ class BoardState(MainPoints):
                     key = f"{phase.id}.{prompt.id}"
                     known.add(key)
                     out.append(
-                        {
-                            "key": key,
-                            "phase": self.kit.text(phase.title, lang),
-                            "text": self.kit.text(prompt.text, lang),
-                        }
+                        PromptRow(
+                            key=key,
+                            phase=self.kit.text(phase.title, lang),
+                            text=self.kit.text(prompt.text, lang),
+                        )
                     )
         extra = sorted(
             {k for (_s, k) in self.answers if _prompt_key(k) and not k.endswith(".views")} - known
         )
-        out += [{"key": k, "phase": "", "text": k} for k in extra]
+        out += [PromptRow(key=k, phase="", text=k) for k in extra]
         return out
 
-    def questions(self) -> list[dict[str, str]]:
+    def questions(self) -> list[QuestionRow]:
         """The questions for the presenters, group by group in the order groups joined."""
-        out = []
+        out: list[QuestionRow] = []
         for sid in self.sessions:
             answer = self.answers.get((sid, "questions"))
             if answer:
-                out += [
-                    {"g": self.alias(sid), "text": t} for t in display("questions", answer.value)
-                ]
+                out += [QuestionRow(g=self.alias(sid), text=t) for t in _texts(answer.value)]
         return out
 
-    def themes(self) -> dict[str, Any]:
-
+    def themes(self) -> ThemesData:
         by_prompt: dict[str, list[tuple[str, str]]] = {}
         for (sid, key), answer in self.answers.items():
             if _prompt_key(key) and isinstance(answer.value, str) and answer.value.strip():
@@ -223,7 +244,7 @@ class BoardState(MainPoints):
                 by_prompt.setdefault(base, []).append((self.alias(sid), answer.value))
         return analyse(by_prompt, self.content_language).as_dict()
 
-    def evaluation(self) -> list[dict[str, Any]]:
+    def evaluation(self) -> list[EvaluationRow]:
         values = [
             {
                 k: a.value
@@ -234,31 +255,31 @@ class BoardState(MainPoints):
         ]
         return [q.as_dict() for q in summarise_evaluation(self.kit, values, self.content_language)]
 
-    def snapshot(self, *, themes: bool = True) -> dict[str, Any]:
+    def snapshot(self, *, themes: bool = True) -> BoardSnapshot:
         """Everything the board shows (plain JSON data); ``themes=False`` leaves the theme
         overview empty (``"themes": None``)."""
         event = self.event
-        return {
-            "event": {
-                "id": self.event_id,
-                "name": event.name if event else self.event_id,
-                "code": format_code(event.code) if event else "",
-                "kit_id": self.kit_id,
-            },
-            "kit_title": self.kit.text(self.kit.title, self.content_language) if self.kit else "",
-            "language": self.language,
-            "phases": [
-                {"id": p.id, "title": self.kit.text(p.title, self.content_language)}
-                for p in (self.kit.agenda if self.kit else ())
-            ],
-            "groups": [self._group_rows[sid] for sid in self.sessions if sid in self._group_rows],
-            "prompts": self.prompts(),
-            "rows": [self._row(a) for a in self.answers.values()],
-            "questions": self.questions(),
-            "themes": self.themes() if themes else None,
-            "evaluation": self.evaluation(),
-            "picks": self.picks_data(),
-        }
+        kit, lang = self.kit, self.content_language
+        return BoardSnapshot(
+            event=EventInfo(
+                id=self.event_id,
+                name=event.name if event else self.event_id,
+                code=format_code(event.code) if event else "",
+                kit_id=self.kit_id,
+            ),
+            kit_title=kit.text(kit.title, lang) if kit else "",
+            language=self.language,
+            phases=[PhaseRow(id=p.id, title=kit.text(p.title, lang)) for p in kit.agenda]
+            if kit
+            else [],
+            groups=[self._group_rows[sid] for sid in self.sessions if sid in self._group_rows],
+            prompts=self.prompts(),
+            rows=[self._row(a) for a in self.answers.values()],
+            questions=self.questions(),
+            themes=self.themes() if themes else None,
+            evaluation=self.evaluation(),
+            picks=self.picks_data(),
+        )
 
     def pick_answer(self, alias: object, key: object, item: object = None) -> Pick | None:
         """Add the current text of a group's answer (or one item of a list answer) to the
@@ -270,6 +291,7 @@ class BoardState(MainPoints):
         if answer is None or key.startswith("evaluation.") or key == "takeaways":
             return None
         value = display(key, answer.value)
+        text: object
         if isinstance(value, list):
             if type(item) is not int or not 0 <= item < len(value):
                 return None
@@ -285,7 +307,7 @@ class BoardState(MainPoints):
 
 def board_snapshot(
     store: Store, event_id: str, *, kit: Kit | None = None, language: str = "da"
-) -> dict[str, Any]:
+) -> BoardSnapshot:
     """Everything the facilitator board of ``event_id`` shows, read fresh from the store: the
     groups and their phases, every answer, the questions, the themes, the evaluation and the
     main points (for timing the board without a browser: ``talkkit-bench``)."""

@@ -19,7 +19,7 @@ import secrets
 
 from talkkit.i18n import normalise_language
 from talkkit.store import Event, Store
-from talkkit.store.values import new_event_id
+from talkkit.store.values import clean_meeting_url, new_event_id
 
 __all__ = [
     "CODE_ALPHABET",
@@ -120,18 +120,25 @@ def verify_secret(secret: object, stored: str) -> bool:
 # -- creating events ----------------------------------------------------------------------------
 
 
-def create_event(store: Store, kit_id: str, name: str, language: str = "da") -> tuple[Event, str]:
-    """A new event and its facilitator secret (shown once: only its hash is stored)."""
+def create_event(
+    store: Store, kit_id: str, name: str, language: str = "da", meeting_url: str = ""
+) -> tuple[Event, str]:
+    """A new event and its facilitator secret (shown once: only its hash is stored).
+
+    ``meeting_url``: the joint gathering's online meeting (http or https), shown to the groups
+    that joined, in that phase; a :class:`ValueError` when it is not such an address."""
     language = normalise_language(language)
+    meeting_url = clean_meeting_url(meeting_url)
     for attempt in range(10):
         event_id = new_event_id()
         secret = new_secret(event_id)
         code = normalise_code(new_join_code())
         assert code is not None
         try:
-            return store.create_event(
-                event_id, kit_id, name, language, code, hash_secret(secret)
-            ), secret
+            event = store.create_event(event_id, kit_id, name, language, code, hash_secret(secret))
+            if meeting_url:
+                event = store.set_meeting_url(event.id, meeting_url) or event
+            return event, secret
         except ValueError:
             if attempt == 9:
                 raise

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 
+from talkkit.contracts.board import AddPoint, MovePoint, PickEdit, PickRow, RemovePoint
 from talkkit.store import Store
 from talkkit.store.types import Pick
 from talkkit.store.values import MAX_PICKS
@@ -62,11 +63,20 @@ class MainPoints:
         self.store.set_picks(self.event_id, picks)
         self.picks = picks
 
-    def picks_data(self) -> list[dict[str, str]]:
+    def edit(self, edit: PickEdit) -> None:
+        """Apply one edit the facilitator made on the page."""
+        if isinstance(edit, AddPoint):
+            self.add_point(edit.text)
+        elif isinstance(edit, RemovePoint):
+            self.remove_pick(edit.pick_id)
+        elif isinstance(edit, MovePoint):
+            self.move_pick(edit.pick_id, edit.step)
+
+    def picks_data(self) -> list[PickRow]:
         """The main points for the browser: the source names the group by its alias."""
         out = []
         for p in self.picks:
             sid, _sep, rest = p.source.partition("/")
             source = f"{self.aliases[sid]}/{rest}" if sid in self.aliases and rest else ""
-            out.append({"id": p.id, "text": p.text, "source": source})
+            out.append(PickRow(id=p.id, text=p.text, source=source))
         return out

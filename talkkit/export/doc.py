@@ -10,12 +10,13 @@ speaking order: names of people, needed only during the conversation).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
+import zoneinfo
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from talkkit.i18n import normalise_language, translator
+from talkkit.i18n import format_context, normalise_language, translator
 from talkkit.store.types import Answer, Session
 
 __all__ = [
@@ -27,6 +28,8 @@ __all__ = [
     "as_docs",
     "as_text",
     "build_export_doc",
+    "local_time_text",
+    "rating_text",
     "read_takeaways",
     "read_texts",
     "records",
@@ -39,7 +42,7 @@ _MAX_DEPTH = 4
 
 @dataclass(frozen=True)
 class Row:
-    """One prompt (or question) and the group's answer to it."""
+    """One prompt (or question) and the group's answer to it (a rating as "4 – Much")."""
 
     prompt: str
     answer: str
@@ -81,6 +84,12 @@ class ExportDoc:
     evaluation: list[Row] = field(default_factory=list)
     facilitator_notes: str = ""
     event_id: str | None = None
+    kit_format: str = ""  # "self-study": the texts speak to one person
+    timezone: str = "UTC"  # generated_at is in this zone (the kit's local time)
+
+    def labels(self) -> Callable[..., str]:
+        """``_()`` for this document's labels: its language, and one person for self-study."""
+        return translator(self.language, "talkkit", format_context(self.kit_format))
 
 
 def as_text(value: Any, _depth: int = 0) -> str:
@@ -134,6 +143,36 @@ def read_texts(value: Any) -> list[str]:
     return [t for t in (as_text(v) for v in items[:1000]) if t]
 
 
+def local_time_text(moment: datetime, language: str) -> str:
+    """A moment as a reader of ``language`` writes it, in the moment's own zone: "1. maj 2025
+    14.00" (the export document's times are already in the kit's local time)."""
+    from babel.dates import format_date, format_time
+
+    try:
+        day = format_date(moment.date(), format="long", locale=language)
+        return f"{day} {format_time(moment, format='short', tzinfo=moment.tzinfo, locale=language)}"
+    except Exception:  # a locale problem must not stop an export
+        return moment.isoformat(timespec="minutes")
+
+
+def rating_text(value: Any, language: str) -> str:
+    """A stored rating with its scale's word: ``4`` -> ``"4 – Much"`` (anything else as text)."""
+    from talkkit.kit import rating_labels
+
+    text = as_text(value)
+    labels = rating_labels(language)
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= len(labels):
+        return f"{value} – {labels[value - 1]} (1–{len(labels)})"
+    return text
+
+
+def _local(moment: datetime, zone: str) -> datetime:
+    try:
+        return moment.astimezone(zoneinfo.ZoneInfo(zone))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return moment.astimezone(UTC)
+
+
 def build_export_doc(
     kit: Any,
     session: Session,
@@ -176,7 +215,9 @@ def build_export_doc(
     for question in kit.evaluation_questions():
         key = f"evaluation.{question.id}"
         used.add(key)
-        evaluation.append(Row(kit.text(question.text, lang), as_text(values.get(key)), key=key))
+        value = values.get(key)
+        answer = rating_text(value, language) if question.kind == "rating" else as_text(value)
+        evaluation.append(Row(kit.text(question.text, lang), answer, key=key))
 
     used.update(("takeaways", "questions", "facilitator.notes"))
     other = [
@@ -194,13 +235,15 @@ def build_export_doc(
         session_id=session.id,
         group_name=session.group_name,
         municipality=session.municipality,
-        generated_at=(generated_at or datetime.now(UTC)),
+        generated_at=_local(generated_at or datetime.now(UTC), kit.local_timezone),
         sections=sections,
         takeaways=read_takeaways(values.get("takeaways")),
         questions=read_texts(values.get("questions")),
         evaluation=evaluation,
         facilitator_notes=as_text(values.get("facilitator.notes")),
         event_id=session.event_id,
+        kit_format=getattr(kit, "format", ""),
+        timezone=kit.local_timezone,
     )
 
 
@@ -235,7 +278,7 @@ def record_header(language: str) -> list[str]:
         _("Key"),
         _("Question"),
         _("Answer"),
-        _("Other views"),
+        _("Different views in the group"),
         _("Who"),
         _("When"),
     ]
@@ -260,14 +303,21 @@ def record_cells(record: Record) -> list[str]:
 
 def records(doc: ExportDoc, language: str) -> Iterator[Record]:
     """Every answer of a document as a table row (unanswered prompts are left out)."""
-    _ = translator(language)
+    _ = translator(language, "talkkit", format_context(doc.kit_format))
     for section in doc.sections:
         for row in section.rows:
             if row.answer or row.views:
                 yield Record(doc, section.title, row.key, row.prompt, row.answer, row.views)
     for n, t in enumerate(doc.takeaways, 1):
         yield Record(
-            doc, _("Take-aways"), "takeaways", _("Take-away {n}", n=n), t.what, "", t.who, t.when
+            doc,
+            _("Our take-aways"),
+            "takeaways",
+            _("Take-away {n}", n=n),
+            t.what,
+            "",
+            t.who,
+            t.when,
         )
     for n, question in enumerate(doc.questions, 1):
         yield Record(

@@ -1,43 +1,50 @@
-"""DOCX: a one-page handout of a group's take-aways and agreements, in the kit's language.
+"""DOCX: everything a group wrote, for Word, in the kit's language.
 
-The handout is for the group to take home: the kit title, the group, the date, a table of the
-take-aways (what, who, when) and the group's main answers from the conversations where it
-agreed on something (productive, practice and joint conversations; all conversations if those
-are empty). Other views, the evaluation and the facilitator's notes are left out: they are in
-the spreadsheet exports. Characters Word cannot hold become U+FFFD, with a note at the end.
+Most groups in Danish and Swedish public services pick Word, so the document holds all of it:
+the kit title, the group and the time (in the kit's local time), the take-aways as a table
+(what, who, when), then every phase of the agenda under its own title with each prompt, the
+group's answer and the different views in the group, the questions for the presenters, the
+evaluation (ratings with their scale's words) and the facilitator's notes when there are any.
+The headings say what the text is: a phase's answers stand under that phase's title, never
+under a heading that makes them something else. Written with the one
+:class:`~talkkit.export.docx_writer.DocxWriter` (characters Word cannot hold become U+FFFD,
+with a note at the end).
 Several groups give one document with one page per group.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from babel.dates import format_date
-
-from talkkit.export.doc import ExportDoc, Row, as_docs
+from talkkit.export.doc import ExportDoc, Row, as_docs, local_time_text
 from talkkit.export.docx_writer import DocxWriter, bold
 from talkkit.i18n import translator
-from talkkit.kit.phases import AGREEMENT_KINDS
 
-__all__ = ["agreements", "to_docx"]
+__all__ = ["to_docx"]
 
 
-def agreements(doc: ExportDoc) -> list[Row]:
-    """The main answers the handout shows (see the module docstring)."""
-    chosen = [r for s in doc.sections if s.kind in AGREEMENT_KINDS for r in s.rows if r.answer]
-    if chosen:
-        return chosen
-    return [r for s in doc.sections if s.kind != "other" for r in s.rows if r.answer]
+def _labelled(writer: DocxWriter, label: str, text: str) -> None:
+    """A bold label ("Vores svar") on its own line, the text under it, line breaks kept."""
+    if label:
+        writer.paragraph(bold(label), "\n" + text)
+    else:
+        writer.paragraph(text)
+
+
+def _rows(writer: DocxWriter, rows: list[Row], _: Callable[..., str]) -> None:
+    for row in rows:
+        writer.heading(row.prompt or row.key, 2)
+        if row.answer:
+            _labelled(writer, _("Our answer"), row.answer)
+        if row.views:
+            _labelled(writer, _("Different views in the group"), row.views)
 
 
 def _page(writer: DocxWriter, doc: ExportDoc) -> None:
-    _ = translator(doc.language)
+    _ = doc.labels()
     writer.heading(doc.kit_title, 0)
-    try:
-        date = format_date(doc.generated_at.date(), format="long", locale=doc.language)
-    except Exception:  # a locale problem must not stop a handout
-        date = doc.generated_at.date().isoformat()
-    writer.paragraph(" · ".join(x for x in (doc.group_name, doc.municipality, date) if x))
+    when = local_time_text(doc.generated_at, doc.language)
+    writer.paragraph(" · ".join(x for x in (doc.group_name, doc.municipality, when) if x))
 
     writer.heading(_("Our take-aways"), 1)
     if doc.takeaways:
@@ -48,21 +55,39 @@ def _page(writer: DocxWriter, doc: ExportDoc) -> None:
     else:
         writer.paragraph(_("No take-aways were written."))
 
-    writer.heading(_("Our agreements"), 1)
-    rows = agreements(doc)
-    if not rows:
+    written = False
+    for section in doc.sections:
+        rows = [r for r in section.rows if r.answer or r.views]
+        if rows:
+            written = True
+            writer.heading(section.title, 1)
+            _rows(writer, rows, _)
+    if doc.questions:
+        written = True
+        writer.heading(_("Questions for the presenters"), 1)
+        for question in doc.questions:
+            writer.bullet(question)
+    answered = [r for r in doc.evaluation if r.answer]
+    if answered:
+        written = True
+        writer.heading(_("Evaluation"), 1)
+        for row in answered:
+            _labelled(writer, row.prompt, row.answer)
+    if doc.facilitator_notes:
+        written = True
+        writer.heading(_("Facilitator notes"), 1)
+        _labelled(writer, "", doc.facilitator_notes)
+    if not written:
         writer.paragraph(_("No answers were written."))
-    for row in rows:
-        writer.paragraph(bold(row.prompt), "\n" + row.answer)
 
 
 def to_docx(docs: ExportDoc | Sequence[ExportDoc]) -> bytes:
-    """A handout for one group, or one page per group of an event."""
+    """Everything one group wrote, or one page per group of an event."""
     docs = as_docs(docs)
     writer = DocxWriter(
         title=docs[0].kit_title if docs else "",
         language=docs[0].language if docs else "",
-        font_pt=10,
+        font_pt=11,
         margin_cm=2,
     )
     for n, doc in enumerate(docs):

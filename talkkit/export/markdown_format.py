@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from talkkit.export.doc import ExportDoc, as_docs
+from talkkit.export.doc import ExportDoc, as_docs, local_time_text
 from talkkit.export.text import escape_markdown, markdown_replaces, texts_in
 from talkkit.i18n import translator
 
@@ -25,7 +25,7 @@ def _h(text: str) -> str:
 
 
 def _doc(doc: ExportDoc) -> list[str]:
-    _ = translator(doc.language)
+    _ = doc.labels()
     title = _h(doc.kit_title)
     if doc.group_name:
         title += " — " + _h(doc.group_name)
@@ -36,7 +36,7 @@ def _doc(doc: ExportDoc) -> list[str]:
     if doc.municipality:
         meta.append(f"**{_('Municipality')}:** {_h(doc.municipality)}")
     meta.append(f"**{_('Session')}:** {_h(doc.session_id)}")
-    meta.append(f"**{_('Generated')}:** {doc.generated_at:%Y-%m-%d %H:%M} UTC")
+    meta.append(f"**{_('Generated')}:** {_h(local_time_text(doc.generated_at, doc.language))}")
     out += [" · ".join(meta), ""]
     for section in doc.sections:
         rows = [r for r in section.rows if r.answer or r.views]
@@ -46,11 +46,11 @@ def _doc(doc: ExportDoc) -> list[str]:
         for row in rows:
             out += [f"### {_h(row.prompt)}", ""]
             if row.answer:
-                out += [_e(row.answer), ""]
+                out += [f"*{_('Our answer')}:* {_e(row.answer)}", ""]
             if row.views:
-                out += [f"*{_('Other views')}:* {_e(row.views)}", ""]
+                out += [f"*{_('Different views in the group')}:* {_e(row.views)}", ""]
     if doc.takeaways:
-        out += [f"## {_('Take-aways')}", ""]
+        out += [f"## {_('Our take-aways')}", ""]
         for t in doc.takeaways:
             parts = [f"**{_('What')}:** {_e(t.what)}"]
             if t.who:

@@ -13,6 +13,8 @@ from talkkit.kit.load import from_raw, load_kit, read_raw, schema
 from talkkit.kit.model import (
     KIT_FILE,
     NOTEBOOK_FILE,
+    RATING_SCALE,
+    SELF_STUDY_EVALUATION,
     STANDARD_EVALUATION,
     Chapter,
     Kit,
@@ -23,11 +25,15 @@ from talkkit.kit.model import (
     Talk,
     Text,
     localize,
+    rating_labels,
+    standard_evaluation,
 )
 
 __all__ = [
     "KIT_FILE",
     "NOTEBOOK_FILE",
+    "RATING_SCALE",
+    "SELF_STUDY_EVALUATION",
     "STANDARD_EVALUATION",
     "Chapter",
     "Kit",
@@ -42,6 +48,8 @@ __all__ = [
     "from_raw",
     "load_kit",
     "localize",
+    "rating_labels",
     "read_raw",
     "schema",
+    "standard_evaluation",
 ]

@@ -26,7 +26,6 @@ from talkkit.kit.model import (
     Question,
     Talk,
 )
-from talkkit.kit.validator import validate  # generated: see talkkit/kit/schema_build.py
 from talkkit.paths import PACKAGE_DIR
 
 __all__ = ["SCHEMA_FILE", "from_raw", "load_kit", "read_raw", "schema"]
@@ -102,6 +101,8 @@ def from_raw(folder: Path, data: dict[str, Any]) -> Kit:
         talks=talks,
         agenda=agenda,
         duration_minutes=data.get("duration_minutes"),
+        timezone=data.get("timezone"),
+        topic_title=data.get("topic_title"),
         poster=data.get("poster"),
         audience=data.get("audience"),
         evaluation=tuple(
@@ -118,6 +119,10 @@ def load_kit(folder: str | Path) -> Kit:
 
     Use :func:`talkkit.authoring.check.check_kit` to get *every* problem of a kit instead.
     """
+    # imported on the first load, not with the package: the generated validator is the
+    # slowest import of talkkit.kit, and listing kits or `talkkit --help` need none of it
+    from talkkit.kit.validator import validate  # generated: see talkkit/kit/schema_build.py
+
     folder = Path(folder)
     data = read_raw(folder)
     try:

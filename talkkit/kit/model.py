@@ -14,6 +14,8 @@ from typing import Any
 __all__ = [
     "KIT_FILE",
     "NOTEBOOK_FILE",
+    "RATING_SCALE",
+    "SELF_STUDY_EVALUATION",
     "STANDARD_EVALUATION",
     "Chapter",
     "Kit",
@@ -24,12 +26,17 @@ __all__ = [
     "Talk",
     "Text",
     "localize",
+    "rating_labels",
+    "standard_evaluation",
 ]
 
 KIT_FILE = "kit.yaml"
 NOTEBOOK_FILE = "kit.ipynb"
 
 Text = str | dict[str, str]
+
+#: The local time of a kit by its main language, when its kit.yaml names no ``timezone``.
+LANGUAGE_TIMEZONES = {"da": "Europe/Copenhagen", "sv": "Europe/Stockholm"}
 
 
 class KitLoadError(Exception):
@@ -103,54 +110,106 @@ class Talk:
     generate: dict[str, Any] | None = None
 
 
-#: The evaluation every kit asks, before its own questions (the last 5 minutes of a seminar).
+def _q(qid: str, kind: str, da: str, sv: str, en: str) -> Question:
+    return Question(qid, kind, {"da": da, "sv": sv, "en": en})
+
+
+#: The evaluation every seminar kit asks its groups, before the kit's own questions (the last
+#: 5 minutes of a seminar). The words follow talkkit/locale/glossary.yaml.
 STANDARD_EVALUATION: tuple[Question, ...] = (
-    Question(
+    _q(
         "useful",
         "rating",
-        {
-            "da": "Hvor brugbart var oplægget for jeres praksis?",
-            "sv": "Hur användbar var presentationen för er praktik?",
-            "en": "How useful was the talk for your practice?",
-        },
+        "Hvor brugbart var det, I så og hørte, for jeres praksis?",
+        "Hur användbart var det ni såg och hörde för ert arbete?",
+        "How useful was what you saw and heard for your work?",
     ),
-    Question(
+    _q(
         "conversation",
         "rating",
-        {
-            "da": "Hvor godt fungerede samtalerne i gruppen?",
-            "sv": "Hur väl fungerade samtalen i gruppen?",
-            "en": "How well did the conversations work in your group?",
-        },
+        "Hvor godt fungerede samtalerne i gruppen?",
+        "Hur väl fungerade samtalen i gruppen?",
+        "How well did the conversations work in your group?",
     ),
-    Question(
+    _q(
         "voices",
         "rating",
-        {
-            "da": "Kom alle i gruppen til orde?",
-            "sv": "Fick alla i gruppen komma till tals?",
-            "en": "Did everyone in the group get to speak?",
-        },
+        "Kom alle i gruppen til orde?",
+        "Fick alla i gruppen komma till tals?",
+        "Did everyone in the group get to speak?",
     ),
-    Question(
+    _q(
         "take-home",
         "text",
-        {
-            "da": "Hvad tager I med hjem i jeres praksis?",
-            "sv": "Vad tar ni med er till er praktik?",
-            "en": "What will you take into your practice?",
-        },
+        "Hvad tager I med ind i jeres praksis?",
+        "Vad tar ni med er in i ert arbete?",
+        "What will you take into your work?",
     ),
-    Question(
+    _q(
         "improve",
         "text",
-        {
-            "da": "Hvad kunne have været bedre?",
-            "sv": "Vad kunde ha varit bättre?",
-            "en": "What could have been better?",
-        },
+        "Hvad kunne have været bedre?",
+        "Vad kunde ha varit bättre?",
+        "What could have been better?",
     ),
 )
+
+#: The same evaluation for a self-study kit, asked of one person (same ids, so reports and
+#: exports read both alike).
+SELF_STUDY_EVALUATION: tuple[Question, ...] = (
+    _q(
+        "useful",
+        "rating",
+        "Hvor brugbart var det, du så og hørte, for din praksis?",
+        "Hur användbart var det du såg och hörde för ditt arbete?",
+        "How useful was what you saw and heard for your work?",
+    ),
+    _q(
+        "conversation",
+        "rating",
+        "Hvor godt hjalp spørgsmålene dig til at tænke over det, du så?",
+        "Hur väl hjälpte frågorna dig att tänka över det du såg?",
+        "How well did the questions help you think about what you saw?",
+    ),
+    _q(
+        "voices",
+        "rating",
+        "Passede tempoet til dig?",
+        "Passade tempot dig?",
+        "Did the pace suit you?",
+    ),
+    _q(
+        "take-home",
+        "text",
+        "Hvad tager du med ind i din praksis?",
+        "Vad tar du med dig in i ditt arbete?",
+        "What will you take into your work?",
+    ),
+    _q(
+        "improve",
+        "text",
+        "Hvad kunne have været bedre?",
+        "Vad kunde ha varit bättre?",
+        "What could have been better?",
+    ),
+)
+
+
+def standard_evaluation(kit_format: str | None) -> tuple[Question, ...]:
+    """The standard evaluation of a kit format: a self-study kit asks one person."""
+    return SELF_STUDY_EVALUATION if kit_format == "self-study" else STANDARD_EVALUATION
+
+
+#: The words of the 1-5 rating scale (msgids of the ``talkkit`` catalogue), from 1 up.
+RATING_SCALE: tuple[str, ...] = ("Not at all", "A little", "Somewhat", "Much", "Very much")
+
+
+def rating_labels(language: str) -> list[str]:
+    """The rating scale's words in ``language``: ``rating_labels("da")[3]`` is 4's word."""
+    from talkkit.i18n import translator
+
+    _ = translator(language)
+    return [_(label) for label in RATING_SCALE]
 
 
 @dataclass(frozen=True)
@@ -169,6 +228,8 @@ class Kit:
     duration_minutes: int | None = None
     poster: str | None = None
     audience: Text | None = None
+    timezone: str | None = None
+    topic_title: Text | None = None
     evaluation: tuple[Question, ...] = ()
     background: dict[str, Any] = field(default_factory=dict)
     todo: tuple[str, ...] = ()
@@ -186,6 +247,17 @@ class Kit:
         """The language the kit's content is shown in when the interface is in ``language``."""
         return language if language in self.languages else self.main_language
 
+    def topic_name(self, language: str) -> str:
+        """The topic as readers see it: ``topic_title``, else the title up to a colon."""
+        if self.topic_title:
+            return self.text(self.topic_title, language)
+        return self.text(self.title, language).split(":", 1)[0].strip()
+
+    @property
+    def local_timezone(self) -> str:
+        """The kit's time zone for the times in exports: its ``timezone:``, else by its language."""
+        return self.timezone or LANGUAGE_TIMEZONES.get(self.main_language, "Europe/Copenhagen")
+
     @property
     def total_minutes(self) -> int:
         return sum(p.minutes for p in self.agenda)
@@ -194,8 +266,8 @@ class Kit:
         return next((p for p in self.agenda if p.id == phase_id), None)
 
     def evaluation_questions(self) -> list[Question]:
-        """The standard evaluation questions followed by the kit's own."""
-        return [*STANDARD_EVALUATION, *self.evaluation]
+        """The standard evaluation questions (of the kit's format) followed by the kit's own."""
+        return [*standard_evaluation(self.format), *self.evaluation]
 
     @property
     def notebook(self) -> Path:

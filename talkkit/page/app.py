@@ -32,11 +32,13 @@ from pathlib import Path
 from typing import Any
 
 from jupyter_server.utils import url_path_join
+from traitlets import Unicode
 from traitlets.config import Config
 from voila.app import Voila
 
 from talkkit.page.gallery import GalleryHandler
 from talkkit.page.policy import LAB_ONLY_EXTENSIONS, MEDIA_ALLOWLIST, SECURITY_HEADERS
+from talkkit.page.routing import server_cookie
 from talkkit.page.static import ChunkBundleHandler, precompress
 from talkkit.paths import PACKAGE_DIR, kits_dir
 from talkkit.upstream import cdn_links, page_unload, widget_manager
@@ -80,6 +82,14 @@ class TalkkitVoila(Voila):
     and its JavaScript cached for good (see the module doc)."""
 
     name = "talkkit-voila"
+
+    server_id = Unicode(
+        "",
+        config=True,
+        help="This server's name among the servers of one seminar (``talkkit serve "
+        "--server-id``): reported by /talkkit/health and set as the ``talkkit_srv`` cookie, "
+        "which the front (nginx) uses to send a group back to the server holding its kernel.",
+    )
 
     def init_settings(self) -> dict:
         # Before Voilà's settings: the preheated kernels' page config is made with this hook.
@@ -144,7 +154,26 @@ class TalkkitVoila(Voila):
                     {"bundle": self.chunk_bundle},
                 )
             ]
-        return [(rf"{base}/", *gallery), (rf"{base}/gallery", *gallery), *bundle, static, *handlers]
+        from talkkit.page.health import HealthHandler
+        from talkkit.store import default_url
+
+        health = (
+            rf"{base}/talkkit/health",
+            HealthHandler,
+            {
+                "server_id": self.server_id,
+                "kernel_manager": self.kernel_manager,
+                "store_url": default_url(),
+            },
+        )
+        return [
+            (rf"{base}/", *gallery),
+            (rf"{base}/gallery", *gallery),
+            health,
+            *bundle,
+            static,
+            *handlers,
+        ]
 
 
 def serve_config(
@@ -155,12 +184,16 @@ def serve_config(
     cull_idle_seconds: int = 900,
     preheat: int = 0,
     preheat_notebooks: list[str] | None = None,
+    server_id: str = "",
 ) -> Config:
     """The Voilà configuration ``talkkit serve`` uses (one place, documented above).
 
     ``preheat``: kernels kept ready per notebook; ``preheat_notebooks``: only for these notebooks
     (paths relative to the kits folder, e.g. ``tidlig-opsporing/kit.ipynb``), not for every kit
-    in the folder (7 kits x 30 kernels would not fit ``max_kernels``).
+    in the folder (7 kits x 30 kernels would not fit ``max_kernels``). ``server_id``: this
+    server's name among a seminar's servers: every response then sets the ``talkkit_srv``
+    cookie to it (:mod:`talkkit.page.routing`), so the front sends the group's next requests
+    (its kernel's websocket above all) back here.
     """
     c = Config()
     c.Voila.port = port
@@ -168,6 +201,9 @@ def serve_config(
     c.Voila.port_retries = 0  # fail loudly instead of silently moving to another port
     c.Voila.open_browser = False
     c.Voila.tornado_settings = {"headers": dict(SECURITY_HEADERS)}
+    if server_id:
+        c.TalkkitVoila.server_id = server_id
+        c.Voila.tornado_settings["headers"]["Set-Cookie"] = server_cookie(server_id)
     c.VoilaConfiguration.template = "talkkit"
     c.VoilaConfiguration.show_tracebacks = False
     c.VoilaConfiguration.strip_sources = True

@@ -1,7 +1,8 @@
 """talkkit as a Jupyter server extension (Binder, JupyterLab): the gallery under
 ``<base>/talkkit/`` beside Voilà's own server extension, and the configuration that sets both up.
 
-``python -m talkkit.page.extension [CONFIG_DIR]`` (what ``binder/postBuild`` runs; the default is
+``talkkit binder config [CONFIG_DIR]`` (what ``binder/postBuild`` runs; the same as
+``python -m talkkit.page.extension``; the default is
 ``<sys.prefix>/etc/jupyter``) writes ``jupyter_server_config.d/talkkit.json`` (extensions,
 kernel culling) and ``voila.json`` (Voilà reads its settings from there as a server extension):
 the same safe Voilà settings as ``talkkit serve`` (:func:`talkkit.page.app.serve_config`).
@@ -15,6 +16,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from jupyter_server.base.handlers import JupyterHandler
+from tornado import web
+
 from talkkit.page.app import serve_config, use_talkkit_template
 from talkkit.page.gallery import GalleryHandler
 from talkkit.paths import kits_dir
@@ -27,6 +31,20 @@ EXTENSION = "talkkit.page.extension"
 
 def _jupyter_server_extension_points() -> list[dict[str, str]]:
     return [{"module": EXTENSION}]
+
+
+class ServerGalleryHandler(GalleryHandler, JupyterHandler):
+    """The gallery inside a Jupyter server: behind the server's login, like Voilà's pages.
+
+    Binder opens the launch address with the server's token in the query (``?token=``); an
+    authenticated handler turns it into the login cookie that the kit pages linked from the
+    gallery need (a plain handler left the token unused: a kit opened from the gallery showed
+    the server's login page; ``tests/test_binder_build.py``).
+    """
+
+    @web.authenticated
+    def get(self) -> None:
+        super().get()
 
 
 def _load_jupyter_server_extension(serverapp: Any) -> None:
@@ -44,7 +62,7 @@ def _load_jupyter_server_extension(serverapp: Any) -> None:
         [
             (
                 rf"{base}/talkkit/?",
-                GalleryHandler,
+                ServerGalleryHandler,
                 {
                     "root": kits,
                     "render_prefix": f"{base}/voila/render/{prefix}/",

@@ -49,10 +49,11 @@ def shared_texts(language: str, self_study: bool) -> dict[str, str]:
 
 
 def field_labels(language: str, self_study: bool) -> dict[str, str]:
-    """The labels of a prompt's two answer fields."""
-    _ = translator(language, DOMAIN)
+    """The labels of a prompt's two answer fields (a self-study kit's catalogue context speaks
+    to one person: "Mit svar", not "Vores svar")."""
+    _ = translator(language, DOMAIN, "self-study" if self_study else None)
     return {
-        "our_answer": _("Your answer") if self_study else _("Our answer"),
+        "our_answer": _("Our answer"),
         "views": _("Other thoughts and questions")
         if self_study
         else _("Different views in the group"),

@@ -92,8 +92,10 @@ def _card(entry: GalleryEntry, language: str, render_prefix: str, files_prefix: 
         return {
             "available": False,
             "title": entry.folder.name,
-            "problems": [str(p) for p in entry.problems],
+            "problems": [p.text(language) for p in entry.problems],
             "topic": entry.folder.name,
+            "topic_name": entry.folder.name,
+            "format": "",
             "languages": [],
             "search": entry.folder.name,
         }
@@ -104,10 +106,11 @@ def _card(entry: GalleryEntry, language: str, render_prefix: str, files_prefix: 
     speakers = [f"{t.speaker} ({localize(t.role, lang, kit.languages)})" for t in kit.talks]
     return {
         "available": entry.available,
-        "problems": [str(p) for p in entry.problems],
+        "problems": [p.text(language) for p in entry.problems],
         "title": title,
         "summary": summary,
         "topic": kit.topic,
+        "topic_name": kit.topic_name(lang),
         "format": kit.format,
         "languages": list(kit.languages),
         "language_names": [LANGUAGE_NAMES.get(code, code) for code in kit.languages],
@@ -115,7 +118,7 @@ def _card(entry: GalleryEntry, language: str, render_prefix: str, files_prefix: 
         "speakers": speakers,
         "poster": f"{files_prefix}{rel}/{quote(kit.poster)}" if kit.poster else None,
         "href": f"{render_prefix}{rel}/{NOTEBOOK_FILE}?lang={lang}",
-        "search": f"{title} {summary} {' '.join(speakers)} {kit.topic}".lower(),
+        "search": f"{title} {summary} {' '.join(speakers)} {kit.topic_name(lang)}".lower(),
     }
 
 
@@ -135,13 +138,17 @@ def render_gallery(
     language = normalise_language(language)
     _ = translator(language, "gallery")
     cards = [_card(e, language, render_prefix, files_prefix) for e in gallery_entries(root)]
-    topics = sorted({c["topic"] for c in cards})
+    # topics by their names (an unavailable kit's folder name is no topic to offer)
+    named = {c["topic"]: c["topic_name"] for c in cards if c["format"]}
+    topics = sorted(named.items(), key=lambda item: item[1].casefold())
+    formats = [f for f in ("hybrid-seminar", "self-study") if any(c["format"] == f for c in cards)]
     languages = sorted({code for c in cards for code in c["languages"]})
     return _ENV.get_template("gallery.html.j2").render(
         _=_,
         lang=language,
         cards=cards,
         topics=topics,
+        formats=formats,
         languages=[(code, LANGUAGE_NAMES.get(code, code)) for code in languages],
         ui_languages=list(LANGUAGE_NAMES.items()),
     )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from talkkit.contracts.answers import RATING_MAX, RATING_MIN
+from talkkit.contracts.board import EvaluationRow
 from talkkit.export.doc import as_text
 from talkkit.i18n import normalise_language
 from talkkit.kit import STANDARD_EVALUATION, Kit, Question, localize
@@ -47,17 +48,18 @@ class QuestionSummary:
             for i, c in enumerate(self.counts)
         ]
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> EvaluationRow:
+        """The summary as the board receives it."""
         mean = self.mean
-        return {
-            "id": self.id,
-            "kind": self.kind,
-            "text": self.text,
-            "counts": list(self.counts),
-            "n": self.n,
-            "mean": None if mean is None else round(mean, 1),
-            "comments": list(self.comments),
-        }
+        return EvaluationRow(
+            id=self.id,
+            kind=self.kind,
+            text=self.text,
+            counts=list(self.counts),
+            n=self.n,
+            mean=None if mean is None else round(mean, 1),
+            comments=list(self.comments),
+        )
 
 
 def _questions(kit: Kit | None) -> list[Question]:

@@ -4,12 +4,17 @@ Computed locally, with no outside service, for Danish, Swedish (and English):
 
 * words are split on letters (æøå, åäö kept), lower-cased, and stop words removed (the lists
   of the ``stop-words`` package plus a few conversational words of our own);
-* each word is reduced to its stem (Snowball, ``snowballstemmer``), so *barnet*, *barn* and
-  *barnets* count as one word, shown in the form the groups used most;
+* recurring words and phrases are counted by the words as written: a word's inflected forms
+  join it (*barn*, *barnet*, *barnets*; *skola*, *skolan*) only by an inflection ending, never
+  by a stemmer, which folds different words into one stem (Danish Snowball makes *tid*,
+  *tidlig* and *tidligere* one stem, Swedish *tid*, *tidig*, *tidigare*). A term shows every
+  form it counts, so its number of groups is the number of groups whose text holds one of the
+  words shown;
 * a word or phrase counts once per group however often that group wrote it: "recurring" means
   several groups said it;
 * answers to one prompt that say much the same are grouped with ``rapidfuzz``
-  (``token_set_ratio`` of the stemmed content words).
+  (``token_set_ratio`` of the stemmed content words; a stem there only compares answers,
+  it never makes a count).
 
 Every function takes plain ``(group, text)`` pairs and returns plain data, so the board, the
 report and the tests share it.
@@ -20,8 +25,10 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+
+from talkkit.contracts.board import ClusterData, TermData, ThemesData
 
 __all__ = [
     "Cluster",
@@ -108,12 +115,20 @@ def content_words(text: str, language: str = "da") -> list[str]:
 
 @dataclass(frozen=True)
 class Term:
-    """A word or two-word phrase, in the form the groups wrote most, and how many groups
-    (``groups``) and times (``count``) it was written."""
+    """A word or two-word phrase, in the form the groups wrote most, the forms it counts
+    (``forms``, most written first, ``text`` among them), and how many groups (``groups``) and
+    times (``count``) one of those forms was written."""
 
     text: str
     groups: int
     count: int
+    forms: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """What a facilitator reads: "barnet (barnets, barn)"."""
+        others = [f for f in self.forms if f != self.text]
+        return f"{self.text} ({', '.join(others)})" if others else self.text
 
 
 @dataclass(frozen=True)
@@ -131,15 +146,26 @@ class Themes:
     phrases: list[Term] = field(default_factory=list)
     clusters: dict[str, list[Cluster]] = field(default_factory=dict)
 
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "words": [t.__dict__ for t in self.words],
-            "phrases": [t.__dict__ for t in self.phrases],
-            "clusters": {
-                key: [{"label": c.label, "members": [list(m) for m in c.members]} for c in cs]
+    def as_dict(self) -> ThemesData:
+        """The overview as the board receives it (:class:`talkkit.contracts.board.ThemesData`)."""
+        return ThemesData(
+            words=[_term_data(t) for t in self.words],
+            phrases=[_term_data(t) for t in self.phrases],
+            clusters={
+                key: [ClusterData(label=c.label, members=[list(m) for m in c.members]) for c in cs]
                 for key, cs in self.clusters.items()
             },
-        }
+        )
+
+
+def _term_data(term: Term) -> TermData:
+    return TermData(
+        text=term.text,
+        groups=term.groups,
+        count=term.count,
+        forms=list(term.forms),
+        label=term.label,
+    )
 
 
 def _rank(
@@ -153,10 +179,52 @@ def _rank(
     keys.sort(key=lambda k: (-len(groups[k]), -counts[k], min(forms[k])))
     result = []
     for k in keys[:limit]:
-        # the most used form; among equals the shortest, then the first alphabetically
-        best = sorted(forms[k].items(), key=lambda item: (-item[1], len(item[0]), item[0]))[0]
-        result.append(Term(best[0], len(groups[k]), counts[k]))
+        # the most used form first; among equals the shortest, then the first alphabetically
+        ordered = sorted(forms[k].items(), key=lambda item: (-item[1], len(item[0]), item[0]))
+        names = tuple(form for form, _n in ordered)
+        result.append(Term(names[0], len(groups[k]), counts[k], names))
     return result
+
+
+#: Inflection endings by which a written form joins a shorter one as the same word (nouns:
+#: definite, plural, genitive; adjectives: -e, -t, -a). Comparatives (-ere, -are) and
+#: derivations (-lig, -ig) are other words, as a reader takes them.
+_ENDINGS = {
+    "da": ("e", "n", "r", "s", "t", "en", "et", "er", "es", "ne", "ns", "rs", "ts", "ene",
+           "ens", "ers", "ets", "rne", "erne", "ernes", "enes", "rnes"),
+    "sv": ("a", "e", "n", "s", "t", "en", "et", "er", "ar", "or", "na", "ns", "ts", "an",
+           "ens", "ets", "ers", "ars", "ors", "ern", "arna", "erna", "orna", "arnas", "ernas",
+           "ornas", "nas"),
+    "en": ("s", "es", "'s"),
+}  # fmt: skip
+
+
+def _word_families(forms: Iterable[str], language: str) -> dict[str, str]:
+    """Each written form -> the name of its word: forms join when one is another plus an
+    inflection ending, or both are one base plus an ending (*tidiga*, *tidigt*: *tidig*)."""
+    endings = _ENDINGS.get(language, _ENDINGS["da"])
+    vocabulary = sorted(set(forms), key=lambda f: (len(f), f))
+    parent = {f: f for f in vocabulary}
+
+    def find(f: str) -> str:
+        while parent[f] != f:
+            parent[f] = parent[parent[f]]
+            f = parent[f]
+        return f
+
+    by_base: dict[str, str] = {}
+    for form in vocabulary:
+        bases = {form}
+        for ending in endings:
+            base = form[: -len(ending)]
+            if form.endswith(ending) and len(base) >= (4 if len(ending) == 1 else 3):
+                bases.add(base)
+        for base in bases:
+            other = by_base.setdefault(base, form)
+            a, b = find(other), find(form)
+            if a != b:  # the shorter form names the word (vocabulary is sorted so)
+                parent[max(a, b, key=lambda x: (len(x), x))] = min(a, b, key=lambda x: (len(x), x))
+    return {f: find(f) for f in vocabulary}
 
 
 def recurring(
@@ -168,6 +236,14 @@ def recurring(
     than one group wrote anything, by at least two groups.
     """
     stops = stop_words(language)
+    written: list[tuple[str, list[list[str]]]] = []
+    for group, text in docs:
+        if not isinstance(text, str) or not text.strip():
+            continue
+        written.append((group, _clauses(text)))
+    family = _word_families(
+        (w for _g, clauses in written for c in clauses for w in c if w not in stops), language
+    )
     w_groups: dict[tuple[str, ...], set[str]] = defaultdict(set)
     w_counts: Counter[tuple[str, ...]] = Counter()
     w_forms: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
@@ -175,17 +251,15 @@ def recurring(
     p_counts: Counter[tuple[str, ...]] = Counter()
     p_forms: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
     writers: set[str] = set()
-    for group, text in docs:
-        if not isinstance(text, str) or not text.strip():
-            continue
+    for group, clauses in written:
         writers.add(group)
-        for clause in _clauses(text):
+        for clause in clauses:
             previous: tuple[str, str] | None = None
             for word in clause:
                 if word in stops or len(word) < 2:
                     previous = None  # a stop word breaks a phrase
                     continue
-                key = (stem(word, language),)
+                key = (family[word],)
                 w_groups[key].add(group)
                 w_counts[key] += 1
                 w_forms[key][word] += 1
@@ -259,7 +333,7 @@ def _surface_forms(texts: Iterable[str], language: str) -> dict[str, str]:
 
 
 def analyse(
-    by_prompt: dict[str, Sequence[tuple[str, str]]], language: str = "da", limit: int = 20
+    by_prompt: Mapping[str, Sequence[tuple[str, str]]], language: str = "da", limit: int = 20
 ) -> Themes:
     """The theme overview of an event: recurring words and phrases across every answer, and
     similar answers per prompt (``by_prompt`` maps a prompt's key to ``(group, text)``)."""

@@ -117,6 +117,12 @@ class Store(ABC):
         """The stored hash of the event's facilitator secret (never the secret)."""
 
     @abstractmethod
+    def set_meeting_url(self, event_id: str, url: str) -> Event | None:
+        """Set (``""``: clear) the event's meeting link (see
+        :func:`~talkkit.store.values.clean_meeting_url`, whose :class:`ValueError` it raises);
+        the updated event, or ``None`` if there is none."""
+
+    @abstractmethod
     def delete_event(self, event_id: str) -> int:
         """Delete the event, its picks and counters, and its sessions with their answers.
 

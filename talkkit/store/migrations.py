@@ -85,6 +85,11 @@ SQLITE: list[Migration] = [
             "CREATE INDEX answers_updated ON answers (updated_at)",
         ),
     ),
+    Migration(
+        3,
+        "an event's meeting link for the joint gathering",
+        ("ALTER TABLE events ADD COLUMN meeting_url TEXT NOT NULL DEFAULT ''",),
+    ),
 ]
 
 POSTGRES: list[Migration] = [
@@ -147,6 +152,11 @@ POSTGRES: list[Migration] = [
             )""",
             "CREATE INDEX answers_updated ON answers (updated_at)",
         ),
+    ),
+    Migration(
+        3,
+        "an event's meeting link for the joint gathering",
+        ("ALTER TABLE events ADD COLUMN meeting_url TEXT NOT NULL DEFAULT ''",),
     ),
 ]
 

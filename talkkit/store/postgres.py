@@ -19,6 +19,7 @@ import psycopg
 from talkkit.contracts.answers import validate_answer
 from talkkit.store.base import Store
 from talkkit.store.postgres_pool import PostgresPool
+from talkkit.store.rows import SELECT_EVENTS, SELECT_SESSIONS, insert_session
 from talkkit.store.types import (
     Answer,
     Event,
@@ -32,6 +33,7 @@ from talkkit.store.values import (
     BOARD_HIDDEN_KEYS,
     check_id,
     clean_label,
+    clean_meeting_url,
     decide,
     decode_value,
     encode_value,
@@ -42,21 +44,11 @@ from talkkit.store.values import (
 
 __all__ = ["PostgresStore"]
 
-_SELECT_SESSIONS = (
-    "SELECT id, kit_id, language, event_id, group_name, municipality, phase, "
-    "created_at, updated_at FROM sessions"
-)
-_INSERT_SESSION = (
-    "INSERT INTO sessions (id, kit_id, language, event_id, group_name, municipality, phase, "
-    "created_at, updated_at) "
-    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
-)
-
-_SELECT_EVENTS = "SELECT id, kit_id, name, language, code, created_at FROM events"
+_INSERT_SESSION = insert_session("%s")
 
 
 def _event(row: tuple[Any, ...]) -> Event:
-    return Event(*row[:5], created_at=row[5].astimezone(UTC))
+    return Event(*row[:5], created_at=row[5].astimezone(UTC), meeting_url=row[6] or "")
 
 
 def _session(row: tuple[Any, ...]) -> Session:
@@ -92,9 +84,7 @@ class PostgresStore(PostgresPool, Store):
         if not valid_session_id(session_id):
             return None
         row = self._run(
-            lambda conn: conn.execute(
-                _SELECT_SESSIONS + " WHERE id = %s", (session_id,)
-            ).fetchone(),
+            lambda conn: conn.execute(SELECT_SESSIONS + " WHERE id = %s", (session_id,)).fetchone(),
             write=False,
         )
         return _session(row) if row else None
@@ -125,7 +115,7 @@ class PostgresStore(PostgresPool, Store):
         if event_id is not None:
             where.append("event_id = %s")
             params.append(event_id)
-        sql = _SELECT_SESSIONS
+        sql = SELECT_SESSIONS
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY created_at, id"
@@ -234,7 +224,7 @@ class PostgresStore(PostgresPool, Store):
         if self._event_id(event_id) is None:
             return None
         row = self._run(
-            lambda conn: conn.execute(_SELECT_EVENTS + " WHERE id = %s", (event_id,)).fetchone(),
+            lambda conn: conn.execute(SELECT_EVENTS + " WHERE id = %s", (event_id,)).fetchone(),
             write=False,
         )
         return _event(row) if row else None
@@ -243,13 +233,13 @@ class PostgresStore(PostgresPool, Store):
         if self._join_code(code) is None:
             return None
         row = self._run(
-            lambda conn: conn.execute(_SELECT_EVENTS + " WHERE code = %s", (code,)).fetchone(),
+            lambda conn: conn.execute(SELECT_EVENTS + " WHERE code = %s", (code,)).fetchone(),
             write=False,
         )
         return _event(row) if row else None
 
     def list_events(self, kit_id: str | None = None) -> list[Event]:
-        sql, params = _SELECT_EVENTS, []
+        sql, params = SELECT_EVENTS, []
         if kit_id is not None:
             sql += " WHERE kit_id = %s"
             params.append(kit_id)
@@ -267,6 +257,17 @@ class PostgresStore(PostgresPool, Store):
             write=False,
         )
         return row[0] if row else None
+
+    def set_meeting_url(self, event_id: str, url: str) -> Event | None:
+        url = clean_meeting_url(url)
+        if self._event_id(event_id) is None:
+            return None
+
+        def body(conn: psycopg.Connection[Any]) -> None:
+            conn.execute("UPDATE events SET meeting_url = %s WHERE id = %s", (url, event_id))
+
+        self._run(body, write=True)
+        return self.get_event(event_id)
 
     def delete_event(self, event_id: str) -> int:
         if self._event_id(event_id) is None:
@@ -292,7 +293,7 @@ class PostgresStore(PostgresPool, Store):
 
         def body(conn: psycopg.Connection[Any]) -> Session:
             row = conn.execute(
-                _SELECT_SESSIONS + " WHERE id = %s FOR UPDATE", (session_id,)
+                SELECT_SESSIONS + " WHERE id = %s FOR UPDATE", (session_id,)
             ).fetchone()
             if not row:
                 raise SessionNotFound(session_id)
@@ -304,7 +305,7 @@ class PostgresStore(PostgresPool, Store):
                 (event_id, group_name, municipality, utcnow(), session_id),
             )
             return _session(
-                conn.execute(_SELECT_SESSIONS + " WHERE id = %s", (session_id,)).fetchone()
+                conn.execute(SELECT_SESSIONS + " WHERE id = %s", (session_id,)).fetchone()
             )
 
         return self._run(body, write=True)

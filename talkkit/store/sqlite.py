@@ -14,6 +14,7 @@ from typing import Any
 
 from talkkit.contracts.answers import validate_answer
 from talkkit.store.base import Store
+from talkkit.store.rows import SELECT_EVENTS, SELECT_SESSIONS, fields_of, insert_session
 from talkkit.store.sqlite_file import SQLiteFile, dt, ts
 from talkkit.store.types import (
     Answer,
@@ -28,6 +29,7 @@ from talkkit.store.values import (
     BOARD_HIDDEN_KEYS,
     check_id,
     clean_label,
+    clean_meeting_url,
     decide,
     decode_value,
     encode_value,
@@ -38,21 +40,11 @@ from talkkit.store.values import (
 
 __all__ = ["SQLiteStore"]
 
-_SELECT_SESSIONS = (
-    "SELECT id, kit_id, language, event_id, group_name, municipality, phase, "
-    "created_at, updated_at FROM sessions"
-)
-_INSERT_SESSION = (
-    "INSERT INTO sessions (id, kit_id, language, event_id, group_name, municipality, phase, "
-    "created_at, updated_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
-
-_SELECT_EVENTS = "SELECT id, kit_id, name, language, code, created_at FROM events"
+_INSERT_SESSION = insert_session("?")
 
 
 def _event(row: tuple[Any, ...]) -> Event:
-    return Event(*row[:5], created_at=dt(row[5]))
+    return Event(*row[:5], created_at=dt(row[5]), meeting_url=row[6] or "")
 
 
 def _session(row: tuple[Any, ...]) -> Session:
@@ -87,7 +79,7 @@ class SQLiteStore(SQLiteFile, Store):
         if not valid_session_id(session_id):
             return None
         row = self._read(
-            lambda conn: conn.execute(_SELECT_SESSIONS + " WHERE id = ?", (session_id,)).fetchone()
+            lambda conn: conn.execute(SELECT_SESSIONS + " WHERE id = ?", (session_id,)).fetchone()
         )
         return _session(row) if row else None
 
@@ -117,7 +109,7 @@ class SQLiteStore(SQLiteFile, Store):
         if event_id is not None:
             where.append("event_id = ?")
             params.append(event_id)
-        sql = _SELECT_SESSIONS
+        sql = SELECT_SESSIONS
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY created_at, id"
@@ -228,7 +220,7 @@ class SQLiteStore(SQLiteFile, Store):
         if self._event_id(event_id) is None:
             return None
         row = self._read(
-            lambda conn: conn.execute(_SELECT_EVENTS + " WHERE id = ?", (event_id,)).fetchone()
+            lambda conn: conn.execute(SELECT_EVENTS + " WHERE id = ?", (event_id,)).fetchone()
         )
         return _event(row) if row else None
 
@@ -236,12 +228,12 @@ class SQLiteStore(SQLiteFile, Store):
         if self._join_code(code) is None:
             return None
         row = self._read(
-            lambda conn: conn.execute(_SELECT_EVENTS + " WHERE code = ?", (code,)).fetchone()
+            lambda conn: conn.execute(SELECT_EVENTS + " WHERE code = ?", (code,)).fetchone()
         )
         return _event(row) if row else None
 
     def list_events(self, kit_id: str | None = None) -> list[Event]:
-        sql, params = _SELECT_EVENTS, []
+        sql, params = SELECT_EVENTS, []
         if kit_id is not None:
             sql += " WHERE kit_id = ?"
             params.append(kit_id)
@@ -258,6 +250,17 @@ class SQLiteStore(SQLiteFile, Store):
             ).fetchone()
         )
         return row[0] if row else None
+
+    def set_meeting_url(self, event_id: str, url: str) -> Event | None:
+        url = clean_meeting_url(url)
+        if self._event_id(event_id) is None:
+            return None
+
+        def body(conn: sqlite3.Connection) -> None:
+            conn.execute("UPDATE events SET meeting_url = ? WHERE id = ?", (url, event_id))
+
+        self._write(body)
+        return self.get_event(event_id)
 
     def delete_event(self, event_id: str) -> int:
         if self._event_id(event_id) is None:
@@ -285,7 +288,7 @@ class SQLiteStore(SQLiteFile, Store):
             raise ValueError("invalid event id")
 
         def body(conn: sqlite3.Connection) -> Session:
-            row = conn.execute(_SELECT_SESSIONS + " WHERE id = ?", (session_id,)).fetchone()
+            row = conn.execute(SELECT_SESSIONS + " WHERE id = ?", (session_id,)).fetchone()
             if not row:
                 raise SessionNotFound(session_id)
             if row[3] is not None and row[3] != event_id:
@@ -297,7 +300,7 @@ class SQLiteStore(SQLiteFile, Store):
                 (event_id, group_name, municipality, now, session_id),
             )
             return _session(
-                conn.execute(_SELECT_SESSIONS + " WHERE id = ?", (session_id,)).fetchone()
+                conn.execute(SELECT_SESSIONS + " WHERE id = ?", (session_id,)).fetchone()
             )
 
         return self._write(body)
@@ -374,18 +377,3 @@ class SQLiteStore(SQLiteFile, Store):
         self._write(
             lambda conn: conn.execute("DELETE FROM auth_failures WHERE scope = ?", (scope,))
         )
-
-
-def fields_of(session: Session) -> tuple[Any, ...]:
-    """A session's columns in table order (times left as datetimes)."""
-    return (
-        session.id,
-        session.kit_id,
-        session.language,
-        session.event_id,
-        session.group_name,
-        session.municipality,
-        session.phase,
-        session.created_at,
-        session.updated_at,
-    )

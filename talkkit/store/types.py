@@ -100,6 +100,8 @@ class Event:
     language: str
     code: str
     created_at: datetime
+    #: The joint gathering's online meeting (an http(s) address), shown to joined groups only.
+    meeting_url: str = ""
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from talkkit.contracts.answers import AnswerError, is_identifier
 
@@ -20,12 +21,14 @@ __all__ = [
     "LANGUAGE_RE",
     "MAX_LABEL_CHARS",
     "MAX_PICKS",
+    "MAX_URL_CHARS",
     "PICK_ID_RE",
     "SESSION_ID_RE",
     "Decision",
     "check_base_revision",
     "check_id",
     "clean_label",
+    "clean_meeting_url",
     "decide",
     "decode_value",
     "encode_value",
@@ -40,6 +43,8 @@ __all__ = [
 
 #: Most characters in a group name or a municipality.
 MAX_LABEL_CHARS = 200
+#: Most characters in an event's meeting link.
+MAX_URL_CHARS = 2000
 
 #: Keys the facilitator board never reads: the speaking order (names of people) and a group's
 #: own facilitator notes.
@@ -135,6 +140,31 @@ def clean_label(value: object, field: str) -> str:
     return "".join(
         "\ufffd" if unicodedata.category(c) in ("Cc", "Cs") else c for c in value.strip()
     )
+
+
+def clean_meeting_url(value: object) -> str:
+    """An event's meeting link: ``""`` (none) or an ``http(s)://host/...`` address of at most
+    :data:`MAX_URL_CHARS` characters, without spaces or control characters. Anything else is a
+    :class:`ValueError` (its text names the rule), so a page never links a ``javascript:``."""
+    if value is None:
+        return ""
+    if type(value) is not str:
+        raise ValueError("not a text")
+    url = value.strip()
+    if not url:
+        return ""
+    if len(url) > MAX_URL_CHARS:
+        raise ValueError("too long")
+    if any(c.isspace() or unicodedata.category(c) in ("Cc", "Cf", "Cs") for c in url):
+        raise ValueError("spaces or control characters")
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError as exc:
+        raise ValueError("not an address") from exc
+    if parts.scheme.lower() not in ("http", "https") or not host or parts.username is not None:
+        raise ValueError("not an http(s) address")
+    return url
 
 
 def check_id(value: object, what: str, pattern: re.Pattern[str] | None = None) -> str:
