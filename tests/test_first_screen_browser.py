@@ -120,7 +120,7 @@ def type_through_the_takeover(page, gated, throttle: int) -> None:
     ) == field.get_attribute("id")
 
     # "Gemt" only once the store has the text
-    saved_line = pg.locator(".tkf-answer:has(#tk-welcome-expectations) .tkf-save-line")
+    saved_line = pg.locator(".tk-answer:has(#tk-welcome-expectations) .tk-save-line")
     saved_line.get_by_text("Gemt").wait_for(timeout=60_000)
     assert typed in saved_texts(server)
     assert not [e for e in log.console_errors if "talkkit" in e.lower()]
