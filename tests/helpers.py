@@ -22,7 +22,19 @@ def copy_kit(target: Path, source: Path = DEMO_KIT) -> Path:
     return folder
 
 
+def ensure_yaml(folder: Path) -> None:
+    """Turn a copied notebook kit into the form before issue 21 (kit.yaml, which the loader
+    still reads and which wins over the notebook), so a test can change one field of it."""
+    from talkkit.kit.notebook import read_notebook
+
+    if not (folder / "kit.yaml").is_file():
+        data = read_notebook(folder / "kit.ipynb").data
+        text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+        (folder / "kit.yaml").write_text(text, encoding="utf-8")
+
+
 def edit_yaml(folder: Path, change) -> None:
+    ensure_yaml(folder)
     path = folder / "kit.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     change(data)

@@ -51,8 +51,11 @@ def event(server: KitServer) -> tuple[events.Event, str]:
 class RawKernelClient:
     """A kernel websocket client speaking Jupyter's JSON message protocol by hand."""
 
-    def __init__(self, server_url: str, path: str) -> None:
-        with urllib.request.urlopen(server_url + path, timeout=120) as response:  # noqa: S310
+    def __init__(
+        self, server_url: str, path: str, request: urllib.request.Request | None = None
+    ) -> None:
+        """Open the page at ``path`` (or the page ``request`` asks for: with headers)."""
+        with urllib.request.urlopen(request or server_url + path, timeout=120) as response:  # noqa: S310
             self.html = response.read().decode("utf-8")
         match = re.search(r'"kernelId":\s*"([0-9a-f-]{36})"', self.html)
         assert match, "the rendered page names its kernel"

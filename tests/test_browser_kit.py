@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import KITS, PageLog, start_server, stop_server
+from helpers import ensure_yaml
 from playwright.sync_api import Page, Response, expect
 
 pytestmark = pytest.mark.browser
@@ -293,6 +294,7 @@ def external_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object
     base = tmp_path_factory.mktemp("external")
     kits = base / "kits"
     shutil.copytree(KITS / KIT, kits / "ekstern")
+    ensure_yaml(kits / "ekstern")
     data = yaml.safe_load((kits / "ekstern" / "kit.yaml").read_text(encoding="utf-8"))
     data["id"] = data["topic"] = "ekstern"
     data["talks"][1] = {

@@ -86,7 +86,7 @@ def measure(page: Page, server, shots: Path) -> dict[str, float]:
         "text": px(page, ".tk-intro"),
     }
     page.screenshot(path=str(shots / "learning.png"))
-    go_to(page, "To talks")
+    go_to(page, "To oplæg")
     sizes["caption"] = caption_px(page)
     page.screenshot(path=str(shots / "talks.png"))
     return sizes

@@ -20,6 +20,9 @@ def check_msgids() -> set[str]:
     found = set()
     for path in SOURCES:
         found |= {m for _l, m, _c, _x in extract_from_file("python", path, {"problem": (3,)}) if m}
+    from talkkit.authoring.cells import MESSAGES, PLACES
+
+    found |= {*MESSAGES.values(), *PLACES}  # the notebook's messages, by key
     return found | {"ready", "{n} problem(s)", "{ready} of {total} kits ready"}
 
 

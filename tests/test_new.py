@@ -23,7 +23,10 @@ def test_new_kit_lists_what_is_left(tmp_path, template):
     assert data["languages"] == ["sv"]
     assert data["agenda"][-1]["title"] == "Utvärdering"  # Swedish kept, others dropped
     problems = [str(p) for p in check_kit(folder, probe_media=False)]
-    assert "kit.yaml: title: still to write: TODO: the kit's title" in problems
+    assert (
+        "kit.ipynb: cell 5 (# TODO: the kit's title): still to write: TODO: the kit's title"
+        in problems
+    )
     assert "media/talk1.sv.txt: the talk script still has TODO in it" in problems
     assert any(p.startswith("media/talk1.webm: the video file is not there") for p in problems)
     # nothing but TODOs and media still to make: the template itself is sound

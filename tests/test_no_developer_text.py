@@ -1,8 +1,8 @@
 """Does a group's page show no text meant for developers or kit authors?
 
-Voilà shows a notebook's markdown cells and the output of its code cells; code sources are
-hidden. Notes for authors ("check it with `talkkit check .`") belong in code comments or raw
-cells. Checked in the notebooks (every kit and template), by ``talkkit check``, and on every
+Voilà shows the output of a notebook's code cells; code sources are hidden, and so (by the
+talkkit page template, issue 21) are a kit notebook's markdown and raw cells, the kit's source
+which the widgets show. Notes for authors belong there or in code comments. Checked in the notebooks (every kit and template), by ``talkkit check``, and on every
 kit page in a real browser.
 """
 
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import KITS
-from helpers import ROOT, copy_kit
+from helpers import ROOT, copy_kit, ensure_yaml
 
 from talkkit.authoring.check import check_kit
 from talkkit.kit import find_kits
@@ -35,15 +35,18 @@ def test_there_are_notebooks() -> None:
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.parent.name)
 def test_the_cells_voila_shows_hold_no_developer_text(path: Path) -> None:
     cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-    shown = ["".join(c.get("source", "")) for c in cells if c["cell_type"] == "markdown"]
-    shown += [json.dumps(c.get("outputs", [])) for c in cells if c["cell_type"] == "code"]
+    shown = [json.dumps(c.get("outputs", [])) for c in cells if c["cell_type"] == "code"]
     assert [t for t in shown if DEVELOPER_TEXT.search(t)] == []
 
 
-def test_check_reports_a_markdown_cell(tmp_path) -> None:
+def test_check_reports_a_markdown_cell_in_a_kit_yaml_kit(tmp_path) -> None:
+    """A kit not yet migrated (kit.yaml, a notebook without settings cell): its markdown
+    cells are not the kit's source, so check still asks to move them."""
     kit = copy_kit(tmp_path)
+    ensure_yaml(kit)
     nb_path = kit / "kit.ipynb"
     nb = json.loads(nb_path.read_text(encoding="utf-8"))
+    nb["cells"] = [c for c in nb["cells"] if c["cell_type"] == "code"]
     nb["cells"].insert(0, {"cell_type": "markdown", "metadata": {}, "source": ["# Learning kit"]})
     nb_path.write_text(json.dumps(nb), encoding="utf-8")
     found = [str(p) for p in check_kit(kit, probe_media=False)]

@@ -39,11 +39,11 @@ def test_kit_notebook_only_imports_and_displays(path):
         for c, t in zip(code, tags, strict=True)
         if not {"parameters", "injected-parameters"} & set(t)
     ]
-    assert len(body) == 1
-    lines = [
-        ln
-        for ln in "".join(body[0]["source"]).splitlines()
-        if ln.strip() and not ln.startswith("#")
-    ]
-    assert lines[0] == "from widgets import show_kit"
-    assert all(ln.startswith(("from widgets import", "app = show_kit(")) for ln in lines)
+    assert len(body) == 2  # the page, and the check an author runs in JupyterLab (issue 21)
+
+    def lines(cell):
+        return [ln for ln in "".join(cell["source"]).splitlines() if ln.strip() and ln[0] != "#"]
+
+    assert lines(body[0])[0] == "from widgets import show_kit"
+    assert all(ln.startswith(("from widgets import", "app = show_kit(")) for ln in lines(body[0]))
+    assert lines(body[1]) == ["from talkkit.authoring import show_check", "show_check()"]

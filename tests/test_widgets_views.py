@@ -348,9 +348,11 @@ def test_external_talks_send_the_embed_address_only_after_the_click(
     import shutil
 
     import yaml
+    from helpers import ensure_yaml
 
     folder = tmp_path / "ext"
     shutil.copytree(ROOT / "kits" / "tidlig-opsporing", folder)
+    ensure_yaml(folder)
     data = yaml.safe_load((folder / "kit.yaml").read_text(encoding="utf-8"))
     data["talks"][1] = {
         "id": "talk2", "title": "Ekstern", "speaker": "X", "role": "Y",

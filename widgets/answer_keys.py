@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from talkkit.kit import Kit
 
-__all__ = ["NAMES", "QUESTIONS", "RATING", "TAKEAWAYS", "TEXT", "answer_keys"]
+__all__ = ["FOLLOWUP", "NAMES", "QUESTIONS", "RATING", "TAKEAWAYS", "TEXT", "answer_keys"]
 
 # The kind of every answer key: what the browser may send for it.
 TEXT, RATING, TAKEAWAYS, QUESTIONS, NAMES = "text", "rating", "takeaways", "questions", "names"
+FOLLOWUP = "followup"
 
 
 def answer_keys(kit: Kit, *, facilitator: bool = False) -> dict[str, str]:
@@ -22,6 +23,7 @@ def answer_keys(kit: Kit, *, facilitator: bool = False) -> dict[str, str]:
         keys[f"evaluation.{question.id}"] = RATING if question.kind == "rating" else TEXT
     keys["takeaways"] = TAKEAWAYS
     keys["questions"] = QUESTIONS
+    keys["followup"] = FOLLOWUP
     keys["speaking.names"] = NAMES
     if facilitator:
         keys["facilitator.notes"] = TEXT

@@ -28,6 +28,7 @@ from widgets.book import AnswerBook, Scheduler, default_scheduler
 from widgets.conversation import ConversationView
 from widgets.evaluation import EvaluationView
 from widgets.fields import register_components
+from widgets.followup import FollowupView
 from widgets.join import JoinStep, JoinView
 from widgets.page import PageView
 from widgets.player import PlayerView
@@ -101,6 +102,7 @@ class KitApp:
         )
         self.takeaways = TakeawaysView(self.book, language=language, kit_format=kit.format)
         self.evaluation = EvaluationView(kit, self.book, language=language)
+        self.followup = FollowupView(self.book, language=language, kit_format=kit.format)
         # Joining a seminar (widgets/join.py): the form sits at the top of the page. A raw
         # ?event= code is never used as an event id; only talkkit.events.join() makes one.
         code = self.event
@@ -120,6 +122,7 @@ class KitApp:
             questions=self.questions,
             takeaways=self.takeaways,
             evaluation=self.evaluation,
+            followup=self.followup,
             join=self.join.view,
         )
         self.view = self.page
@@ -131,7 +134,11 @@ class KitApp:
         # when it first shows. Otherwise the page asks the browser for its last session first
         # (hello(), from localStorage), then opens that or a new one.
         cookie_id = context.browser_session(kit.id)
-        if self._ids_exist(self._address_ids):
+        self._follows = self._follow_source()
+        if self._follows:
+            self._address_ids = []
+            self.open([])
+        elif self._ids_exist(self._address_ids):
             self.open([])
         elif cookie_id and self._ids_exist([cookie_id]):
             self.open([cookie_id])
@@ -152,11 +159,30 @@ class KitApp:
             log.warning("store not reachable at start: %s", exc)
             return False
 
+    def _follow_source(self) -> str | None:
+        """The session the address asks this page to follow up: a session of another kit
+        (the group's link, opening its next kit), or any with ``?followup=1``."""
+        sid = self.context.session_id
+        if not sid:
+            return None
+        try:
+            source = self._get_store().get_session(sid)
+        except Exception as exc:
+            log.warning("store not reachable at start: %s", exc)
+            return None
+        if source is None or (source.kit_id == self.kit.id and not self.context.followup):
+            return None
+        return source.id
+
     def open(self, browser_ids: list[object]) -> bool:
         """Open the session: the address's, else the browser's, else a new one."""
 
         def opener() -> tuple[Store, Session]:
             store = self._get_store()
+            if self._follows:
+                follow = store.follow_up(self._follows, self.kit.id, self.language)
+                if follow is not None:
+                    return store, follow
             session = open_session(
                 store,
                 self.kit,
@@ -182,6 +208,12 @@ class KitApp:
 
     def _session_opened(self, change: dict) -> None:
         session = self.book.session
+        if session is not None and session.follows and self.book.store is not None:
+            try:
+                earlier = self.book.store.load_answers(session.follows).get("takeaways")
+                self.followup.set_previous(earlier.value if earlier else [])
+            except Exception as exc:  # the follow-up is a help, never a reason to fail
+                log.warning("could not read the take-aways being followed up: %s", exc)
         if session is not None and session.phase and session.phase in self.agenda.ids:
             self.agenda.go(session.phase)
 

@@ -33,7 +33,7 @@ from talkkit.contracts.answers import AnswerError, validate_answer
 from talkkit.contracts.page import Incoming, SaveState, SaveStatus
 from talkkit.kit import Kit
 from talkkit.privacy import find_personal_ids, privacy_warning
-from talkkit.store import Session, Store
+from talkkit.store import Session, Store, StoreFull
 from widgets._i18n import gettext
 from widgets.answer_keys import RATING, TEXT, answer_keys
 
@@ -263,7 +263,9 @@ class AnswerBook(HasTraits):
         except Exception as exc:
             log.warning("saving %s failed (%s); retrying", key, exc)
             pending.attempts += 1
-            self._set(key, "retrying", pending.seq)
+            # a full disk is said in words (the group should not wait in vain for the network)
+            message = exc.message(self.language) if isinstance(exc, StoreFull) else ""
+            self._set(key, "retrying", pending.seq, message=message)
             self._plan_retry(pending.attempts)
             return "retrying"
         del self._state.pending[key]

@@ -56,6 +56,8 @@ def error_message(error: events.JoinError, language: str) -> str:
         return _("Please write your group's name (at most 200 characters).")
     if error.code == "other_event":
         return _("Your group's answers already belong to another event.")
+    if error.code == "other_kit":
+        return _("This code is for another kit. Open the kit your facilitator gave you.")
     if error.code == "store":
         return _("Joining failed just now. Please try again.")
     return _("This code does not match any event. Check it and try again.")

@@ -91,6 +91,7 @@ class PageView(AnswerView):
     speaking = Instance(v.VuetifyTemplate, allow_none=True).tag(sync=True, **_widgets)
     questions = Instance(v.VuetifyTemplate, allow_none=True).tag(sync=True, **_widgets)
     takeaways = Instance(v.VuetifyTemplate, allow_none=True).tag(sync=True, **_widgets)
+    followup = Instance(v.VuetifyTemplate, allow_none=True).tag(sync=True, **_widgets)
     evaluation = Instance(v.VuetifyTemplate, allow_none=True).tag(sync=True, **_widgets)
     join = Instance(v.VuetifyTemplate, allow_none=True).tag(sync=True, **_widgets)
 

@@ -71,6 +71,10 @@ def places(kit: Kit, language: str, *, self_study: bool) -> dict[str, Place]:
         found = first(kinds)
         if found:
             out[key] = Place(phase=found[0], phase_title=found[1], label=label)
+    if kit.agenda:  # the follow-up of last time's take-aways opens the kit (issue 22)
+        start = kit.agenda[0]
+        title = kit.text(start.title, content)
+        out["followup"] = Place(phase=start.id, phase_title=title, label=_("Follow-up"))
     return out
 
 

@@ -14,17 +14,20 @@ from pathlib import Path
 from typing import Any
 
 from talkkit.authoring import media, stamps
+from talkkit.authoring.cells import by_cell, cell_problems
 from talkkit.authoring.notebook_check import REQUIRED_PARAMETERS, notebook_problems
 from talkkit.authoring.problems import Problem, field_path, problem, schema_problems
 from talkkit.i18n import LANGUAGES
 from talkkit.kit import (
     KIT_FILE,
+    NOTEBOOK_FILE,
     STANDARD_EVALUATION,
     Kit,
     KitLoadError,
     from_raw,
     read_raw,
 )
+from talkkit.kit.notebook import is_kit_notebook, read_notebook
 from talkkit.kit.phases import CONVERSATION_KINDS, EVALUATION
 
 __all__ = ["REQUIRED_PARAMETERS", "Problem", "check_kit", "schema_problems"]
@@ -101,7 +104,8 @@ def _language_problems(kit: Kit) -> list[Problem]:
 
 
 #: Phase ids the answer keys reserve for their own use (see talkkit/contracts/answers.py).
-RESERVED_PHASE_IDS = {"takeaways", "questions", "facilitator", "speaking", "evaluation-own"}
+RESERVED_PHASE_IDS = {"takeaways", "questions", "followup", "facilitator", "speaking"}
+RESERVED_PHASE_IDS.add("evaluation-own")
 
 
 def _unique_ids(kit: Kit) -> list[Problem]:
@@ -347,9 +351,26 @@ def _timezone_problems(kit: Kit) -> list[Problem]:
     return []
 
 
-def check_kit(folder: str | Path, *, probe_media: bool = True) -> list[Problem]:
-    """Every problem of the kit in ``folder``; an empty list means the kit is ready."""
+def check_kit(
+    folder: str | Path, *, probe_media: bool = True, language: str | None = None
+) -> list[Problem]:
+    """Every problem of the kit in ``folder``; an empty list means the kit is ready.
+
+    A kit notebook's problems are named by cell (in ``language``, default the kit's first)."""
     folder = Path(folder)
+    notebook = folder / NOTEBOOK_FILE
+    if not (folder / KIT_FILE).is_file() and is_kit_notebook(notebook):
+        try:
+            parsed = read_notebook(notebook)
+        except (ValueError, OSError) as exc:
+            return [Problem(NOTEBOOK_FILE, "", str(exc))]
+        langs = parsed.data.get("languages") or []
+        lang = language or (str(langs[0]) if isinstance(langs, list) and langs else "en")
+        structure = cell_problems(parsed, lang)
+        fields = schema_problems(folder, parsed.data)
+        if not fields:
+            fields = _field_problems(from_raw(folder, parsed.data), probe_media)
+        return [*structure, *by_cell(fields, parsed, lang, KIT_FILE)]
     try:
         data = read_raw(folder)
     except KitLoadError as exc:
@@ -357,7 +378,10 @@ def check_kit(folder: str | Path, *, probe_media: bool = True) -> list[Problem]:
     problems = schema_problems(folder, data)
     if problems:
         return problems
-    kit = from_raw(folder, data)
+    return _field_problems(from_raw(folder, data), probe_media)
+
+
+def _field_problems(kit: Kit, probe_media: bool) -> list[Problem]:
     return [
         *_language_problems(kit),
         *_timezone_problems(kit),

@@ -1,6 +1,6 @@
 """``talkkit new``: a new kit folder from a workshop template.
 
-The template's ``kit.yaml`` is filled in for the chosen language (texts in other languages are
+The template's notebook (its settings and prose, in da, sv and en) is filled in for the chosen language (texts in other languages are
 dropped, what the author must still write is marked ``TODO``, which ``talkkit check`` lists), and
 the kit notebook is made with papermill (``prepare_only``), which injects the chosen parameters
 after the ``parameters`` cell without running anything.
@@ -14,10 +14,10 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from talkkit.authoring.migrate import write_notebook
 from talkkit.i18n import LANGUAGES
-from talkkit.kit import KIT_FILE, NOTEBOOK_FILE
+from talkkit.kit import NOTEBOOK_FILE
+from talkkit.kit.notebook import is_kit_notebook, read_notebook
 from talkkit.paths import templates_dir
 
 __all__ = ["NewKitError", "available_templates", "new_kit"]
@@ -56,7 +56,7 @@ def _relative_papermill_paths(notebook: Path, template: str) -> None:
 
 def available_templates(root: Path | None = None) -> list[str]:
     root = root or templates_dir()
-    return sorted(p.parent.name for p in root.glob(f"*/{KIT_FILE}"))
+    return sorted(p.parent.name for p in root.glob(f"*/{NOTEBOOK_FILE}") if is_kit_notebook(p))
 
 
 def _keep_languages(node: Any, languages: list[str]) -> Any:
@@ -109,18 +109,18 @@ def new_kit(
             "(for example tidlig-opsporing)"
         )
     source = (templates_root or templates_dir()) / template
-    if not (source / KIT_FILE).is_file():
+    if not is_kit_notebook(source / NOTEBOOK_FILE):
         names = ", ".join(available_templates(templates_root)) or "none"
         raise NewKitError(f"no template {template!r} (templates: {names})")
     target = Path(kits_root) / topic
     if target.exists():
         raise NewKitError(f"{target} already exists; choose another name or remove it")
 
-    text = (source / KIT_FILE).read_text(encoding="utf-8")
+    text = json.dumps(read_notebook(source / NOTEBOOK_FILE).data, ensure_ascii=False)
     values = {**_TODO, "id": topic, "topic": topic, "language": language}
     for key, value in values.items():
         text = text.replace("{" + key + "}", value)
-    data = _keep_languages(yaml.safe_load(text), languages)
+    data = _keep_languages(json.loads(text), languages)
     data["languages"] = languages
     for talk in data["talks"]:
         spoken = talk["generate"]["script"]
@@ -141,12 +141,10 @@ def new_kit(
             for script in [generate.get("script"), *(generate.get("translations") or {}).values()]:
                 if script:
                     shutil.copyfile(source / "media" / "talk.txt", target / script)
-        header = (
+        notes = (
             f"# Learning kit '{topic}', made from the '{template}' template.\n"
-            "# Fill in every TODO, then run `talkkit media` and `talkkit check` on this folder.\n"
+            "# Fill in every TODO, then run the last cell (or `talkkit media` and `talkkit check`).\n"
         )
-        body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
-        (target / KIT_FILE).write_text(header + body, encoding="utf-8")
         import papermill  # imported here: heavy (nbclient, jupyter_client), only new_kit needs it
 
         papermill.execute_notebook(
@@ -158,6 +156,7 @@ def new_kit(
             progress_bar=False,
             log_output=False,
         )
+        write_notebook(data, target / NOTEBOOK_FILE, notes=notes)
         _relative_papermill_paths(target / NOTEBOOK_FILE, template)
     except Exception:
         shutil.rmtree(target, ignore_errors=True)

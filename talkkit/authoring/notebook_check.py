@@ -1,5 +1,7 @@
 """The kit notebook's part of ``talkkit check``: the ``parameters`` cell papermill needs, no
-markdown cell that Voilà would show to every group, no committed outputs."""
+markdown cell that Voilà would show to every group (in a notebook not yet migrated: a kit
+notebook's markdown cells are its source, which the page template skips), no committed
+outputs."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import json
 
 from talkkit.authoring.problems import Problem, problem
 from talkkit.kit import NOTEBOOK_FILE, Kit
+from talkkit.kit.notebook import SETTINGS_TAG
 
 __all__ = ["REQUIRED_PARAMETERS", "notebook_problems"]
 
@@ -37,7 +40,10 @@ def notebook_problems(kit: Kit) -> list[Problem]:
                     NOTEBOOK_FILE, "parameters", "the parameter '{name}' is not declared", name=name
                 )
             )
+    source_cells = any(SETTINGS_TAG in c.get("metadata", {}).get("tags", []) for c in cells)
     for n, cell in enumerate(cells):
+        if source_cells:  # a kit notebook's markdown cells are its source: the page skips them
+            break
         if cell.get("cell_type") == "markdown" and "".join(cell.get("source", "")).strip():
             problems.append(
                 problem(

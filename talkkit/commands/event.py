@@ -1,6 +1,8 @@
 """``talkkit event``: events for seminars where many groups work on one kit at once.
 
 ``talkkit event create KIT_ID --name "..." [--base-url URL]``
+``talkkit event followup-link EVENT [--kit NEXT_KIT] [--base-url URL]``: each group's link to
+    follow up its take-aways (the kit starts with them; issue 22).
     makes an event and prints its join code, the facilitator secret (shown this once) and the
     links to hand out.
 ``talkkit event meeting EVENT URL``
@@ -74,7 +76,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     report.add_argument("--output", required=True, type=Path, help="the file to write")
     common(report)
 
-    unlock = actions.add_parser("unlock", help="forget an event's failed board logins")
+    follow = actions.add_parser(
+        "followup-link", help="each group's link to follow up its take-aways some weeks later"
+    )
+    follow.add_argument("event_id", metavar="EVENT")
+    follow.add_argument("--kit", help="the kit the groups follow up in (default: the event's)")
+    follow.add_argument("--base-url", default="", help="the server's address, for the links")
+    common(follow)
+
+    unlock = actions.add_parser(
+        "unlock",
+        help="forget failed board logins counted by older versions (failures now slow down "
+        "only the page that made them: nothing to unlock)",
+    )
     unlock.add_argument("event_id", metavar="EVENT")
     common(unlock)
 
@@ -191,6 +205,36 @@ def _list(store, args: argparse.Namespace, lang: str) -> int:  # type: ignore[no
     return 0
 
 
+def _followup_links(store, args: argparse.Namespace, lang: str) -> int:  # type: ignore[no-untyped-def]
+    from talkkit.i18n import translator
+    from talkkit.kit import find_kit
+
+    _ = translator(lang, "events")
+    event = store.get_event(args.event_id)
+    if event is None:
+        print(_("No such event: {id}", id=args.event_id), file=sys.stderr)
+        return 1
+    kit_id = args.kit or event.kit_id
+    if find_kit(kit_id) is None:
+        print(
+            _("No kit with the id {kit} in {folder}.", kit=kit_id, folder=str(kits_dir())),
+            file=sys.stderr,
+        )
+        return 1
+    sessions = store.list_sessions(event_id=event.id)
+    if not sessions:
+        print(_("No group joined."))
+        return 0
+    base = args.base_url.rstrip("/")
+    print(_("Give each group its own link: it opens the kit with the group's take-aways."))
+    for n, s in enumerate(sessions, 1):
+        name = s.group_name or _("Group {n}", n=n)
+        where = f" ({s.municipality})" if s.municipality else ""
+        link = f"{base}/voila/render/{kit_id}/kit.ipynb?session={s.id}&followup=1"
+        print(f"{name}{where}\t{link}")
+    return 0
+
+
 def _inside(path: Path, folder: Path) -> bool:
     try:
         path.resolve().relative_to(folder.resolve())
@@ -258,6 +302,12 @@ def _delete(store, args: argparse.Namespace, lang: str) -> int:  # type: ignore[
         return 2
     n = store.delete_event(event.id)
     print(_("Deleted {name} and {n} group(s).", name=event.name, n=n))
+    if not store.reclaim():  # the deleted text out of the store's files, as `talkkit purge`
+        print(
+            _("The deleted text may still be in the store's files: run the purge again later."),
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 
@@ -268,4 +318,5 @@ _ACTIONS = {
     "unlock": _unlock,
     "delete": _delete,
     "meeting": _meeting,
+    "followup-link": _followup_links,
 }

@@ -3,7 +3,10 @@
 ``talkkit purge (--event ID | --session ID | --before YYYY-MM-DD) [--store URL] [--yes]``
 
 Asks for confirmation unless ``--yes``; prints how many sessions were deleted. ``--before``
-deletes sessions last changed before local midnight of that day.
+deletes sessions last changed before local midnight of that day. ``--event`` deletes the event
+too (its name, join code and the main points picked on its board). Afterwards the deleted text
+is made unreadable in the store's files (:meth:`talkkit.store.Store.reclaim`: SQLite zeroes it
+and empties its WAL while the server runs; PostgreSQL runs ``VACUUM FULL``).
 """
 
 from __future__ import annotations
@@ -48,8 +51,9 @@ def _matching(store: Store, args: argparse.Namespace) -> int:
 
     if args.session:
         return 1 if store.get_session(args.session) else 0
-    if args.event:
-        return len(store.list_sessions(event_id=args.event))
+    if args.event:  # an event without sessions is still there to delete
+        found = store.get_event(args.event) is not None
+        return max(len(store.list_sessions(event_id=args.event)), int(found))
     cutoff = utc(args.before)
     return sum(1 for s in store.list_sessions() if s.updated_at < cutoff)
 
@@ -78,9 +82,19 @@ def run(args: argparse.Namespace) -> int:
                 if reply.strip().lower() not in _YES:
                     print(_("Nothing was deleted."))
                     return 1
-            deleted = store.purge(event_id=args.event, before=args.before, session_id=args.session)
+            if args.event:  # the event itself too: its name, code, picked main points
+                deleted = store.delete_event(args.event)
+            else:
+                deleted = store.purge(before=args.before, session_id=args.session)
+            reclaimed = store.reclaim()
     except StoreError as exc:
         print(_("The store could not be read: {error}", error=str(exc)), file=sys.stderr)
         return 1
     print(_("Deleted {n} session(s).", n=deleted))
+    if not reclaimed:
+        print(
+            _("The deleted text may still be in the store's files: run the purge again later."),
+            file=sys.stderr,
+        )
+        return 1
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 
 from talkkit.paths import data_dir, kits_dir
@@ -21,6 +22,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--max-kernels", type=int, default=80, help="most open kits at once")
     p.add_argument(
         "--cull-idle", type=int, default=900, help="seconds before an abandoned kit is closed"
+    )
+    p.add_argument(
+        "--connect-timeout",
+        type=float,
+        default=60.0,
+        help="seconds a kit page may take to connect before its kernel is ended (default 60)",
     )
     p.add_argument(
         "--preheat", type=int, default=0, help="kernels kept ready per kit (0: start on demand)"
@@ -73,6 +80,18 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if args.store:
         os.environ["TALKKIT_STORE"] = args.store  # kernels inherit it (talkkit.store.default_url)
+    from talkkit.store import check_store, default_url
+
+    problem = check_store()
+    if problem:
+        print(
+            f"talkkit serve: the answer store {redact(default_url())} is damaged: {problem}\n"
+            "Nothing is served, so no group types into a damaged store. Restore the file from "
+            "a backup, or move it aside to start with an empty store (`sqlite3 FILE .recover` "
+            "can often rescue its answers).",
+            file=sys.stderr,
+        )
+        return 1
     host = "localhost" if args.ip in ("127.0.0.1", "localhost") else args.ip
     print(f"Serving the kits in {root}")
     store = os.environ.get("TALKKIT_STORE")
@@ -85,6 +104,7 @@ def run(args: argparse.Namespace) -> int:
         ip=args.ip,
         max_kernels=args.max_kernels,
         cull_idle_seconds=args.cull_idle,
+        connect_timeout=args.connect_timeout,
         preheat=args.preheat,
         preheat_notebooks=notebooks or None,
         server_id=args.server_id,

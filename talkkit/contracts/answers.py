@@ -14,13 +14,16 @@ key                                  value
 ``{phase_id}.{prompt_id}.views``     ``str``: other or different views voiced in the group
 ``takeaways``                        ``list`` of ``{"what": str, "who": str, "when": str}``
 ``questions``                        ``list[str]``: questions for the presenters
+``followup``                         ``list`` of ``{"what", "who", "when", "status", "note"}``:
+                                     last time's take-aways and how they went (issue 22);
+                                     ``status`` is one of :data:`FOLLOWUP_STATUSES`
 ``evaluation.{question_id}``         ``int`` 1..5 (rating question) or ``str`` (open question)
 ``facilitator.notes``                ``str``
 ``speaking.names``                   ``list[str]``: the speaking order (never exported)
 ===================================  =============================================================
 
 Every key matches :data:`KEY_PATTERN`. The phase ids ``takeaways``, ``questions``,
-``facilitator`` and ``speaking`` are therefore reserved; ``evaluation.{id}`` accepts a text as
+``followup``, ``facilitator`` and ``speaking`` are therefore reserved; ``evaluation.{id}`` accepts a text as
 well as a rating, so an evaluation phase may use the id ``evaluation``.
 
 Text is stored exactly as typed: no stripping, no Unicode normalisation, any code point
@@ -40,6 +43,8 @@ from typing import Any, Final
 from talkkit.i18n import translator
 
 __all__ = [
+    "FOLLOWUP_FIELDS",
+    "FOLLOWUP_STATUSES",
     "KEY_PATTERN",
     "MAX_ITEMS",
     "MAX_NAME_CHARS",
@@ -68,6 +73,11 @@ RATING_MIN: Final = 1
 RATING_MAX: Final = 5
 #: The fields of one take-away.
 TAKEAWAY_FIELDS: Final = ("what", "who", "when")
+
+#: How a take-aways' follow-up went ("": not marked yet).
+FOLLOWUP_STATUSES: Final = ("", "done", "started", "not_yet", "dropped")
+#: The fields of one follow-up item (text fields bounded like a take-away's).
+FOLLOWUP_FIELDS: Final = (*TAKEAWAY_FIELDS, "status", "note")
 
 _PART = r"[a-z0-9][a-z0-9_-]{0,39}"
 #: The syntax of every answer key: one to three dot-separated lowercase parts.
@@ -154,9 +164,15 @@ def validate_key(key: object) -> str:
     if type(key) is not str or not KEY_PATTERN.fullmatch(key):
         raise AnswerError("bad_key", key)
     parts = key.split(".")
-    if len(parts) == 1 and key not in ("takeaways", "questions"):
+    if len(parts) == 1 and key not in ("takeaways", "questions", "followup"):
         raise AnswerError("bad_key", key)
-    if len(parts) == 2 and parts[0] in ("takeaways", "questions", "speaking", "facilitator"):
+    if len(parts) == 2 and parts[0] in (
+        "takeaways",
+        "questions",
+        "followup",
+        "speaking",
+        "facilitator",
+    ):
         if key not in ("facilitator.notes", "speaking.names"):
             raise AnswerError("bad_key", key)
     if len(parts) == 3 and parts[2] != "views":
@@ -174,6 +190,8 @@ def validate_answer(key: object, value: object) -> Any:
     parts = key.split(".")
     if key == "takeaways":
         return _list(key, value, _takeaway)
+    if key == "followup":
+        return _list(key, value, _followup)
     if key == "questions":
         return _list(key, value, lambda k, v, i: _text(k, v, MAX_TEXT_CHARS, index=i))
     if key == "speaking.names":
@@ -216,6 +234,23 @@ def _takeaway(key: str, value: object, index: int) -> dict[str, str]:
         name: _text(key, value.get(name, ""), MAX_TAKEAWAY_FIELD_CHARS, index=index, field=name)
         for name in TAKEAWAY_FIELDS
     }
+
+
+def _followup(key: str, value: object, index: int) -> dict[str, str]:
+    if type(value) is not dict:
+        raise AnswerError("bad_type", key, index=index)
+    assert isinstance(value, dict)
+    if any(type(k) is not str or k not in FOLLOWUP_FIELDS for k in value):
+        raise AnswerError("bad_type", key, index=index)
+    status = value.get("status", "")
+    if type(status) is not str or status not in FOLLOWUP_STATUSES:
+        raise AnswerError("bad_type", key, index=index, field="status")
+    item = {
+        name: _text(key, value.get(name, ""), MAX_TAKEAWAY_FIELD_CHARS, index=index, field=name)
+        for name in (*TAKEAWAY_FIELDS, "note")
+    }
+    item["status"] = status
+    return item
 
 
 def is_identifier(value: object) -> bool:

@@ -26,6 +26,7 @@ __all__ = [
     "DisplayValue",
     "EvaluationRow",
     "EventInfo",
+    "FollowupRow",
     "GroupRow",
     "MovePoint",
     "PhaseRow",
@@ -46,9 +47,19 @@ class TakeawayRow(TypedDict):
     when: str
 
 
-#: An answer as the board shows it: a text, a rating (evaluation), the questions' texts or
-#: the take-aways.
-DisplayValue = str | int | list[str] | list[TakeawayRow]
+class FollowupRow(TypedDict):
+    """One of last time's take-aways and how it went (``status``: FOLLOWUP_STATUSES)."""
+
+    what: str
+    who: str
+    when: str
+    status: str
+    note: str
+
+
+#: An answer as the board shows it: a text, a rating (evaluation), the questions' texts,
+#: the take-aways or their follow-up.
+DisplayValue = str | int | list[str] | list[TakeawayRow] | list[FollowupRow]
 
 
 class AnswerRow(TypedDict):

@@ -1,7 +1,8 @@
 """Events: many groups working on one kit at once, then a joint gathering led from a board.
 
 * :mod:`talkkit.events.codes`: join codes, facilitator secrets, :func:`create_event`;
-* :mod:`talkkit.events.guard`: guessing slowed down (:class:`Gate`), the board's :func:`login`;
+* :mod:`talkkit.events.guard`: guessing slowed down per kernel (:class:`Gate`), the board's
+  :func:`login`;
 * :mod:`talkkit.events.join`: a group joins with a code (:func:`join`);
 * :mod:`talkkit.events.board`: the board's projection (:class:`BoardState`,
   :func:`board_snapshot`);

@@ -17,6 +17,7 @@ from talkkit.contracts.board import (
     DisplayValue,
     EvaluationRow,
     EventInfo,
+    FollowupRow,
     GroupRow,
     PhaseRow,
     PromptRow,
@@ -26,7 +27,7 @@ from talkkit.contracts.board import (
 )
 from talkkit.events.codes import format_code
 from talkkit.events.picks import MainPoints
-from talkkit.export.doc import as_text
+from talkkit.export.doc import as_text, read_followup
 from talkkit.i18n import normalise_language
 from talkkit.kit import Kit, find_kit
 from talkkit.report.evaluation import summarise_evaluation
@@ -72,6 +73,11 @@ def display(key: str, value: Any) -> DisplayValue:
         return _texts(value)
     if key == "takeaways":
         return _takeaways(value)
+    if key == "followup":
+        return [
+            FollowupRow(what=f.what, who=f.who, when=f.when, status=f.status, note=f.note)
+            for f in read_followup(value)[:100]
+        ]
     if key.startswith("evaluation.") and type(value) is int:
         return value
     return as_text(value)
@@ -288,7 +294,7 @@ class BoardState(MainPoints):
         if sid is None or type(key) is not str:
             return None
         answer = self.answers.get((sid, key))
-        if answer is None or key.startswith("evaluation.") or key == "takeaways":
+        if answer is None or key.startswith("evaluation.") or key in ("takeaways", "followup"):
             return None
         value = display(key, answer.value)
         text: object

@@ -5,9 +5,16 @@ An organiser runs ``talkkit event create KIT --name "..."`` and gets
 * a **join code** for the groups (``ABCD-EFGH-JKMN``: 12 characters from an alphabet without
   look-alikes, about 59 bits, easy to read aloud), which goes in the kit link
   (``?event=CODE``) or is typed into the join form;
-* a **facilitator secret** (``<event id>.<32 random characters>``, 192 random bits) for the
-  board. Only a salted scrypt hash of it is stored, and secrets are compared as hashes with
-  :func:`hmac.compare_digest`.
+* a **facilitator secret** (32 random characters, 192 random bits) for the board. It holds no
+  part of the event id or of anything else a group can see (a group's JSON download, page and
+  kernel carry the event id). Only its scrypt hash is stored, and secrets are compared as hashes
+  with :func:`hmac.compare_digest`.
+
+Finding the event a secret opens: the hash's salt is derived from the secret
+(:func:`secret_salt`, a SHA-256 of it), so the board finds the one event whose stored salt
+matches and runs scrypt once. A salt is there to defeat precomputed tables; with 192 random
+bits there is nothing to precompute, so deriving it costs no safety. Secrets of events made
+before this change (``<event id>.<...>``, random salt) are still found by their event id.
 """
 
 from __future__ import annotations
@@ -32,6 +39,8 @@ __all__ = [
     "new_join_code",
     "new_secret",
     "normalise_code",
+    "secret_salt",
+    "stored_salt",
     "verify_secret",
 ]
 
@@ -67,9 +76,29 @@ def normalise_code(value: object) -> str | None:
     return code
 
 
-def new_secret(event_id: str) -> str:
-    """A facilitator secret: the event id, a dot and 192 random bits."""
-    return f"{event_id}.{secrets.token_urlsafe(24)}"
+def new_secret(event_id: str = "") -> str:
+    """A facilitator secret: 192 random bits, 32 URL-safe characters, independent of the event
+    (``event_id`` is accepted for old callers and not used)."""
+    del event_id
+    return secrets.token_urlsafe(24)
+
+
+def secret_salt(secret: str) -> bytes:
+    """The scrypt salt of a (new-style) secret: 16 bytes of its SHA-256 (see the module doc)."""
+    return hashlib.sha256(b"talkkit-secret-salt\0" + secret.encode("utf-8", "replace")).digest()[
+        :16
+    ]
+
+
+def stored_salt(stored: str) -> bytes | None:
+    """The salt of a stored ``scrypt$...`` hash, or None."""
+    parts = stored.split("$")
+    if len(parts) != 6:
+        return None
+    try:
+        return _unb64(parts[4])
+    except (ValueError, TypeError):
+        return None
 
 
 def _b64(data: bytes) -> str:
@@ -81,8 +110,8 @@ def _unb64(text: str) -> bytes:
 
 
 def hash_secret(secret: str, *, salt: bytes | None = None) -> str:
-    """``scrypt$n$r$p$salt$hash`` of ``secret`` with a fresh 16-byte salt."""
-    salt = salt if salt is not None else secrets.token_bytes(16)
+    """``scrypt$n$r$p$salt$hash`` of ``secret``; the salt is :func:`secret_salt` unless given."""
+    salt = salt if salt is not None else secret_salt(secret)
     digest = hashlib.scrypt(
         secret.encode("utf-8"), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=32
     )
@@ -131,7 +160,7 @@ def create_event(
     meeting_url = clean_meeting_url(meeting_url)
     for attempt in range(10):
         event_id = new_event_id()
-        secret = new_secret(event_id)
+        secret = new_secret()
         code = normalise_code(new_join_code())
         assert code is not None
         try:

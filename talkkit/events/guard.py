@@ -1,84 +1,104 @@
-"""The guard of the join form and the board's login: guessing codes and secrets is slowed down.
+"""The guard of the join form and the board's login: guessing is hopeless, nobody locks others out.
 
-Guessing is slowed down in two places (:class:`Gate`): each kernel waits longer after each of
-its own failures, and failures are counted in the store per event (and per client) so that
-opening more pages does not give more guesses. :func:`login` checks a facilitator secret
-through the board's gate; the join form's milder gate is :func:`join_gate`.
+**Per source, nothing global.** A *source* is one kernel (one open page): each kernel waits
+after its own failures (1, 2, 4, 8 s, then 10 s after each further failure) and refuses to
+check another attempt while it waits. Nothing another user sends changes what this kernel
+does: there is no counter keyed on an event, a code or anything another user can name, so a
+flood of wrong codes or secrets from other pages cannot slow down, let alone lock out, a
+facilitator with the right secret or a group with the right code (they get in on their first
+attempt, in the time of one store look-up, plus one scrypt hash for a secret). Before this,
+failures were counted per event in the store and the event id was the secret's first part:
+any group could keep the facilitator out of the board.
+
+**What guessing costs.** A kernel gets at most 9 guesses in its first minute and 6 a minute
+after that. A new kernel is one page load: ~1 CPU-second and ~60 MB on the server, bounded by
+``max_kernels`` (default 80) and the connect deadline (:mod:`talkkit.page.kernels`).
+
+* 30 attacking kernels: at most 30 x 6 = **180 guesses a minute** (270 in the first minute).
+  Even all 80 kernels of a full server: 480 a minute.
+* A join code is 12 characters over 28 symbols: 28**12 = 2.3e17 codes (2**57.7). With E events
+  open at once, the expected time to hit any one of them at 180 guesses/min is
+  2.3e17 / (2 x 180 x E) minutes = **1.2e9 / E years** (E = 100: 12 million years).
+* A facilitator secret is 192 random bits, checked by scrypt (~50 ms, 16 MB): 2**191 / 180
+  minutes, about **3e51 years**.
+
+:func:`login` checks a facilitator secret; :func:`join_gate` and :func:`board_gate` make the
+gates (one per kernel).
 """
 
 from __future__ import annotations
 
+import hmac
 import logging
-import os
-import secrets
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import timedelta
+from dataclasses import dataclass
 
-from talkkit.events.codes import DUMMY_HASH, MAX_SECRET_CHARS, verify_secret
+from talkkit.events.codes import (
+    DUMMY_HASH,
+    MAX_SECRET_CHARS,
+    secret_salt,
+    stored_salt,
+    verify_secret,
+)
 from talkkit.store import Event, Store, StoreError
-from talkkit.store.values import utcnow
 
-__all__ = ["Gate", "LoginResult", "board_gate", "join_gate", "login"]
+__all__ = [
+    "GUESSES_PER_MINUTE",
+    "Gate",
+    "LoginResult",
+    "board_gate",
+    "find_event_by_secret",
+    "join_gate",
+    "login",
+]
 
 log = logging.getLogger("talkkit.events")
+
+#: Steady-state guesses one kernel gets per minute (60 s / :attr:`Gate.cap`).
+GUESSES_PER_MINUTE = 6
 
 
 @dataclass
 class Gate:
-    """Slows down guessing of secrets and codes, per kernel and across kernels.
+    """One source's throttle (one per kernel): after its ``k``-th failure in a row the source
+    waits ``base * 2**(k - 1)`` seconds, at most :attr:`cap`, and attempts within the wait are
+    refused unchecked. A success resets it. ``store`` is accepted for older callers; nothing
+    is counted across kernels (see the module doc)."""
 
-    A kernel waits ``2**k`` seconds (at most :attr:`kernel_cap`) after its ``k``-th failure.
-    Across kernels, failures are recorded in the store under a *scope* (``board:<event id>``,
-    ``join``) and this kernel's ``client`` id; after :attr:`free` failures within
-    :attr:`window` seconds every client of the scope waits ``base * 2**(n - free)`` seconds
-    after the latest failure, at most :attr:`cap`. A success clears the scope.
-    """
-
-    store: Store
-    free: int = 3
-    base: float = 2.0
-    cap: float = 300.0
-    window: float = 3600.0
-    kernel_cap: float = 60.0
-    client: str = field(default_factory=lambda: f"k{os.getpid()}-{secrets.token_hex(4)}")
+    store: Store | None = None
+    base: float = 1.0
+    cap: float = 60.0 / GUESSES_PER_MINUTE
     clock: Callable[[], float] = time.monotonic
     _failures: int = 0
     _last: float = 0.0
 
-    def kernel_wait(self) -> float:
+    def wait(self, scope: str = "") -> float:
+        """Seconds this source must wait before its next attempt is checked (0: go ahead)."""
+        del scope
         if not self._failures:
             return 0.0
-        delay = min(self.kernel_cap, 2.0 ** (self._failures - 1))
+        delay = min(self.cap, self.base * 2.0 ** (self._failures - 1))
         return max(0.0, self._last + delay - self.clock())
 
-    def store_wait(self, scope: str) -> float:
-        now = utcnow()
-        count, last = self.store.failures(scope, now - timedelta(seconds=self.window))
-        if count < self.free or last is None:
-            return 0.0
-        delay = min(self.cap, self.base * 2.0 ** (count - self.free))
-        return max(0.0, (last + timedelta(seconds=delay) - now).total_seconds())
-
-    def wait(self, scope: str) -> float:
-        """Seconds to wait before an attempt on ``scope`` may be checked (0: go ahead)."""
-        return max(self.kernel_wait(), self.store_wait(scope))
-
-    def failed(self, scope: str) -> None:
+    def failed(self, scope: str = "") -> None:
+        del scope
         self._failures += 1
         self._last = self.clock()
-        self.store.record_failure(scope, self.client)
 
-    def succeeded(self, scope: str) -> None:
+    def succeeded(self, scope: str = "") -> None:
+        del scope
         self._failures = 0
-        self.store.clear_failures(scope)
 
 
-def join_gate(store: Store) -> Gate:
-    """The gate for join codes: a kernel waits up to 30 s; across kernels at most 10 s, so a
-    flood of wrong codes can slow, but never lock out, the groups of a seminar."""
-    return Gate(store, free=20, base=0.5, cap=10.0, window=600.0, kernel_cap=30.0)
+def join_gate(store: Store | None = None) -> Gate:
+    """The gate of one kernel's join form."""
+    return Gate(store)
+
+
+def board_gate(store: Store | None = None) -> Gate:
+    """The gate of one kernel's board login."""
+    return Gate(store)
 
 
 # -- the facilitator's login --------------------------------------------------------------------
@@ -94,28 +114,45 @@ class LoginResult:
     wait: float = 0.0
 
 
+def find_event_by_secret(store: Store, text: str) -> Event | None:
+    """The event whose facilitator secret is ``text``, or None (one scrypt hash either way)."""
+    candidates: list[tuple[Event, str]] = []
+    if text:
+        salt = secret_salt(text)
+        for event in store.list_events():
+            stored = store.event_secret_hash(event.id) or ""
+            found = stored_salt(stored)
+            if found is not None and hmac.compare_digest(found, salt):
+                candidates.append((event, stored))
+        if not candidates and "." in text:  # a secret made before secrets left the event id
+            event = store.get_event(text.partition(".")[0])
+            stored = store.event_secret_hash(event.id) if event else None
+            if event is not None and stored:
+                candidates.append((event, stored))
+    for event, stored in candidates:
+        if verify_secret(text, stored):
+            return event
+    if not candidates:
+        verify_secret(text or "-", DUMMY_HASH)  # the same cost whether or not anything matched
+    return None
+
+
 def login(store: Store, secret: object, gate: Gate) -> LoginResult:
-    """Check a facilitator secret; the :class:`Event` it opens, or why not."""
+    """Check a facilitator secret; the :class:`Event` it opens, or why not.
+
+    Only this kernel's own failures can make it wait (:class:`Gate`)."""
     text = secret if type(secret) is str and len(secret) <= MAX_SECRET_CHARS else ""
     text = text.strip()
-    event_id = text.partition(".")[0]
+    wait = gate.wait()
+    if wait > 0:
+        return LoginResult(None, "wait", wait)
     try:
-        event = store.get_event(event_id) if event_id else None
-        scope = f"board:{event.id}" if event else "board:?"
-        wait = gate.wait(scope)
-        if wait > 0:
-            return LoginResult(None, "wait", wait)
-        stored = store.event_secret_hash(event.id) if event else None
-        ok = verify_secret(text, stored or DUMMY_HASH) and event is not None
-        if not ok:
-            gate.failed(scope)
-            return LoginResult(None, "wrong")
-        gate.succeeded(scope)
+        event = find_event_by_secret(store, text)
     except StoreError as exc:
         log.warning("login failed: %s", exc)
         return LoginResult(None, "store")
+    if event is None:
+        gate.failed()
+        return LoginResult(None, "wrong")
+    gate.succeeded()
     return LoginResult(event)
-
-
-def board_gate(store: Store) -> Gate:
-    return Gate(store)

@@ -16,11 +16,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from talkkit.contracts.answers import FOLLOWUP_STATUSES
+from talkkit.export.followup import status_label
 from talkkit.i18n import format_context, normalise_language, translator
 from talkkit.store.types import Answer, Session
 
 __all__ = [
     "ExportDoc",
+    "FollowupItem",
     "Record",
     "Row",
     "Section",
@@ -30,6 +33,7 @@ __all__ = [
     "build_export_doc",
     "local_time_text",
     "rating_text",
+    "read_followup",
     "read_takeaways",
     "read_texts",
     "records",
@@ -80,6 +84,8 @@ class ExportDoc:
     generated_at: datetime
     sections: list[Section] = field(default_factory=list)
     takeaways: list[Takeaway] = field(default_factory=list)
+    #: Last time's take-aways and how they went (issue 22), when this session follows one up.
+    followup: list[FollowupItem] = field(default_factory=list)
     questions: list[str] = field(default_factory=list)
     evaluation: list[Row] = field(default_factory=list)
     facilitator_notes: str = ""
@@ -134,6 +140,36 @@ def read_takeaways(value: Any) -> list[Takeaway]:
             t = Takeaway(as_text(item))
         if t.what or t.who or t.when:
             result.append(t)
+    return result
+
+
+@dataclass(frozen=True)
+class FollowupItem:
+    """One take-away of last time and how it went (``status``: see FOLLOWUP_STATUSES)."""
+
+    what: str
+    who: str = ""
+    when: str = ""
+    status: str = ""
+    note: str = ""
+
+
+def read_followup(value: Any) -> list[FollowupItem]:
+    """A stored ``followup`` answer as :class:`FollowupItem` rows (empty ones left out)."""
+    items = value if isinstance(value, list | tuple) else [value] if value else []
+    result = []
+    for item in items[:1000]:
+        if isinstance(item, dict):
+            status = item.get("status")
+            row = FollowupItem(
+                *(as_text(item.get(f)) for f in ("what", "who", "when")),
+                status=status if isinstance(status, str) and status in FOLLOWUP_STATUSES else "",
+                note=as_text(item.get("note")),
+            )
+        else:
+            row = FollowupItem(as_text(item))
+        if row.what or row.who or row.when or row.note or row.status:
+            result.append(row)
     return result
 
 
@@ -219,7 +255,7 @@ def build_export_doc(
         answer = rating_text(value, language) if question.kind == "rating" else as_text(value)
         evaluation.append(Row(kit.text(question.text, lang), answer, key=key))
 
-    used.update(("takeaways", "questions", "facilitator.notes"))
+    used.update(("takeaways", "followup", "questions", "facilitator.notes"))
     other = [
         Row(prompt=key, answer=as_text(value), key=key)
         for key, value in sorted(values.items())
@@ -238,6 +274,7 @@ def build_export_doc(
         generated_at=_local(generated_at or datetime.now(UTC), kit.local_timezone),
         sections=sections,
         takeaways=read_takeaways(values.get("takeaways")),
+        followup=read_followup(values.get("followup")),
         questions=read_texts(values.get("questions")),
         evaluation=evaluation,
         facilitator_notes=as_text(values.get("facilitator.notes")),
@@ -319,6 +356,13 @@ def records(doc: ExportDoc, language: str) -> Iterator[Record]:
             t.who,
             t.when,
         )
+    for item in doc.followup:
+        status = status_label(item.status, language)
+        answer = f"{status}: {item.note}" if item.note else status
+        yield Record(
+            doc, _("Follow-up of last time's take-aways"), "followup", item.what, answer, "",
+            item.who, item.when,
+        )  # fmt: skip
     for n, question in enumerate(doc.questions, 1):
         yield Record(
             doc, _("Questions for the presenters"), "questions", _("Question {n}", n=n), question

@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 
 from talkkit.export.doc import ExportDoc, Row, as_docs, local_time_text
 from talkkit.export.docx_writer import DocxWriter, bold
+from talkkit.export.followup import status_label
 from talkkit.i18n import translator
 
 __all__ = ["to_docx"]
@@ -54,6 +55,16 @@ def _page(writer: DocxWriter, doc: ExportDoc) -> None:
         )
     else:
         writer.paragraph(_("No take-aways were written."))
+
+    if doc.followup:
+        writer.heading(_("Follow-up of last time's take-aways"), 1)
+        writer.table(
+            [
+                (f.what, f.who, f.when, status_label(f.status, doc.language), f.note)
+                for f in doc.followup
+            ],
+            header=(_("What"), _("Who"), _("When"), _("How did it go?"), _("What happened")),
+        )
 
     written = False
     for section in doc.sections:

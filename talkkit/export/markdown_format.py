@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from talkkit.export.doc import ExportDoc, as_docs, local_time_text
+from talkkit.export.followup import status_label
 from talkkit.export.text import escape_markdown, markdown_replaces, texts_in
 from talkkit.i18n import translator
 
@@ -57,6 +58,15 @@ def _doc(doc: ExportDoc) -> list[str]:
                 parts.append(f"**{_('Who')}:** {_e(t.who)}")
             if t.when:
                 parts.append(f"**{_('When')}:** {_e(t.when)}")
+            out.append("- " + " · ".join(parts))
+        out.append("")
+    if doc.followup:
+        out += ["## " + _("Follow-up of last time's take-aways"), ""]
+        for f in doc.followup:
+            parts = [f"**{_h(status_label(f.status, doc.language))}:** {_e(f.what)}"]
+            parts += [f"**{_('Who')}:** {_e(f.who)}"] if f.who else []
+            parts += [f"**{_('When')}:** {_e(f.when)}"] if f.when else []
+            parts += [f"**{_('What happened')}:** {_e(f.note)}"] if f.note else []
             out.append("- " + " · ".join(parts))
         out.append("")
     if doc.questions:

@@ -6,7 +6,8 @@ import logging
 from pathlib import Path
 
 from talkkit.kit.load import from_raw, load_kit, read_raw
-from talkkit.kit.model import KIT_FILE, Kit, KitLoadError
+from talkkit.kit.model import KIT_FILE, NOTEBOOK_FILE, Kit, KitLoadError
+from talkkit.kit.notebook import is_kit_notebook
 from talkkit.paths import kits_dir
 
 __all__ = ["find_kit", "find_kits"]
@@ -15,11 +16,13 @@ log = logging.getLogger("talkkit.kit")
 
 
 def find_kits(root: str | Path) -> list[Path]:
-    """Every kit folder (a folder holding kit.yaml) directly below ``root``, sorted."""
+    """Every kit folder (one holding a kit notebook, or a kit.yaml) directly below ``root``."""
     root = Path(root)
     if not root.is_dir():
         return []
-    return sorted(p.parent for p in root.glob(f"*/{KIT_FILE}"))
+    folders = {p.parent for p in root.glob(f"*/{KIT_FILE}")}
+    folders |= {p.parent for p in root.glob(f"*/{NOTEBOOK_FILE}") if is_kit_notebook(p)}
+    return sorted(folders)
 
 
 def find_kit(kit_id: str, root: Path | None = None) -> Kit | None:

@@ -1,9 +1,10 @@
-"""Reading a kit folder: ``kit.yaml`` -> :class:`~talkkit.kit.model.Kit`.
+"""Reading a kit folder: ``kit.ipynb`` (or a ``kit.yaml`` not yet migrated) -> a Kit.
 
-A kit folder ``kits/<topic>/`` holds ``kit.yaml`` (validated against
-``talkkit/schemas/kit.schema.json``), the kit notebook ``kit.ipynb``, its media (talk video,
-WebVTT captions per language, a poster) and background material. ``kit.yaml`` is the single
-source of truth for the kit's metadata.
+Since issue 21 the kit notebook is the kit's document: prose in markdown cells, the rest in its
+settings cell (:mod:`talkkit.kit.notebook`); its fields have the shape ``kit.yaml`` had, and are
+validated against the same schema. ``python -m talkkit.authoring.migrate`` converts a
+``kit.yaml`` folder; such a folder is still read from its ``kit.yaml`` until then.
+
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from fastjsonschema import JsonSchemaValueException
 
 from talkkit.kit.model import (
     KIT_FILE,
+    NOTEBOOK_FILE,
     Chapter,
     Kit,
     KitLoadError,
@@ -26,6 +28,7 @@ from talkkit.kit.model import (
     Question,
     Talk,
 )
+from talkkit.kit.notebook import is_kit_notebook, read_notebook
 from talkkit.paths import PACKAGE_DIR
 
 __all__ = ["SCHEMA_FILE", "from_raw", "load_kit", "read_raw", "schema"]
@@ -39,10 +42,18 @@ def schema() -> dict[str, Any]:
 
 
 def read_raw(folder: Path) -> dict[str, Any]:
-    """The parsed ``kit.yaml`` of a folder, or :class:`KitLoadError`."""
+    """The kit's fields: from its notebook (read afresh on every call, so a page opened after
+    a save shows the saved words), or from a ``kit.yaml`` not yet migrated; or
+    :class:`KitLoadError`."""
     path = Path(folder) / KIT_FILE
+    notebook = Path(folder) / NOTEBOOK_FILE
+    if not path.is_file() and is_kit_notebook(notebook):
+        try:
+            return read_notebook(notebook).data
+        except (ValueError, OSError) as exc:
+            raise KitLoadError(notebook, f"the kit notebook cannot be read: {exc}") from exc
     if not path.is_file():
-        raise KitLoadError(path, "no kit.yaml in this folder")
+        raise KitLoadError(path, "no kit notebook (kit.ipynb with a settings cell) in this folder")
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:

@@ -7,8 +7,11 @@ Safe by default (see ``docs/stack-notes.md`` for why each is needed):
   request anything from another host (:mod:`talkkit.page.policy`); the ``talkkit`` page template
   drops the CDN links of Voilà's ``lab`` template;
 - the store and exports live in the data folder outside the served kits folder;
-- idle kernels are culled, and the number of kernels is bounded
+- idle kernels are culled, the number of kernels is bounded under any burst, a kernel whose
+  page never connects ends after a minute, and anonymous page loads cannot take every slot
   (:class:`talkkit.page.kernels.BoundedKernelManager`);
+- kit files are served only when their real path is inside their kit folder
+  (:mod:`talkkit.upstream.kit_files`), and every response carries the policy headers;
 - ``KernelManager.transport=ipc`` avoids the ZMQ port race of many simultaneous kernel starts.
 
 Fast on a second visit and under a burst (measured with ``talkkit-bench``, ``bench/JOURNAL.md``):
@@ -37,7 +40,12 @@ from traitlets.config import Config
 from voila.app import Voila
 
 from talkkit.page.gallery import GalleryHandler
-from talkkit.page.policy import LAB_ONLY_EXTENSIONS, MEDIA_ALLOWLIST, SECURITY_HEADERS
+from talkkit.page.policy import (
+    LAB_ONLY_EXTENSIONS,
+    MEDIA_ALLOWLIST,
+    SECURITY_HEADERS,
+    PolicyTransform,
+)
 from talkkit.page.routing import server_cookie
 from talkkit.page.static import ChunkBundleHandler, precompress
 from talkkit.paths import PACKAGE_DIR, kits_dir
@@ -45,6 +53,7 @@ from talkkit.upstream import cdn_links, page_unload, widget_manager
 from talkkit.upstream.chunk_bundle import build_bundle
 from talkkit.upstream.first_screen import swap_page_handler
 from talkkit.upstream.kernel_pool import tune_preheat
+from talkkit.upstream.kit_files import swap_file_handler
 from talkkit.upstream.static_handlers import VersionedStaticHandler, swap_handlers
 from talkkit.upstream.static_url import static_version, versioned_page_config
 from talkkit.upstream.template_cache import cache_compiled_templates
@@ -124,7 +133,11 @@ class TalkkitVoila(Voila):
 
     def init_handlers(self) -> list:
         template = self.voila_configuration.template
+        # Voilà makes its tornado Application before it asks for the handlers: the policy
+        # headers go on every response it will send (tornado's documented add_transform)
+        self.app.add_transform(PolicyTransform)
         handlers, roots = swap_handlers(super().init_handlers(), template)
+        handlers = swap_file_handler(handlers)
         if template == "talkkit":
             # the request's first screen, streamed before its kernel has started (issue 20)
             handlers = swap_page_handler(handlers)
@@ -182,6 +195,7 @@ def serve_config(
     ip: str = "127.0.0.1",
     max_kernels: int = 80,
     cull_idle_seconds: int = 900,
+    connect_timeout: float = 60.0,
     preheat: int = 0,
     preheat_notebooks: list[str] | None = None,
     server_id: str = "",
@@ -224,6 +238,7 @@ def serve_config(
             pools.update({nb: {"pool_size": preheat} for nb in preheat_notebooks})
             c.VoilaKernelManager.kernel_pools_config = pools
     c.BoundedKernelManager.max_kernels = max_kernels
+    c.BoundedKernelManager.connect_timeout = connect_timeout
     c.MappingKernelManager.cull_idle_timeout = cull_idle_seconds
     c.MappingKernelManager.cull_interval = max(1, min(60, cull_idle_seconds // 2))
     c.MappingKernelManager.cull_connected = False

@@ -32,6 +32,8 @@ class RequestContext:
     session_id: str | None
     media_base: str  # URL path prefix under which the kit folder's files are served
     theme: str | None
+    #: ``?followup=1``: start a follow-up of the address's session (issue 22), not resume it.
+    followup: bool = False
     #: kit id -> the session this browser last used with that kit (its ``talkkit_session_<kit>``
     #: cookie, set by the kit page); lets the kernel open it before the page asks.
     browser_sessions: Mapping[str, str] = field(default_factory=dict)
@@ -85,6 +87,7 @@ def parse_request(
         media_base=media_base,
         theme=theme if theme in ("dark", "light") else None,
         browser_sessions=parse_cookies(cookie),
+        followup=(values.get("followup") or [""])[0].strip().lower() in _TRUE,
     )
 
 

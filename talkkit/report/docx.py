@@ -47,6 +47,15 @@ def to_docx(report: Report) -> bytes:
             )
         else:
             writer.paragraph(t["no_takeaways"])
+        if section.followup:
+            writer.heading(t["followup"], level)
+            writer.table(
+                [
+                    (g, f.what, f.who, f.when, t[f"status_{f.status or 'none'}"], f.note)
+                    for g, f in section.followup
+                ],
+                header=(t["group"], t["what"], t["who"], t["when"], t["status"], t["note"]),
+            )
         writer.heading(t["questions"], level)
         if not section.questions:
             writer.paragraph(t["no_questions"])

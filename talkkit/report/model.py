@@ -11,7 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from talkkit.export.doc import Takeaway, read_takeaways, read_texts
+from talkkit.contracts.answers import FOLLOWUP_STATUSES
+from talkkit.export.doc import FollowupItem, Takeaway, read_followup, read_takeaways, read_texts
+from talkkit.export.followup import status_label
 from talkkit.i18n import normalise_language, translator
 from talkkit.kit import Kit, find_kit
 from talkkit.report.evaluation import QuestionSummary, combine, summarise_evaluation
@@ -32,6 +34,8 @@ class EventSection:
     takeaways: list[tuple[str, Takeaway]]  # (group name, take-away)
     questions: list[tuple[str, str]]  # (group name, question)
     evaluation: list[QuestionSummary]
+    #: (group name, item): last time's take-aways the groups followed up (issue 22)
+    followup: list[tuple[str, FollowupItem]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -71,13 +75,14 @@ def build_report(
         answers = {
             s.id: {k: a.value for k, a in store.load_answers(s.id).items()} for s in sessions
         }
-        groups, takeaways, questions = [], [], []
+        groups, takeaways, questions, followup = [], [], [], []
         for n, s in enumerate(sessions, 1):
             label = _group_label(s.group_name, n, language)
             groups.append((label, s.municipality))
             values = answers[s.id]
             takeaways += [(label, t) for t in read_takeaways(values.get("takeaways"))]
             questions += [(label, q) for q in read_texts(values.get("questions"))]
+            followup += [(label, f) for f in read_followup(values.get("followup"))]
         sections.append(
             EventSection(
                 event=event,
@@ -87,6 +92,7 @@ def build_report(
                 takeaways=takeaways,
                 questions=questions,
                 evaluation=summarise_evaluation(event_kit, answers.values(), language),
+                followup=followup,
             )
         )
     combined = combine([s.evaluation for s in sections]) if len(sections) > 1 else []
@@ -119,5 +125,9 @@ def labels(language: str) -> dict[str, str]:
         "no_answers": _("No answers yet."),
         "generated": _("Made with talkkit on {date}"),
         "rating": _("Rating"),
+        "followup": _("Follow-up of take-aways from an earlier session"),
+        "status": _("How did it go?"),
+        "note": _("What happened"),
+        **{f"status_{s or 'none'}": status_label(s, language) for s in FOLLOWUP_STATUSES},
         "replaced": _("Note: some characters cannot be kept in this file and are shown as \ufffd."),
     }

@@ -28,6 +28,7 @@ from talkkit.store.types import (
     Session,
     SessionNotFound,
     StoreError,
+    StoreFull,
     StoreUnavailable,
 )
 
@@ -42,7 +43,9 @@ __all__ = [
     "SessionNotFound",
     "Store",
     "StoreError",
+    "StoreFull",
     "StoreUnavailable",
+    "check_store",
     "default_url",
     "load_backend",
     "open_store",
@@ -78,6 +81,23 @@ def load_backend(url: str | None = None) -> None:
     :func:`open_store`, with its clear message."""
     with contextlib.suppress(ValueError):
         _store_class(url or default_url())
+
+
+def check_store(url: str | None = None) -> str | None:
+    """Why the store cannot be used, or None: opened and quick-checked once when the server
+    starts (``talkkit serve``), so a damaged file is found before any group types into it.
+    A store that is only unreachable now (PostgreSQL still starting) is not a problem here:
+    the pages wait for it."""
+    try:
+        with open_store(url) as store:
+            problems = store.quick_check()
+    except StoreUnavailable:
+        return None
+    except StoreError as exc:
+        return str(exc)
+    if problems:
+        return "; ".join(problems[:5])
+    return None
 
 
 def open_store(url: str | None = None) -> Store:

@@ -70,6 +70,17 @@ class Store(ABC):
     def load_answers(self, session_id: str) -> dict[str, Answer]:
         """Every stored answer of a session (empty if the session does not exist)."""
 
+    def quick_check(self) -> list[str]:
+        """Problems of the store's files found by a quick check (empty: sound, or nothing to
+        check: PostgreSQL checks its own pages)."""
+        return []
+
+    def reclaim(self) -> bool:
+        """After a purge: make deleted text unreadable in the store's files where the backend
+        allows (SQLite: checkpoint and empty the WAL; PostgreSQL: ``VACUUM FULL``). True when
+        it was done completely."""
+        return True
+
     @abstractmethod
     def purge(
         self,
@@ -77,11 +88,21 @@ class Store(ABC):
         before: datetime | None = None,
         session_id: str | None = None,
     ) -> int:
-        """Delete the sessions matching *all* given filters, with their answers.
+        """Delete the sessions matching *all* given filters, with their answers and the main
+        points picked from their answers.
 
         ``before`` matches sessions last changed before that moment. At least one filter is
         required. Returns the number of sessions deleted.
         """
+
+    @abstractmethod
+    def follow_up(self, source_id: str, kit_id: str, language: str) -> Session | None:
+        """The session of ``kit_id`` following up session ``source_id`` (found or made, see
+        :mod:`talkkit.store.follow`); ``None`` if there is no session ``source_id``."""
+
+    @abstractmethod
+    def follow_ups(self, source_id: str) -> list[Session]:
+        """The sessions following up session ``source_id``, oldest first."""
 
     @abstractmethod
     def schema_version(self) -> int:

@@ -90,6 +90,14 @@ SQLITE: list[Migration] = [
         "an event's meeting link for the joint gathering",
         ("ALTER TABLE events ADD COLUMN meeting_url TEXT NOT NULL DEFAULT ''",),
     ),
+    Migration(
+        4,
+        "a session that follows up an earlier session's take-aways",
+        (
+            "ALTER TABLE sessions ADD COLUMN follows TEXT",
+            "CREATE INDEX sessions_follows ON sessions (follows)",
+        ),
+    ),
 ]
 
 POSTGRES: list[Migration] = [
@@ -157,6 +165,14 @@ POSTGRES: list[Migration] = [
         3,
         "an event's meeting link for the joint gathering",
         ("ALTER TABLE events ADD COLUMN meeting_url TEXT NOT NULL DEFAULT ''",),
+    ),
+    Migration(
+        4,
+        "a session that follows up an earlier session's take-aways",
+        (
+            "ALTER TABLE sessions ADD COLUMN follows TEXT",
+            "CREATE INDEX sessions_follows ON sessions (follows)",
+        ),
     ),
 ]
 

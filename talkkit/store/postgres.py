@@ -18,7 +18,9 @@ import psycopg
 
 from talkkit.contracts.answers import validate_answer
 from talkkit.store.base import Store
+from talkkit.store.follow import PostgresFollow, session_row
 from talkkit.store.postgres_pool import PostgresPool
+from talkkit.store.postgres_purge import PostgresPurge
 from talkkit.store.rows import SELECT_EVENTS, SELECT_SESSIONS, insert_session
 from talkkit.store.types import (
     Answer,
@@ -52,10 +54,10 @@ def _event(row: tuple[Any, ...]) -> Event:
 
 
 def _session(row: tuple[Any, ...]) -> Session:
-    return Session(*row[:7], created_at=row[7].astimezone(UTC), updated_at=row[8].astimezone(UTC))
+    return session_row(row, lambda t: t.astimezone(UTC))
 
 
-class PostgresStore(PostgresPool, Store):
+class PostgresStore(PostgresFollow, PostgresPurge, PostgresPool, Store):
     """A :class:`~talkkit.store.base.Store` in a PostgreSQL database."""
 
     # -- sessions -----------------------------------------------------------------------------
@@ -173,27 +175,6 @@ class PostgresStore(PostgresPool, Store):
         )
         return {k: Answer(decode_value(v), rev, at.astimezone(UTC)) for k, v, rev, at in rows}
 
-    def purge(
-        self,
-        event_id: str | None = None,
-        before: datetime | None = None,
-        session_id: str | None = None,
-    ) -> int:
-        event_id, before, session_id = self._purge_filters(event_id, before, session_id)
-        where, params = [], []
-        if event_id is not None:
-            where.append("event_id = %s")
-            params.append(event_id)
-        if before is not None:
-            where.append("updated_at < %s")
-            params.append(before)
-        if session_id is not None:
-            where.append("id = %s")
-            params.append(session_id)
-        # Only fixed fragments are joined; values travel as parameters.
-        sql = "DELETE FROM sessions WHERE " + " AND ".join(where)  # noqa: S608
-        return self._run(lambda conn: conn.execute(sql, params).rowcount, write=True)  # type: ignore[arg-type]
-
     # -- events -------------------------------------------------------------------------------
 
     def create_event(
@@ -268,18 +249,6 @@ class PostgresStore(PostgresPool, Store):
 
         self._run(body, write=True)
         return self.get_event(event_id)
-
-    def delete_event(self, event_id: str) -> int:
-        if self._event_id(event_id) is None:
-            return 0
-
-        def body(conn: psycopg.Connection[Any]) -> int:
-            deleted = conn.execute("DELETE FROM sessions WHERE event_id = %s", (event_id,)).rowcount
-            conn.execute("DELETE FROM auth_failures WHERE scope = %s", (f"board:{event_id}",))
-            conn.execute("DELETE FROM events WHERE id = %s", (event_id,))  # picks cascade
-            return deleted
-
-        return self._run(body, write=True)
 
     def join_event(
         self, session_id: str, event_id: str, group_name: str, municipality: str

@@ -29,7 +29,7 @@ import psycopg
 import psycopg_pool
 
 from talkkit.store import migrations as _migrations
-from talkkit.store.types import StoreError, StoreUnavailable
+from talkkit.store.types import StoreError, StoreFull, StoreUnavailable
 from talkkit.store.values import utcnow
 
 __all__ = ["POOL_MAX", "POOL_MAX_IDLE", "POOL_TIMEOUT", "RETRIES", "PostgresPool", "redact"]
@@ -106,6 +106,8 @@ class PostgresPool:
                 raise StoreUnavailable(f"no connection to {self.url}: {exc}") from exc
             except psycopg_pool.PoolClosed as exc:
                 raise StoreError("the store is closed") from exc
+            except psycopg.errors.DiskFull as exc:
+                raise StoreFull(f"PostgreSQL store {self.url}: the disk is full: {exc}") from exc
             except (
                 psycopg.OperationalError,
                 psycopg.errors.SerializationFailure,

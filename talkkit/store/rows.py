@@ -16,7 +16,8 @@ __all__ = ["SELECT_EVENTS", "SELECT_SESSIONS", "fields_of", "insert_session"]
 SESSION_COLUMNS = (
     "id, kit_id, language, event_id, group_name, municipality, phase, created_at, updated_at"
 )
-SELECT_SESSIONS = f"SELECT {SESSION_COLUMNS} FROM sessions"  # noqa: S608 - constant columns
+#: ``follows`` (schema 4, issue 22) is read, and written only by :mod:`talkkit.store.follow`.
+SELECT_SESSIONS = f"SELECT {SESSION_COLUMNS}, follows FROM sessions"  # noqa: S608
 SELECT_EVENTS = "SELECT id, kit_id, name, language, code, created_at, meeting_url FROM events"
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from talkkit.contracts.answers import validate_answer
 from talkkit.store.base import Store
+from talkkit.store.follow import SQLiteFollow, session_row
 from talkkit.store.rows import SELECT_EVENTS, SELECT_SESSIONS, fields_of, insert_session
 from talkkit.store.sqlite_file import SQLiteFile, dt, ts
 from talkkit.store.types import (
@@ -48,10 +49,18 @@ def _event(row: tuple[Any, ...]) -> Event:
 
 
 def _session(row: tuple[Any, ...]) -> Session:
-    return Session(*row[:7], created_at=dt(row[7]), updated_at=dt(row[8]))
+    return session_row(row, dt)
 
 
-class SQLiteStore(SQLiteFile, Store):
+#: Deletes the main points picked from the sessions of a sub-query (``source`` starts with
+#: ``<session id>/``): a purged group's words leave the boards too.
+PICKS_FROM_SESSIONS = (
+    "DELETE FROM event_picks WHERE source <> '' AND "
+    "substr(source, 1, instr(source || '/', '/') - 1) IN"
+)
+
+
+class SQLiteStore(SQLiteFollow, SQLiteFile, Store):
     """A :class:`~talkkit.store.base.Store` in one SQLite file."""
 
     # -- sessions -----------------------------------------------------------------------------
@@ -186,6 +195,7 @@ class SQLiteStore(SQLiteFile, Store):
             # Only fixed fragments are joined; values travel as parameters.
             sub = f"SELECT id FROM sessions WHERE {condition}"  # noqa: S608
             conn.execute(f"DELETE FROM answers WHERE session_id IN ({sub})", params)  # noqa: S608
+            conn.execute(f"{PICKS_FROM_SESSIONS} ({sub})", params)
             cursor = conn.execute(f"DELETE FROM sessions WHERE {condition}", params)  # noqa: S608
             return cursor.rowcount
 
@@ -269,6 +279,8 @@ class SQLiteStore(SQLiteFile, Store):
         def body(conn: sqlite3.Connection) -> int:
             sub = "SELECT id FROM sessions WHERE event_id = ?"
             conn.execute(f"DELETE FROM answers WHERE session_id IN ({sub})", (event_id,))  # noqa: S608
+            # points picked from these groups on any board
+            conn.execute(f"{PICKS_FROM_SESSIONS} ({sub})", (event_id,))
             deleted = conn.execute("DELETE FROM sessions WHERE event_id = ?", (event_id,)).rowcount
             conn.execute("DELETE FROM event_picks WHERE event_id = ?", (event_id,))
             conn.execute("DELETE FROM auth_failures WHERE scope = ?", (f"board:{event_id}",))

@@ -30,7 +30,7 @@ from typing import TypeVar
 
 from talkkit.store import migrations as _migrations
 from talkkit.store.sqlite_lock import WritersQueue
-from talkkit.store.types import StoreError, StoreUnavailable
+from talkkit.store.types import StoreError, StoreFull, StoreUnavailable
 from talkkit.store.values import utcnow
 
 __all__ = ["BUSY_TIMEOUT_SECONDS", "RETRIES", "SQLiteFile", "dt", "is_busy", "translate", "ts"]
@@ -61,6 +61,8 @@ def translate(exc: sqlite3.Error, path: Path) -> StoreError:
     text = str(exc)
     lowered = text.lower()
     transient = ("locked", "busy", "unable to open", "disk i/o", "readonly", "full")
+    if isinstance(exc, sqlite3.OperationalError) and "full" in lowered:  # SQLITE_FULL: ENOSPC
+        return StoreFull(f"SQLite store {path}: the disk is full: {text}")
     if isinstance(exc, sqlite3.OperationalError) and any(t in lowered for t in transient):
         return StoreUnavailable(f"SQLite store {path} is unavailable: {text}")
     return StoreError(f"SQLite store {path}: {text}")
@@ -97,6 +99,9 @@ class SQLiteFile:
             self._retry(lambda: self._conn_checked().execute("PRAGMA journal_mode = WAL"))
             self._conn.execute("PRAGMA synchronous = FULL")
             self._conn.execute("PRAGMA foreign_keys = ON")
+            # Deleted or overwritten text is zeroed in the file, whatever the build's default
+            # (Debian's SQLite is built without SQLITE_SECURE_DELETE): purged means gone.
+            self._conn.execute("PRAGMA secure_delete = ON")
         except sqlite3.Error as exc:
             self.close()
             raise translate(exc, self.path) from exc
@@ -218,6 +223,31 @@ class SQLiteFile:
 
     def schema_version(self) -> int:
         return self._read(self._version)
+
+    def quick_check(self) -> list[str]:
+        """SQLite's ``PRAGMA quick_check``: the problems found (empty: the file is sound)."""
+        rows = self._read(lambda conn: conn.execute("PRAGMA quick_check(20)").fetchall())
+        return [str(r[0]) for r in rows if r and r[0] != "ok"]
+
+    def reclaim(self, timeout: float = 60.0) -> bool:
+        """Copy the WAL into the file and empty it (``wal_checkpoint(TRUNCATE)``), so text
+        deleted with ``secure_delete`` is gone from every file. Kernels that hold the store
+        open only block it while they read (a few ms): retried until ``timeout``."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with self._lock, self._queue_held():
+                try:
+                    row = self._conn_checked().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                    busy = row.fetchone()[0]
+                except sqlite3.OperationalError as exc:
+                    if not is_busy(exc):
+                        raise translate(exc, self.path) from exc
+                    busy = 1
+            if not busy:
+                return True
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.1)
 
     def close(self) -> None:
         with self._lock:

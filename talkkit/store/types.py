@@ -38,6 +38,17 @@ class StoreUnavailable(StoreError):
         return _("Saving failed just now. Your text is still here, and saving is tried again.")
 
 
+class StoreFull(StoreUnavailable):
+    """The disk under the store is full: nothing can be saved until there is room again."""
+
+    def message(self, lang: str) -> str:
+        _ = translator(lang)
+        return _(
+            "The server's disk is full, so nothing can be saved right now. Your text stays on "
+            "this page and is saved as soon as there is room again."
+        )
+
+
 class SessionNotFound(StoreError):
     """No session with this id (never created, or purged)."""
 
@@ -59,6 +70,8 @@ class Session:
     phase: str | None
     created_at: datetime
     updated_at: datetime
+    #: The earlier session whose take-aways this one follows up (issue 22), if any.
+    follows: str | None = None
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,8 @@ Server side (applied by :class:`talkkit.page.app.TalkkitVoila`):
   per-page exporter environments (``_create_environment``);
 - :mod:`~talkkit.upstream.static_handlers` (voila): Voilà's extension and template file handlers
   swapped by class and address for gzipping, caching ones;
+- :mod:`~talkkit.upstream.kit_files` (voila): ``/voila/files/`` serves a link only when its
+  target is inside the kit folder and has an allowed name (``AllowListFileHandler`` swapped);
 - :mod:`~talkkit.upstream.static_url` (voila): Voilà's files under a versioned address
   (``fullStaticUrl`` through ``page_config_hook``);
 - :mod:`~talkkit.upstream.chunk_bundle` (voila, widget extensions): Voilà's and the extensions'
@@ -51,6 +53,7 @@ PATCHES = (
     "kernel_pool",
     "template_cache",
     "static_handlers",
+    "kit_files",
     "static_url",
     "chunk_bundle",
     "event_logger",
