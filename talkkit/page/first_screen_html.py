@@ -21,7 +21,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from talkkit.i18n import normalise_language
-from talkkit.kit import KIT_FILE, Kit, load_kit
+from talkkit.kit import KIT_FILE, NOTEBOOK_FILE, Kit, load_kit
 from talkkit.page.first_screen import FirstScreen, first_screen
 from talkkit.page.request import parse_request
 
@@ -44,7 +44,7 @@ def render(screen: FirstScreen) -> str:
 
 @functools.lru_cache(maxsize=64)
 def _kit(folder: str, mtime: float) -> tuple[Kit, str]:
-    """The kit in ``folder`` and its notebook's ``language`` parameter (cached per kit.yaml)."""
+    """The kit in ``folder`` and its notebook's ``language`` parameter (cached per change)."""
     kit = load_kit(folder)
     language = kit.main_language
     try:
@@ -93,10 +93,11 @@ def for_request(
     """The first screen's HTML for a request of ``notebook`` (``""`` when it has none)."""
     folder = notebook.parent
     try:
-        kit_file = folder / KIT_FILE
-        if notebook.name != "kit.ipynb" or not kit_file.is_file():
+        if notebook.name != NOTEBOOK_FILE or not notebook.is_file():
             return ""
-        kit, default_language = _kit(str(folder), kit_file.stat().st_mtime)
+        # the kit is its notebook (and, in kits not yet migrated, its kit.yaml)
+        stamp = max(p.stat().st_mtime for p in (notebook, folder / KIT_FILE) if p.is_file())
+        kit, default_language = _kit(str(folder), stamp)
         context = parse_request(url, query, cookie)
         if context.facilitator:
             return ""
