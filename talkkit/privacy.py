@@ -152,7 +152,9 @@ def _is_cpr(six: str, four: str, today: date) -> bool:
     return born is not None and born <= today
 
 
-def _swedish(year: int | None, yymmdd: str, sign: str, four: str, today: date):
+def _swedish(
+    year: int | None, yymmdd: str, sign: str, four: str, today: date
+) -> tuple[str, date] | None:
     """``(kind, birth date)`` if the number is a valid personnummer/samordningsnummer."""
     if not _luhn(yymmdd + four):
         return None

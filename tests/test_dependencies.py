@@ -23,7 +23,16 @@ BENCH_PYPROJECT = tomllib.loads((ROOT / "bench" / "pyproject.toml").read_text())
 OWN = {"talkkit", "widgets", "workshop_templates", "talkkit_bench"}
 #: Declared but never imported, on purpose (tools and pytest plugins run by name).
 NOT_IMPORTED = {
-    "test": {"pytest-timeout", "nbval", "ruff", "pre-commit", "nbstripout"},
+    "test": {
+        "pytest-timeout",
+        "nbval",
+        "ruff",
+        "pre-commit",
+        "nbstripout",
+        "mypy",  # run by `./dev test`, as ruff is
+        "types-pyyaml",  # stubs mypy reads
+        "types-jsonschema",
+    },
 }
 
 

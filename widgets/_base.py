@@ -139,13 +139,13 @@ class AnswerView(SafeTemplate):
         book.observe(self._on_status, "status")
         traitlets.dlink((book, "ready"), (self, "ready"))
 
-    def _on_push(self, change: dict) -> None:
+    def _on_push(self, change: dict[str, Any]) -> None:
         pushed: Incoming = change["new"]
         values = {k: val for k, val in pushed.get("values", {}).items() if self._owns(k)}
         if values:
             self.incoming = dict(Incoming(n=pushed["n"], values=values))
 
-    def _on_status(self, change: dict) -> None:
+    def _on_status(self, change: dict[str, Any]) -> None:
         statuses: dict[str, SaveStatus] = change["new"]
         self.status = {k: val for k, val in statuses.items() if self._owns(k)}
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from traitlets import Dict, HasTraits, Unicode
 
-from talkkit.kit import Kit
+from talkkit.kit import Kit, Phase
 
 __all__ = ["MAX_EXTRA_MINUTES", "AgendaModel"]
 
@@ -60,16 +61,20 @@ class AgendaModel(HasTraits):
         return 0 <= index < len(self.ids) and self.go(self.ids[index])
 
     @property
-    def phase(self):
-        return self.kit.phase(self.current)
+    def phase(self) -> Phase:
+        """The current phase (``current`` is always one of the kit's phase ids)."""
+        phase = self.kit.phase(self.current)
+        if phase is None:
+            raise LookupError(f"the kit has no phase {self.current!r}")
+        return phase
 
     # -- timers ---------------------------------------------------------------------------------
 
-    def _timer(self, phase_id: str | None) -> tuple[str, dict] | None:
+    def _timer(self, phase_id: str | None) -> tuple[str, dict[str, Any]] | None:
         pid = phase_id or self.current
         return (pid, dict(self.timers[pid])) if pid in self.timers else None
 
-    def _put(self, pid: str, timer: dict) -> None:
+    def _put(self, pid: str, timer: dict[str, Any]) -> None:
         self.timers = {**self.timers, pid: timer}
 
     def start(self, phase_id: str | None = None) -> None:
@@ -146,7 +151,8 @@ class AgendaModel(HasTraits):
         elapsed = timer["elapsed"]
         if timer["running"]:
             elapsed += max(0.0, self._clock() - timer["started"]) / 1000.0
-        return total - elapsed
+        left: float = total - elapsed
+        return left
 
     def session_left(self) -> float:
         """Seconds left in the whole session: this phase's time left plus all later phases."""

@@ -206,7 +206,7 @@ class KitApp:
         ):
             self.agenda.restore(timers.get("timers"))
 
-    def _session_opened(self, change: dict) -> None:
+    def _session_opened(self, change: dict[str, Any]) -> None:
         session = self.book.session
         if session is not None and session.follows and self.book.store is not None:
             try:
@@ -217,7 +217,7 @@ class KitApp:
         if session is not None and session.phase and session.phase in self.agenda.ids:
             self.agenda.go(session.phase)
 
-    def _phase_changed(self, change: dict) -> None:
+    def _phase_changed(self, change: dict[str, Any]) -> None:
         phase = self.agenda.phase
         self.conversation.phase = phase.id
         self.conversation.kind = phase.kind

@@ -248,10 +248,12 @@ class AnswerBook(HasTraits):
     def _write(self, key: str) -> str:
         pending = self._state.pending.get(key)
         if pending is None:
-            return self.status.get(key, {}).get("state", "saved")
+            state: str = self.status.get(key, {}).get("state", "saved")
+            return state
         if self.store is None or self.session is None:
             self._set(key, "retrying" if self._connect_attempts else "saving", pending.seq)
-            return self.status[key]["state"]
+            waiting: str = self.status[key]["state"]
+            return waiting
         try:
             result = self.store.save_answer(
                 self.session.id, key, pending.value, self._state.revisions.get(key)

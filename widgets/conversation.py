@@ -7,6 +7,8 @@ gathering the main points of the productive conversation are shown again, ready 
 
 from __future__ import annotations
 
+from typing import Any
+
 from traitlets import Dict, List, Unicode
 
 from talkkit.kit import Kit
@@ -32,12 +34,14 @@ class ConversationView(AnswerView):
 
     vue_file = "conversation.vue"
 
-    phases = List(help="[{id, kind, prompts: [{key, text, help}]}]").tag(sync=True)
+    phases: List[Any] = List(help="[{id, kind, prompts: [{key, text, help}]}]").tag(sync=True)
     phase = Unicode(help="the current phase id").tag(sync=True)
     kind = Unicode(help="the current phase kind").tag(sync=True)
     kinds = Dict(help="the phase kinds the template tests for (talkkit.kit.phases)").tag(sync=True)
     content_lang = Unicode().tag(sync=True)
-    points = List(help="[{key, text}]: prompts read out at the joint gathering").tag(sync=True)
+    points: List[Any] = List(help="[{key, text}]: prompts read out at the joint gathering").tag(
+        sync=True
+    )
     point_values = Dict(help="key -> saved answer of each read-out prompt").tag(sync=True)
     meeting_url = Unicode(
         help="the joint gathering's online meeting: set only once the group joined its event"
@@ -85,5 +89,5 @@ class ConversationView(AnswerView):
         book.observe(self._on_values, "values")
         self._on_values({"new": book.values})
 
-    def _on_values(self, change: dict) -> None:
+    def _on_values(self, change: dict[str, Any]) -> None:
         self.point_values = {k: v for k, v in change["new"].items() if k in self._point_keys}

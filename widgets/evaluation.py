@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from traitlets import List, Unicode
 
 from talkkit.kit import Kit, rating_labels
@@ -16,8 +18,8 @@ __all__ = ["EvaluationView"]
 class EvaluationView(AnswerView):
     vue_file = "evaluation.vue"
 
-    questions = List(help="[{key, kind, text}]").tag(sync=True)
-    scale = List(help="[{value, label}] of the rating scale").tag(sync=True)
+    questions: List[Any] = List(help="[{key, kind, text}]").tag(sync=True)
+    scale: List[Any] = List(help="[{value, label}] of the rating scale").tag(sync=True)
     content_lang = Unicode().tag(sync=True)
 
     def __init__(self, kit: Kit, book: AnswerBook, *, language: str) -> None:

@@ -27,8 +27,11 @@ def previous_takeaways(value: Any) -> list[dict[str, str]]:
     for item in value if isinstance(value, list) else []:
         if not isinstance(item, dict):
             continue
-        row = {f: item.get(f) if type(item.get(f)) is str else "" for f in TAKEAWAY_FIELDS}
-        row = {f: text[:MAX_TAKEAWAY_FIELD_CHARS] for f, text in row.items()}
+        texts = {f: item.get(f) for f in TAKEAWAY_FIELDS}
+        row = {
+            f: text[:MAX_TAKEAWAY_FIELD_CHARS] if type(text) is str else ""
+            for f, text in texts.items()
+        }
         if any(row.values()):
             rows.append(row)
     return rows[:MAX_ITEMS]
@@ -37,7 +40,9 @@ def previous_takeaways(value: Any) -> list[dict[str, str]]:
 class FollowupView(AnswerView):
     vue_file = "followup.vue"
 
-    previous = List(help="[{what, who, when}]: the take-aways being followed up").tag(sync=True)
+    previous: List[Any] = List(help="[{what, who, when}]: the take-aways being followed up").tag(
+        sync=True
+    )
 
     def __init__(self, book: AnswerBook, *, language: str, kit_format: str = "") -> None:
         _ = gettext(language, kit_format)

@@ -114,7 +114,7 @@ class JoinStep:
             self.gate = events.join_gate(store)
         return store
 
-    def _session_opened(self, change: dict) -> None:
+    def _session_opened(self, change: dict[str, Any]) -> None:
         session: Session | None = self.app.book.session
         if session is None or not session.event_id:
             return
@@ -186,12 +186,12 @@ def join_step(app: Any) -> v.Html:
     existing = getattr(app, "join", None)
     if isinstance(existing, JoinStep):  # KitApp shows its own form inside its page
         box = v.Html(tag="div", children=[app.view])
-        box.join_step = existing  # type: ignore[attr-defined]
+        box.join_step = existing
         return box
     code = getattr(app.context, "event_code", None) or getattr(app, "event", None) or None
     app.event = None  # a raw code is never an event id: only events.join() turns it into one
     offer = getattr(app.kit, "format", "") != "self-study"
     step = JoinStep(app, code, offer=offer)
     box = v.Html(tag="div", children=[step.view, app.view])
-    box.join_step = step  # type: ignore[attr-defined]
+    box.join_step = step
     return box

@@ -58,24 +58,24 @@ class PageView(AnswerView):
     temporary = Bool(
         False, help="nothing is kept after the visit (Binder): the page says so, offers downloads"
     ).tag(sync=True)
-    phases = List(help="[{id, kind, title, minutes, intro, prompts}]").tag(sync=True)
+    phases: List[Any] = List(help="[{id, kind, title, minutes, intro, prompts}]").tag(sync=True)
     kinds = Dict(help="the phase kinds the template tests for (talkkit.kit.phases)").tag(sync=True)
     guidance = Dict(help="phase id -> facilitator guidance (facilitator mode only)").tag(sync=True)
     has_gathering = Bool(False).tag(sync=True)
-    languages = List().tag(sync=True)
-    formats = List().tag(sync=True)
+    languages: List[Any] = List().tag(sync=True)
+    formats: List[Any] = List().tag(sync=True)
     room = Bool(False, help="room mode is this kit's default text size (a shared screen)").tag(
         sync=True
     )
     places = Dict(help="answer key -> {phase, phase_title, label}: where it is on the page").tag(
         sync=True
     )
-    attention = List(
+    attention: List[Any] = List(
         help="[{key, state}]: answers the group must act on before they are saved"
     ).tag(sync=True)
-    saved = List(help="[{id, title, saved, total}]: what the group saved (the kit's end)").tag(
-        sync=True
-    )
+    saved: List[Any] = List(
+        help="[{id, title, saved, total}]: what the group saved (the kit's end)"
+    ).tag(sync=True)
 
     current = Unicode().tag(sync=True)
     timers = Dict().tag(sync=True)
@@ -271,7 +271,7 @@ class PageView(AnswerView):
 
     def vue_step(self, data: object) -> None:
         if data in (1, -1):
-            self.agenda.step(data)  # type: ignore[arg-type]
+            self.agenda.step(data)
 
     def vue_timer_action(self, data: object) -> None:
         actions = {

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from pathlib import PurePosixPath
+from typing import Any
 
 from traitlets import Dict, List, Unicode
 
@@ -30,7 +31,7 @@ _MIME = {".webm": "video/webm", ".mp4": "video/mp4", ".ogg": "video/ogg", ".ogv"
 PROVIDERS = {"youtube": "YouTube", "vimeo": "Vimeo"}
 
 
-def embed_url(external: dict | None) -> str | None:
+def embed_url(external: dict[str, Any] | None) -> str | None:
     """The privacy-mode embed address of an external talk, or ``None`` if it is not valid."""
     if not isinstance(external, dict):
         return None
@@ -52,7 +53,7 @@ def clock_label(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
-def _cues(kit: Kit, path: str) -> list[dict]:
+def _cues(kit: Kit, path: str) -> list[dict[str, Any]]:
     try:
         cues = read_captions(kit.media_path(path))
     except (MediaError, OSError) as exc:
@@ -65,7 +66,7 @@ def _cues(kit: Kit, path: str) -> list[dict]:
     ]  # fmt: skip
 
 
-def _chapters(kit: Kit, talk: Talk, language: str) -> list[dict]:
+def _chapters(kit: Kit, talk: Talk, language: str) -> list[dict[str, Any]]:
     if talk.chapters:
         items = [(c.start, kit.text(c.title, language)) for c in talk.chapters]
     else:
@@ -89,9 +90,9 @@ class PlayerView(SafeTemplate):
     src = Unicode().tag(sync=True)
     mime = Unicode().tag(sync=True)
     poster = Unicode().tag(sync=True)
-    tracks = List(help="[{lang, src, label, default}]").tag(sync=True)
+    tracks: List[Any] = List(help="[{lang, src, label, default}]").tag(sync=True)
     cues = Dict(help="language -> [{i, s, e, text, label}]").tag(sync=True)
-    chapters = List(help="[{start, title, label}]").tag(sync=True)
+    chapters: List[Any] = List(help="[{start, title, label}]").tag(sync=True)
     external = Dict(help="{provider, name} of a talk hosted elsewhere, else {}").tag(sync=True)
     embed_src = Unicode(help="the embed address, sent only after the group allowed it").tag(
         sync=True
@@ -107,11 +108,12 @@ class PlayerView(SafeTemplate):
         if language in talk.captions:
             default_caption = language
         external = {}
-        self._embed = embed_url(talk.external) if talk.external else None
-        if self._embed:
-            name = PROVIDERS[talk.external["provider"]]  # type: ignore[index]
+        hosted = talk.external
+        self._embed = embed_url(hosted) if hosted else None
+        if self._embed and hosted:
+            name = PROVIDERS[hosted["provider"]]
             external = {
-                "provider": talk.external["provider"],  # type: ignore[index]
+                "provider": hosted["provider"],
                 "notice": _(
                     "This talk is hosted by {name}. Playing it here loads it from {name}, "
                     "which then learns that this page was opened (in privacy mode, without "

@@ -24,7 +24,7 @@ def find_session(store: Store, kit: Kit, candidates: Iterable[object]) -> Sessio
     for candidate in candidates:
         if not valid_session_id(candidate):
             continue
-        session = store.get_session(candidate)  # type: ignore[arg-type]
+        session = store.get_session(candidate)
         if session is not None and session.kit_id == kit.id:
             return session
     return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from traitlets import Float, HasTraits, Int, List, Unicode, dlink
 
@@ -29,7 +30,7 @@ class SpeakingModel(HasTraits):
     """Whose turn it is in the speaking round."""
 
     count = Int(6, help="participants when no names are given")
-    names = List(help="the speaking order (first names), from the answer book")
+    names: List[Any] = List(help="the speaking order (first names), from the answer book")
     turn = Int(0, help="index of the speaker whose turn it is")
     round = Int(1, help="which time round the group is")
     seconds = Int(0, help="time per speaker in seconds, 0 for none")
@@ -101,13 +102,13 @@ class SpeakingView(AnswerView):
     vue_file = "speaking.vue"
 
     count = Int().tag(sync=True)
-    names = List().tag(sync=True)
+    names: List[Any] = List().tag(sync=True)
     turn = Int().tag(sync=True)
     round = Int().tag(sync=True)
     seconds = Int().tag(sync=True)
     started = Float().tag(sync=True)
     clock = Float(help="the kernel's clock (ms) when the state last changed").tag(sync=True)
-    options = List().tag(sync=True)
+    options: List[Any] = List().tag(sync=True)
     lang = Unicode().tag(sync=True)
     session_id = Unicode(
         help="the open session: the browser keeps whose turn it is per session"
@@ -152,7 +153,7 @@ class SpeakingView(AnswerView):
         book.observe(self._on_book_values, "values")
         self._on_book_values({"new": book.values})
 
-    def _on_book_values(self, change: dict) -> None:
+    def _on_book_values(self, change: dict[str, Any]) -> None:
         names = change["new"].get("speaking.names")
         if isinstance(names, list):
             self.model.set_names([n for n in names if isinstance(n, str)])

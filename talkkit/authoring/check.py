@@ -326,11 +326,11 @@ def _todo_problems(kit: Kit) -> list[Problem]:
                     KIT_FILE, f"talks[{i}].speaker", "still to write: {text}", text=talk.speaker
                 )
             )
-        script = kit.media_path(talk.generate["script"]) if talk.generate else None
-        if script and script.is_file() and "TODO" in script.read_text(encoding="utf-8"):
-            problems.append(
-                problem(talk.generate["script"], "", "the talk script still has TODO in it")
-            )
+        name: str | None = talk.generate["script"] if talk.generate else None
+        if name:
+            script = kit.media_path(name)
+            if script.is_file() and "TODO" in script.read_text(encoding="utf-8"):
+                problems.append(problem(name, "", "the talk script still has TODO in it"))
     return problems
 
 

@@ -116,7 +116,7 @@ def read_captions(path: str | Path) -> list[Cue]:
         raise MediaError(str(exc) or "malformed WebVTT") from exc
     except UnicodeDecodeError as exc:
         raise MediaError("not UTF-8 text") from exc
-    return [Cue(_secs(c.start), _secs(c.end), c.text) for c in vtt]
+    return [Cue(_secs(c.start), _secs(c.end), c.text) for c in vtt.captions]
 
 
 def _secs(stamp: str) -> float:

@@ -121,7 +121,8 @@ def _text(value: Any, lang: str, main: str) -> str | None:
         return None
     if isinstance(value, str):
         return value if lang == main else None
-    return value.get(lang)
+    text: str | None = value.get(lang)
+    return text
 
 
 def _word(table: dict[str, dict[str, str]], key: str, lang: str) -> str:

@@ -85,7 +85,8 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
     if validator == "additionalProperties":
         return f"unknown field ({error.message.split('(')[-1].rstrip(')')})"
     if validator == "enum":
-        options = ", ".join(str(v) for v in error.validator_value)
+        allowed = error.validator_value  # the schema's enum: a list
+        options = ", ".join(str(v) for v in allowed) if isinstance(allowed, list) else str(allowed)
         return f"{error.instance!r} is not one of: {options}"
     if validator == "pattern" and isinstance(error.instance, str):
         if str(error.validator_value).startswith("^https://"):

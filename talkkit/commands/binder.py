@@ -7,7 +7,7 @@ import argparse
 import sys
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("binder", help="Binder: its launch link, and the steps binder/ runs")
     cmds = p.add_subparsers(dest="binder_command", metavar="STEP", required=True)
 

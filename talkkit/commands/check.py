@@ -11,7 +11,7 @@ from pathlib import Path
 from talkkit.paths import kits_dir
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("check", help="report every problem of one or more kits")
     p.add_argument("kits", nargs="*", type=Path, help="kit folders (default: every kit in kits/)")
     p.add_argument(

@@ -26,16 +26,21 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from talkkit.commands.export import cli_language, store_url
 from talkkit.paths import kits_dir
 from talkkit.report.formats import FORMATS
 
+if TYPE_CHECKING:  # the store is imported when a command runs, not for --help
+    from talkkit.store import Store
+
 __all__ = ["register", "run"]
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("event", help="events: join codes for groups and a facilitator board")
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
 
@@ -122,7 +127,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
 
 
-def _create(store, args: argparse.Namespace, lang: str) -> int:  # type: ignore[no-untyped-def]
+def _create(store: Store, args: argparse.Namespace, lang: str) -> int:
     from talkkit.events.codes import create_event, event_links, format_code
     from talkkit.i18n import translator
     from talkkit.kit import find_kit
@@ -158,7 +163,7 @@ def _create(store, args: argparse.Namespace, lang: str) -> int:  # type: ignore[
     return 0
 
 
-def _bad_url(_, url: str) -> str:  # type: ignore[no-untyped-def]
+def _bad_url(_: Callable[..., str], url: str) -> str:
     return _(
         "{url} is not a meeting address: give the whole address, starting with https:// "
         "(or http://), without spaces.",
@@ -166,7 +171,7 @@ def _bad_url(_, url: str) -> str:  # type: ignore[no-untyped-def]
     )
 
 
-def _meeting(store, args: argparse.Namespace, lang: str) -> int:  # type: ignore[no-untyped-def]
+def _meeting(store: Store, args: argparse.Namespace, lang: str) -> int:
     from talkkit.i18n import translator
 
     _ = translator(lang, "events")
@@ -185,7 +190,7 @@ def _meeting(store, args: argparse.Namespace, lang: str) -> int:  # type: ignore
     return 0
 
 
-def _list(store, args: argparse.Namespace, lang: str) -> int:  # type: ignore[no-untyped-def]
+def _list(store: Store, args: argparse.Namespace, lang: str) -> int:
     from talkkit.events.codes import format_code
     from talkkit.i18n import translator
 
@@ -205,7 +210,7 @@ def _list(store, args: argparse.Namespace, lang: str) -> int:  # type: ignore[no
     return 0
 
 
-def _followup_links(store, args: argparse.Namespace, lang: str) -> int:  # type: ignore[no-untyped-def]
+def _followup_links(store: Store, args: argparse.Namespace, lang: str) -> int:
     from talkkit.i18n import translator
     from talkkit.kit import find_kit
 
@@ -243,7 +248,7 @@ def _inside(path: Path, folder: Path) -> bool:
     return True
 
 
-def _report(store, args: argparse.Namespace, lang: str) -> int:  # type: ignore[no-untyped-def]
+def _report(store: Store, args: argparse.Namespace, lang: str) -> int:
     from talkkit.i18n import translator
     from talkkit.report.model import build_report
 
@@ -274,7 +279,7 @@ def _report(store, args: argparse.Namespace, lang: str) -> int:  # type: ignore[
     return 0
 
 
-def _unlock(store, args: argparse.Namespace, lang: str) -> int:  # type: ignore[no-untyped-def]
+def _unlock(store: Store, args: argparse.Namespace, lang: str) -> int:
     from talkkit.i18n import translator
 
     _ = translator(lang, "events")
@@ -286,7 +291,7 @@ def _unlock(store, args: argparse.Namespace, lang: str) -> int:  # type: ignore[
     return 0
 
 
-def _delete(store, args: argparse.Namespace, lang: str) -> int:  # type: ignore[no-untyped-def]
+def _delete(store: Store, args: argparse.Namespace, lang: str) -> int:
     from talkkit.i18n import translator
 
     _ = translator(lang, "events")

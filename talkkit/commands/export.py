@@ -49,7 +49,7 @@ def store_url(value: str | None) -> str | None:
     return value or os.environ.get("TALKKIT_STORE") or None
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("export", help="export the answers of a group or of a whole event")
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--event", help="every group of this event")

@@ -11,7 +11,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from talkkit.paths import kits_dir
 
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from talkkit.kit import Kit
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("media", help="make demo talk videos and captions from their scripts")
     p.add_argument("kits", nargs="*", type=Path, help="kit folders (default: every kit)")
     p.add_argument("--force", action="store_true", help="make them again even if they exist")
@@ -35,7 +35,7 @@ class MediaRun:
     kept: list[tuple[str, list[str]]] = field(default_factory=list)  # (talk id, files)
 
 
-def _fingerprint(kit: Kit, inputs: dict) -> str:
+def _fingerprint(kit: Kit, inputs: dict[str, Any]) -> str:
     """What a generated file is made from: when any of it changes, the file is made again."""
     files = [inputs["script"], *sorted((inputs.get("translations") or {}).values())]
     digest = hashlib.sha256(json.dumps(inputs, sort_keys=True).encode())
@@ -93,7 +93,8 @@ def build_kit_media(folder: Path, force: bool = False) -> MediaRun:
             continue
         fingerprint = _fingerprint(kit, inputs)
         if not force and _up_to_date(stamp, fingerprint, video):
-            if read_stamp(stamp).made is None:  # type: ignore[union-attr]
+            current = read_stamp(stamp)  # there is one: it is up to date
+            if current is not None and current.made is None:
                 write_stamp(stamp, fingerprint, talk_files(kit, talk))  # record the hashes now
             continue
         result = make_talk_media(

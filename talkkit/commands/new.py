@@ -9,7 +9,7 @@ from talkkit.authoring.new import available_templates
 from talkkit.paths import kits_dir
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("new", help="make a new kit folder from a workshop template")
     p.add_argument("topic", help="the kit's folder name, e.g. tidlig-opsporing")
     p.add_argument(

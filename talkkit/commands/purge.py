@@ -34,7 +34,7 @@ def parse_day(text: str) -> datetime:
         raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from exc
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("purge", help="delete answers of an event, a group or before a date")
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--event", help="every group of this event")

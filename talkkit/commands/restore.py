@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("restore", help="restore a backup made by talkkit backup into the store")
     p.add_argument("file", type=Path, help="the backup file")
     p.add_argument("--store", default=None, help="store URL (default: $TALKKIT_STORE or SQLite)")

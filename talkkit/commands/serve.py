@@ -10,7 +10,7 @@ from pathlib import Path
 from talkkit.paths import data_dir, kits_dir
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("serve", help="serve the kits (a gallery, each kit a Voilà app)")
     p.add_argument("--kits-dir", type=Path, default=None, help="folder of kits (default: kits/)")
     p.add_argument("--port", type=int, default=8866, help="port to listen on (default 8866)")

@@ -123,7 +123,12 @@ def summary(settings: Settings) -> str:
 def _chown(path: Path, user: str | None, group: str | None) -> None:
     if os.geteuid() == 0 and (user or group):
         try:
-            shutil.chown(path, user, group)
+            if user is not None and group is not None:
+                shutil.chown(path, user, group)
+            elif user is not None:
+                shutil.chown(path, user)
+            elif group is not None:
+                shutil.chown(path, group=group)
         except (LookupError, PermissionError):  # the user is made when installing to /
             pass
 

@@ -77,7 +77,7 @@ def insecure_context() -> ssl.SSLContext:
     return ctx
 
 
-def _get_json(url: str, timeout: float = 5) -> tuple[int, dict]:
+def _get_json(url: str, timeout: float = 5) -> tuple[int, dict[str, Any]]:
     try:
         with urllib.request.urlopen(url, timeout=timeout, context=insecure_context()) as r:  # noqa: S310
             return r.status, json.loads(r.read())
@@ -89,7 +89,7 @@ def _get_json(url: str, timeout: float = 5) -> tuple[int, dict]:
 class LocalServer:
     id: str
     port: int
-    process: subprocess.Popen
+    process: subprocess.Popen[bytes]
     log_path: Path
 
     @property
@@ -113,7 +113,7 @@ class LocalFront:
     max_kernels: int | None = None
     env: dict[str, str] = field(default_factory=dict)
     started: list[LocalServer] = field(default_factory=list)
-    nginx: subprocess.Popen | None = None
+    nginx: subprocess.Popen[bytes] | None = None
     port: int = 0
 
     @property

@@ -125,10 +125,10 @@ def find_event_by_secret(store: Store, text: str) -> Event | None:
             if found is not None and hmac.compare_digest(found, salt):
                 candidates.append((event, stored))
         if not candidates and "." in text:  # a secret made before secrets left the event id
-            event = store.get_event(text.partition(".")[0])
-            stored = store.event_secret_hash(event.id) if event else None
-            if event is not None and stored:
-                candidates.append((event, stored))
+            legacy = store.get_event(text.partition(".")[0])
+            legacy_hash = store.event_secret_hash(legacy.id) if legacy else None
+            if legacy is not None and legacy_hash:
+                candidates.append((legacy, legacy_hash))
     for event, stored in candidates:
         if verify_secret(text, stored):
             return event

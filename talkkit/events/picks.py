@@ -45,8 +45,8 @@ class MainPoints:
         ids = [p.id for p in self.picks]
         if pick_id not in ids or step not in (-1, 1):
             return
-        i = ids.index(pick_id)
-        j = i + int(step)  # type: ignore[call-overload]
+        i = next(n for n, id_ in enumerate(ids) if id_ == pick_id)
+        j = i + (1 if step == 1 else -1)
         if 0 <= j < len(ids):
             picks = list(self.picks)
             picks[i], picks[j] = picks[j], picks[i]

@@ -162,7 +162,9 @@ def read_followup(value: Any) -> list[FollowupItem]:
         if isinstance(item, dict):
             status = item.get("status")
             row = FollowupItem(
-                *(as_text(item.get(f)) for f in ("what", "who", "when")),
+                as_text(item.get("what")),
+                as_text(item.get("who")),
+                as_text(item.get("when")),
                 status=status if isinstance(status, str) and status in FOLLOWUP_STATUSES else "",
                 note=as_text(item.get("note")),
             )

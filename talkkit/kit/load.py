@@ -38,7 +38,8 @@ SCHEMA_FILE = PACKAGE_DIR / "schemas" / "kit.schema.json"
 
 @functools.cache
 def schema() -> dict[str, Any]:
-    return json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    return data
 
 
 def read_raw(folder: Path) -> dict[str, Any]:

@@ -86,7 +86,7 @@ def check_page_template() -> None:
     page_unload.check()
 
 
-class TalkkitVoila(Voila):
+class TalkkitVoila(Voila):  # type: ignore[misc]  # voila ships no types
     """Voilà serving a kits folder, with the gallery at ``/`` instead of a bare file list,
     and its JavaScript cached for good (see the module doc)."""
 
@@ -100,7 +100,7 @@ class TalkkitVoila(Voila):
         "which the front (nginx) uses to send a group back to the server holding its kernel.",
     )
 
-    def init_settings(self) -> dict:
+    def init_settings(self) -> dict[str, Any]:
         # Before Voilà's settings: the preheated kernels' page config is made with this hook.
         self.static_version = static_version(self.static_paths)
         versioned = f"voila/static/v/{self.static_version}"
@@ -112,7 +112,7 @@ class TalkkitVoila(Voila):
         previous = self.voila_configuration.page_config_hook
         bundle = self.chunk_bundle
 
-        def page_config_hook(page_config: dict, **kwargs: Any) -> dict:
+        def page_config_hook(page_config: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
             if previous is not None:
                 page_config = previous(page_config, **kwargs)
             # the talkkit template loads the bundle before voila.js, from Voilà's versioned
@@ -127,11 +127,11 @@ class TalkkitVoila(Voila):
         cache_compiled_templates()
         if self.voila_configuration.template == "talkkit":
             check_page_template()
-        settings = super().init_settings()
+        settings: dict[str, Any] = super().init_settings()
         tune_preheat(self.kernel_manager, self.voila_configuration.preheat_kernel)
         return settings
 
-    def init_handlers(self) -> list:
+    def init_handlers(self) -> list[Any]:
         template = self.voila_configuration.template
         # Voilà makes its tornado Application before it asks for the handlers: the policy
         # headers go on every response it will send (tornado's documented add_transform)

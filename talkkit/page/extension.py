@@ -43,7 +43,7 @@ class ServerGalleryHandler(GalleryHandler, JupyterHandler):
     """
 
     @web.authenticated
-    def get(self) -> None:
+    def get(self) -> None:  # type: ignore[override]  # tornado types authenticated's wrapper (...) -> Awaitable | None; it returns get's None
         super().get()
 
 
@@ -74,7 +74,7 @@ def _load_jupyter_server_extension(serverapp: Any) -> None:
     serverapp.log.info("talkkit gallery at %s/talkkit/", base)
 
 
-def server_extension_config() -> tuple[dict, dict]:
+def server_extension_config() -> tuple[dict[str, Any], dict[str, Any]]:
     """(server config, Voilà config) for Voilà running as a Jupyter server extension."""
     c = serve_config()
     # The server's own kernel manager is used in this mode, not Voilà's.

@@ -184,7 +184,9 @@ def first_screen(
         value = values.get(key)
         return value if isinstance(value, str) else ""
 
-    prompts = next((p["prompts"] for p in prompt_rows(kit, content) if p["id"] == current), [])
+    prompts: list[Any] = next(
+        (p["prompts"] for p in prompt_rows(kit, content) if p["id"] == current), []
+    )
     return FirstScreen(
         kit_id=kit.id,
         lang=language,
@@ -198,7 +200,7 @@ def first_screen(
             for r in rows
         ),
         step_of=texts["step_of"].format(n=index + 1, total=len(rows)),
-        phase_id=current,
+        phase_id=str(current or ""),
         phase_title=phase["title"],
         intro=phase["intro"],
         prompts=tuple(

@@ -73,7 +73,7 @@ def saved_state(
     store = open_store(store_url)
     try:
         for candidate in ids:
-            session = store.get_session(candidate)  # type: ignore[arg-type]
+            session = store.get_session(candidate)
             if session is not None and session.kit_id == kit.id:
                 answers = store.load_answers(session.id)
                 return session.id, session.phase, {k: a.value for k, a in answers.items()}

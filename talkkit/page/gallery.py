@@ -14,6 +14,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import jinja2
@@ -86,7 +87,9 @@ _ENV = jinja2.Environment(
 )
 
 
-def _card(entry: GalleryEntry, language: str, render_prefix: str, files_prefix: str) -> dict:
+def _card(
+    entry: GalleryEntry, language: str, render_prefix: str, files_prefix: str
+) -> dict[str, Any]:
     rel = quote(entry.folder.name)
     if entry.kit is None:
         return {

@@ -76,8 +76,8 @@ def check_store(url: str) -> StoreHealth:
     try:
         import psycopg
 
-        with psycopg.connect(url, connect_timeout=STORE_TIMEOUT, autocommit=True) as conn:
-            conn.execute("SELECT 1").fetchone()
+        with psycopg.connect(url, connect_timeout=STORE_TIMEOUT, autocommit=True) as pg:
+            pg.execute("SELECT 1").fetchone()
     except Exception as exc:  # any failure means: not available (message without the URL)
         return {"ok": False, "kind": "postgresql", "error": type(exc).__name__}
     return {"ok": True, "kind": "postgresql"}

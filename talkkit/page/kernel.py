@@ -27,7 +27,7 @@ KERNEL_ARGS = ("--HistoryManager.enabled=False",)
 def main() -> None:
     # ipykernel imports debugpy when a kernel is created and turns the debugger off when it
     # cannot (its documented fallback when debugpy is not installed).
-    sys.modules["debugpy"] = None  # type: ignore[assignment]
+    sys.modules["debugpy"] = None  # type: ignore[assignment]  # None blocks the import (documented in importlib)
     from ipykernel.kernelapp import launch_new_instance
 
     launch_new_instance()

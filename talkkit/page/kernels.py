@@ -86,11 +86,11 @@ class BoundedKernelManager(AsyncMappingKernelManager):
     )
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+        super().__init__(**kwargs)  # type: ignore[no-untyped-call]  # jupyter_server's manager is unannotated
         self._reserved = 0  # starts under way (their kernels may not be listed yet)
         self._waiting: dict[str, _Waiting] = {}  # kernel id -> not yet connected
         self._starting: dict[str, int] = {}  # client -> starts under way
-        self._watch: asyncio.Task | None = None
+        self._watch: asyncio.Task[None] | None = None
 
     @default("kernel_manager_class")
     def _default_kernel_manager_class(self) -> str:
@@ -101,7 +101,7 @@ class BoundedKernelManager(AsyncMappingKernelManager):
     def anonymous_share(self) -> int:
         return self.anonymous_kernels or max(1, self.max_kernels // 4)
 
-    def _client_of(self, env: dict | None) -> str | None:
+    def _client_of(self, env: dict[str, str] | None) -> str | None:
         """Who asks (None: a preheated pool kernel, outside the shares)."""
         env = env or {}
         if env.get("VOILA_PREHEAT") == "True":
@@ -116,7 +116,9 @@ class BoundedKernelManager(AsyncMappingKernelManager):
         self.log.warning("kernel refused: %s", why)
         return web.HTTPError(503, reason=TOO_MANY)
 
-    async def start_kernel(self, *args: Any, **kwargs: Any) -> str:
+    async def start_kernel(  # type: ignore[override]  # jupyter_client types it sync on MultiKernelManager; the async managers' is a coroutine
+        self, *args: Any, **kwargs: Any
+    ) -> str:
         # Everything up to the reservation runs without an await: no other start interleaves.
         if len(self.list_kernel_ids()) + self._reserved >= self.max_kernels:
             raise self._refuse(f"{self.max_kernels} kernels")
@@ -161,7 +163,7 @@ class BoundedKernelManager(AsyncMappingKernelManager):
                 del self._waiting[kernel_id]
                 continue
             try:
-                connected = self.kernel_model(kernel_id).get("connections", 0) > 0
+                connected = self.kernel_model(kernel_id).get("connections", 0) > 0  # type: ignore[no-untyped-call]  # jupyter_server's manager is unannotated
             except web.HTTPError:
                 connected = False
             if connected:
@@ -172,7 +174,7 @@ class BoundedKernelManager(AsyncMappingKernelManager):
         for kernel_id in ended:
             self.log.warning("kernel %s ended: its page did not connect in time", kernel_id)
             try:
-                await self.shutdown_kernel(kernel_id, now=True)
+                await self.shutdown_kernel(kernel_id, now=True)  # type: ignore[no-untyped-call]  # jupyter_server's manager is unannotated
             except Exception as exc:  # an ended kernel must not stop the watch
                 self.log.warning("could not end kernel %s: %s", kernel_id, exc)
         return ended

@@ -71,7 +71,8 @@ def parse_request(
     the kit session cookies of its ``Cookie`` header."""
     parts = urlsplit(url or "")
     values = parse_qs(query if query is not None else parts.query, max_num_fields=20)
-    lang_raw = (values.get("lang") or [None])[0]
+    langs = values.get("lang")
+    lang_raw = langs[0] if langs else None
     language = normalise_language(lang_raw, default="") or None if lang_raw else None
     path = parts.path or ""
     media_base = ""

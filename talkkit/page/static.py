@@ -17,7 +17,7 @@ import gzip
 import hashlib
 import os
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tornado import web
 
@@ -49,9 +49,8 @@ def gzipped_file(path: str) -> bytes | None:
     if cached is None or cached[:2] != (st.st_mtime_ns, st.st_size):
         with open(path, "rb") as f:
             raw = f.read()
-        body: bytes | None = gzip.compress(raw, compresslevel=6, mtime=0)
-        if len(body) >= len(raw):
-            body = None
+        compressed = gzip.compress(raw, compresslevel=6, mtime=0)
+        body = compressed if len(compressed) < len(raw) else None
         cached = _GZIPPED[path] = (st.st_mtime_ns, st.st_size, body)
     return cached[2]
 
@@ -85,7 +84,13 @@ def accepts_gzip(request: Any) -> bool:
     return "gzip" in [part.split(";")[0].strip() for part in accepted.split(",")]
 
 
-class PrecompressedMixin:
+if TYPE_CHECKING:  # the mixin's methods are those of a StaticFileHandler it is mixed into
+    _StaticBase = web.StaticFileHandler
+else:
+    _StaticBase = object
+
+
+class PrecompressedMixin(_StaticBase):
     """A static file handler that sends text files gzipped, compressed once and kept in memory.
 
     Range requests and clients that do not accept gzip get the file as is.
@@ -94,9 +99,9 @@ class PrecompressedMixin:
     _gzip_body: bytes | None = None
 
     def _gzipped(self) -> bytes | None:
-        path = self.absolute_path  # type: ignore[attr-defined]
-        request = self.request  # type: ignore[attr-defined]
-        if not path.endswith(COMPRESSIBLE) or request.headers.get("Range"):
+        path = self.absolute_path  # set by tornado before headers are written
+        request = self.request
+        if path is None or not path.endswith(COMPRESSIBLE) or request.headers.get("Range"):
             return None
         if not accepts_gzip(request):
             return None
@@ -104,14 +109,14 @@ class PrecompressedMixin:
 
     def set_headers(self) -> None:
         self._gzip_body = self._gzipped()
-        super().set_headers()  # type: ignore[misc]
-        if self.absolute_path.endswith(COMPRESSIBLE):  # type: ignore[attr-defined]
-            self.add_header("Vary", "Accept-Encoding")  # type: ignore[attr-defined]
+        super().set_headers()
+        if (self.absolute_path or "").endswith(COMPRESSIBLE):
+            self.add_header("Vary", "Accept-Encoding")
         if self._gzip_body is not None:
-            self.set_header("Content-Encoding", "gzip")  # type: ignore[attr-defined]
+            self.set_header("Content-Encoding", "gzip")
 
     def compute_etag(self) -> str | None:
-        etag = super().compute_etag()  # type: ignore[misc]
+        etag = super().compute_etag()
         if etag and self._gzip_body is not None:
             return etag[:-1] + '-gzip"'  # another representation, another tag
         return etag
@@ -125,12 +130,14 @@ class PrecompressedMixin:
     def get_content_size(self) -> int:
         if self._gzip_body is not None:
             return len(self._gzip_body)
-        return super().get_content_size()  # type: ignore[misc]
+        return super().get_content_size()
 
-    def get_content(self, abspath: str, start: int | None = None, end: int | None = None) -> Any:
+    def get_content(  # type: ignore[override]  # tornado's is a classmethod; the gzipped body belongs to this response
+        self, abspath: str, start: int | None = None, end: int | None = None
+    ) -> Any:
         if self._gzip_body is not None:
             return self._gzip_body
-        return super().get_content(abspath, start, end)  # type: ignore[misc]
+        return super().get_content(abspath, start, end)
 
 
 class ChunkBundleHandler(web.RequestHandler):

@@ -9,19 +9,22 @@ spreadsheet."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from talkkit.export.cells import html_text
 from talkkit.export.text import texts_in, xml_replaces
 from talkkit.paths import PACKAGE_DIR
 from talkkit.report.model import Report, labels
 
+if TYPE_CHECKING:
+    import jinja2
+
 __all__ = ["TEMPLATE", "to_html"]
 
 TEMPLATE = "report.html.j2"
 
 
-def _environment() -> Any:
+def _environment() -> jinja2.Environment:
     # imported on first render: the board and kit kernels import the report's evaluation
     # summary, never its HTML (jinja2 costs ~40 ms to import)
     import jinja2

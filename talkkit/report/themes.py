@@ -27,6 +27,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from talkkit.contracts.board import ClusterData, TermData, ThemesData
 
@@ -83,7 +84,7 @@ def stop_words(language: str) -> frozenset[str]:
 
 
 @functools.cache
-def _stemmer(language: str):  # type: ignore[no-untyped-def]
+def _stemmer(language: str) -> Any:  # snowballstemmer ships no types
     import snowballstemmer
 
     return snowballstemmer.stemmer(_LANGS.get(language, "danish"))

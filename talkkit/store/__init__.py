@@ -107,10 +107,14 @@ def open_store(url: str | None = None) -> Store:
     :class:`StoreUnavailable`) when the database cannot be opened.
     """
     url = url or default_url()
-    store_class = _store_class(url)
+    _store_class(url)  # ValueError for a URL of an unknown kind
     if url.startswith("sqlite://"):
         path = url.removeprefix("sqlite://")
         if not path or path in ("/", ":memory:", "/:memory:"):
             raise ValueError("a sqlite store URL needs a file path: sqlite:///abs/path.sqlite3")
-        return store_class(Path(path))
-    return store_class(url)
+        from talkkit.store.sqlite import SQLiteStore
+
+        return SQLiteStore(Path(path))
+    from talkkit.store.postgres import PostgresStore
+
+    return PostgresStore(url)

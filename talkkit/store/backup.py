@@ -92,12 +92,12 @@ def _counts(url: str) -> tuple[int, int]:
             conn.close()
     import psycopg
 
-    with psycopg.connect(url, autocommit=True, prepare_threshold=None) as conn:
-        row = conn.execute("SELECT to_regclass('sessions') IS NOT NULL").fetchone()
+    with psycopg.connect(url, autocommit=True, prepare_threshold=None) as pg:
+        row = pg.execute("SELECT to_regclass('sessions') IS NOT NULL").fetchone()
         if not row or not row[0]:
             return 0, 0
-        s = conn.execute("SELECT count(*) FROM sessions").fetchone()
-        a = conn.execute("SELECT count(*) FROM answers").fetchone()
+        s = pg.execute("SELECT count(*) FROM sessions").fetchone()
+        a = pg.execute("SELECT count(*) FROM answers").fetchone()
         return int(s[0]) if s else 0, int(a[0]) if a else 0
 
 

@@ -271,6 +271,6 @@ class Store(ABC):
             raise ValueError("purge needs an event, a date or a session (refusing to delete all)")
         return (
             None if event_id is None else check_id(event_id, "event id", EVENT_ID_RE),
-            None if before is None else utc(before),  # type: ignore[arg-type]
+            None if before is None else utc(before),
             None if session_id is None else check_id(session_id, "session id", SESSION_ID_RE),
         )

@@ -25,11 +25,11 @@ _COLUMNS = f"{SESSION_COLUMNS}, follows"
 
 def session_row(row: tuple[Any, ...], when: Callable[[Any], datetime]) -> Session:
     """A ``sessions`` row (columns as in :data:`_COLUMNS`) as a :class:`Session`."""
+    id_, kit_id, language, event_id, group, municipality, phase = row[:7]
+    follows = row[9] if len(row) > 9 else None
+    created, updated = when(row[7]), when(row[8])
     return Session(
-        *row[:7],
-        created_at=when(row[7]),
-        updated_at=when(row[8]),
-        follows=row[9] if len(row) > 9 else None,
+        id_, kit_id, language, event_id, group, municipality, phase, created, updated, follows
     )
 
 
@@ -83,7 +83,8 @@ class FollowStore:
             )
             return session
 
-        return self._tx(body)
+        made: Session = self._tx(body)
+        return made
 
     def follow_ups(self, source_id: str) -> list[Session]:
         """The sessions following up session ``source_id``, oldest first."""
@@ -103,7 +104,7 @@ class SQLiteFollow(FollowStore):
     _P = "?"
 
     def _tx(self, body: Callable[[Any], Any]) -> Any:
-        return self._write(body)  # type: ignore[attr-defined]
+        return self._write(body)  # type: ignore[attr-defined]  # a mixin: the SQLite store's _write
 
     def _when(self, value: Any) -> datetime:
         from talkkit.store.sqlite_file import dt
@@ -120,9 +121,10 @@ class PostgresFollow(FollowStore):
     _P = "%s"
 
     def _tx(self, body: Callable[[Any], Any]) -> Any:
-        return self._run(body, write=True)  # type: ignore[attr-defined]
+        return self._run(body, write=True)  # type: ignore[attr-defined]  # a mixin: the PostgreSQL pool's _run
 
     def _when(self, value: Any) -> datetime:
         from datetime import UTC
 
-        return value.astimezone(UTC)
+        when: datetime = value.astimezone(UTC)
+        return when

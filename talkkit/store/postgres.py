@@ -50,7 +50,9 @@ _INSERT_SESSION = insert_session("%s")
 
 
 def _event(row: tuple[Any, ...]) -> Event:
-    return Event(*row[:5], created_at=row[5].astimezone(UTC), meeting_url=row[6] or "")
+    id_, kit_id, name, language, code, created, meeting_url = row[:7]
+    created_at = created.astimezone(UTC)
+    return Event(id_, kit_id, name, language, code, created_at, meeting_url or "")
 
 
 def _session(row: tuple[Any, ...]) -> Session:
@@ -121,7 +123,7 @@ class PostgresStore(PostgresFollow, PostgresPurge, PostgresPool, Store):
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY created_at, id"
-        rows = self._run(lambda conn: conn.execute(sql, params).fetchall(), write=False)  # type: ignore[arg-type]
+        rows = self._run(lambda conn: conn.execute(sql, params).fetchall(), write=False)
         return [_session(r) for r in rows]
 
     # -- answers ------------------------------------------------------------------------------
@@ -225,7 +227,7 @@ class PostgresStore(PostgresFollow, PostgresPurge, PostgresPool, Store):
             sql += " WHERE kit_id = %s"
             params.append(kit_id)
         sql += " ORDER BY created_at, id"
-        rows = self._run(lambda conn: conn.execute(sql, params).fetchall(), write=False)  # type: ignore[arg-type]
+        rows = self._run(lambda conn: conn.execute(sql, params).fetchall(), write=False)
         return [_event(r) for r in rows]
 
     def event_secret_hash(self, event_id: str) -> str | None:
@@ -273,9 +275,9 @@ class PostgresStore(PostgresFollow, PostgresPurge, PostgresPool, Store):
                 "updated_at = %s WHERE id = %s",
                 (event_id, group_name, municipality, utcnow(), session_id),
             )
-            return _session(
-                conn.execute(SELECT_SESSIONS + " WHERE id = %s", (session_id,)).fetchone()
-            )
+            updated = conn.execute(SELECT_SESSIONS + " WHERE id = %s", (session_id,)).fetchone()
+            assert updated is not None  # locked FOR UPDATE above, in this transaction
+            return _session(updated)
 
         return self._run(body, write=True)
 
@@ -292,7 +294,7 @@ class PostgresStore(PostgresFollow, PostgresPurge, PostgresPool, Store):
             sql += " AND a.updated_at >= %s"
             params.append(since)
         sql += " ORDER BY a.session_id, a.key"
-        rows = self._run(lambda conn: conn.execute(sql, params).fetchall(), write=False)  # type: ignore[arg-type]
+        rows = self._run(lambda conn: conn.execute(sql, params).fetchall(), write=False)
         return [
             EventAnswer(sid, k, decode_value(v), rev, at.astimezone(UTC))
             for sid, k, v, rev, at in rows

@@ -70,7 +70,7 @@ class PostgresPool:
         max_idle: float = POOL_MAX_IDLE,
         timeout: float = POOL_TIMEOUT,
     ) -> None:
-        self.url = redact(url)
+        self.url: str = redact(url)
         self._pool = psycopg_pool.ConnectionPool(
             url,
             min_size=0,
@@ -157,7 +157,7 @@ class PostgresPool:
                 return
             for migration in migrations[current:]:
                 for statement in migration.statements:
-                    conn.execute(statement)  # type: ignore[arg-type]
+                    conn.execute(statement)
                 conn.execute(
                     "INSERT INTO schema_version (version, name, applied_at) VALUES (%s, %s, %s)",
                     (migration.version, migration.name, utcnow()),

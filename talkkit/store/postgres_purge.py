@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import psycopg
 
@@ -15,13 +15,18 @@ __all__ = ["PostgresPurge"]
 log = logging.getLogger("talkkit.store")
 
 
-class PostgresPurge:
-    """``purge``, ``delete_event`` and ``reclaim`` of the PostgreSQL store."""
+if TYPE_CHECKING:  # the mixin uses the pool's _run and _pool and the store's checks
+    from talkkit.store.base import Store
+    from talkkit.store.postgres_pool import PostgresPool
 
-    _run: Any
-    _event_id: Any
-    _purge_filters: Any
-    _pool: Any
+    class _Base(PostgresPool, Store): ...
+
+else:
+    _Base = object
+
+
+class PostgresPurge(_Base):
+    """``purge``, ``delete_event`` and ``reclaim`` of the PostgreSQL store."""
 
     def purge(
         self,
@@ -30,7 +35,8 @@ class PostgresPurge:
         session_id: str | None = None,
     ) -> int:
         event_id, before, session_id = self._purge_filters(event_id, before, session_id)
-        where, params = [], []
+        where: list[str] = []
+        params: list[object] = []
         if event_id is not None:
             where.append("event_id = %s")
             params.append(event_id)
@@ -49,8 +55,8 @@ class PostgresPurge:
         sql = "DELETE FROM sessions WHERE " + condition  # noqa: S608
 
         def body(conn: psycopg.Connection[Any]) -> int:
-            conn.execute(picks, params)  # type: ignore[arg-type]
-            return conn.execute(sql, params).rowcount  # type: ignore[arg-type]
+            conn.execute(picks, params)
+            return conn.execute(sql, params).rowcount
 
         return self._run(body, write=True)
 

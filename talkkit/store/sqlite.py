@@ -45,7 +45,9 @@ _INSERT_SESSION = insert_session("?")
 
 
 def _event(row: tuple[Any, ...]) -> Event:
-    return Event(*row[:5], created_at=dt(row[5]), meeting_url=row[6] or "")
+    id_, kit_id, name, language, code, created, meeting_url = row[:7]
+    created_at = dt(created)
+    return Event(id_, kit_id, name, language, code, created_at, meeting_url or "")
 
 
 def _session(row: tuple[Any, ...]) -> Session:

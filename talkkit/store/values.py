@@ -9,7 +9,7 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, TypeGuard
 from urllib.parse import urlsplit
 
 from talkkit.contracts.answers import AnswerError, is_identifier
@@ -81,8 +81,9 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def utc(value: datetime) -> datetime:
-    """``value`` in UTC; a naive datetime is taken as local time."""
+def utc(value: object) -> datetime:
+    """``value`` (a datetime, else :class:`TypeError`) in UTC; a naive datetime is taken as
+    local time."""
     if not isinstance(value, datetime):
         raise TypeError("expected a datetime")
     return value.astimezone(UTC)
@@ -179,7 +180,7 @@ def check_id(value: object, what: str, pattern: re.Pattern[str] | None = None) -
     return value
 
 
-def valid_session_id(value: object) -> bool:
+def valid_session_id(value: object) -> TypeGuard[str]:
     return type(value) is str and bool(SESSION_ID_RE.fullmatch(value))
 
 

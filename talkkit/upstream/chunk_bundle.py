@@ -54,6 +54,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from voila import __version__ as voila_version
 
@@ -103,7 +104,7 @@ class ChunkBundle:
     extension_chunks: tuple[str, ...] = ()  # "<package>/static/<file>" of the extensions'
 
 
-def _read_list(path: Path) -> dict | None:
+def _read_list(path: Path) -> dict[str, Any] | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
@@ -117,7 +118,7 @@ def chunk_ids(path: Path = CHUNK_LIST) -> list[str] | None:
     return _voila_ids(_read_list(path))
 
 
-def extension_chunks(path: Path = CHUNK_LIST) -> dict[str, dict]:
+def extension_chunks(path: Path = CHUNK_LIST) -> dict[str, dict[str, Any]]:
     """The recorded extensions' chunks: ``{package: {"version": v, "chunks": [file, ...]}}``.
 
     Only well-formed package and file names are kept (the names become paths).
@@ -125,7 +126,7 @@ def extension_chunks(path: Path = CHUNK_LIST) -> dict[str, dict]:
     return _extensions(_read_list(path))
 
 
-def _voila_ids(data: dict | None) -> list[str] | None:
+def _voila_ids(data: dict[str, Any] | None) -> list[str] | None:
     if data is None:
         return None
     if data.get("voila") != voila_version:
@@ -140,9 +141,9 @@ def _voila_ids(data: dict | None) -> list[str] | None:
     return [i for i in ids if i.isdigit()]
 
 
-def _extensions(data: dict | None) -> dict[str, dict]:
+def _extensions(data: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
     listed = (data or {}).get("labextensions")
-    found: dict[str, dict] = {}
+    found: dict[str, dict[str, Any]] = {}
     if not isinstance(listed, dict):
         return found
     for package, entry in listed.items():
@@ -158,7 +159,9 @@ def _extensions(data: dict | None) -> dict[str, dict]:
     return found
 
 
-def _package_root(labextension_paths: Iterable[str], package: str) -> tuple[str, dict] | None:
+def _package_root(
+    labextension_paths: Iterable[str], package: str
+) -> tuple[str, dict[str, Any]] | None:
     """The folder and package.json of the copy of ``package`` a page loads (the first found,
     as jupyterlab_server's ``get_federated_extensions`` picks it)."""
     for root in labextension_paths:
@@ -174,7 +177,7 @@ def _package_root(labextension_paths: Iterable[str], package: str) -> tuple[str,
 
 
 def _checked_extension_chunks(
-    labextension_paths: Sequence[str], listed: dict[str, dict]
+    labextension_paths: Sequence[str], listed: dict[str, dict[str, Any]]
 ) -> list[tuple[str, bytes]]:
     """``(package/static/file, body)`` of every listed chunk that passes the checks above."""
     found: list[tuple[str, bytes]] = []
@@ -201,7 +204,10 @@ def _checked_extension_chunks(
         except (OSError, KeyError, TypeError):
             continue
         for name in entry["chunks"]:
-            chunk_id, digest = EXTENSION_CHUNK.match(name).groups()
+            match = EXTENSION_CHUNK.match(name)
+            if match is None:  # never: _extensions() lists only names that match
+                continue
+            chunk_id, digest = match.groups()
             # the page's runtime asks for this very file for that chunk: {…,411:"10a5…",…}
             if not re.search(rf'[{{,]"?{chunk_id}"?:"{digest}"', remote_entry):
                 log.warning("talkkit: %s/static/%s is not %s's chunk now", package, name, package)
@@ -224,7 +230,7 @@ def build_bundle(
     static_paths: Sequence[str],
     ids: list[str] | None = None,
     labextension_paths: Sequence[str] = (),
-    extensions: dict[str, dict] | None = None,
+    extensions: dict[str, dict[str, Any]] | None = None,
 ) -> ChunkBundle | None:
     """Voilà's chunks ``ids`` (default: the recorded list) from its static folders and the
     extensions' chunks (default: the recorded ones) from ``labextension_paths``, in one file.
@@ -275,14 +281,16 @@ def record(urls: Iterable[str]) -> list[str]:
     return sorted(ids, key=int)
 
 
-def record_extensions(urls: Iterable[str], labextension_paths: Sequence[str]) -> dict[str, dict]:
+def record_extensions(
+    urls: Iterable[str], labextension_paths: Sequence[str]
+) -> dict[str, dict[str, Any]]:
     """The extensions' chunks among the URLs a page fetched, with each package's version."""
     files: dict[str, set[str]] = {}
     for url in urls:
         found = EXTENSION_URL.search(url.split("?", 1)[0])
         if found and PACKAGE_NAME.match(found.group(1)) and EXTENSION_CHUNK.match(found.group(2)):
             files.setdefault(found.group(1), set()).add(found.group(2))
-    listed: dict[str, dict] = {}
+    listed: dict[str, dict[str, Any]] = {}
     for package in sorted(files):
         located = _package_root(labextension_paths, package)
         if located is not None:

@@ -55,7 +55,7 @@ if _has_default():
 
 else:
 
-    class KitKernelManager(ServerKernelManager):  # type: ignore[no-redef]
+    class KitKernelManager(ServerKernelManager):  # type: ignore[no-redef]  # the fallback of the same name
         """jupyter_server's own manager (the internal this patch needs is gone)."""
 
         def __init__(self, **kwargs: Any) -> None:

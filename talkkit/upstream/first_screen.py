@@ -92,7 +92,7 @@ class _EarlyStart:
 
     def __init__(self, manager: Any) -> None:
         self._manager = manager
-        self._starts: dict[str, asyncio.Future] = {}
+        self._starts: dict[str, asyncio.Future[Any]] = {}
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._manager, name)
@@ -118,18 +118,18 @@ class _EarlyStart:
         return started()
 
 
-class FirstScreenHandler(TornadoVoilaHandler):
+class FirstScreenHandler(TornadoVoilaHandler):  # type: ignore[misc]  # Voilà ships no types
     """Voilà's page handler with the request's first screen, streamed before the kernel."""
 
     _early: _EarlyStart | None = None
 
     @property
-    def kernel_manager(self) -> Any:  # type: ignore[override]
+    def kernel_manager(self) -> Any:
         if self._early is None:
             self._early = _EarlyStart(self.settings["kernel_manager"])
         return self._early
 
-    async def get_generator(self, path: str | None = None) -> Any:  # type: ignore[override]
+    async def get_generator(self, path: str | None = None) -> Any:
         from talkkit.page.first_screen_html import for_request
 
         notebook = self.notebook_path or path
@@ -200,7 +200,7 @@ def unblock_styles(page: str) -> str:
     return "".join(out)
 
 
-def swap_page_handler(handlers: list[tuple]) -> list[tuple]:
+def swap_page_handler(handlers: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     """Voilà's handlers with its page handler swapped for :class:`FirstScreenHandler` (when
     :func:`check` holds)."""
     if not check():

@@ -49,7 +49,7 @@ MANAGER_INTERNALS = (
 )
 
 
-def _waiters() -> dict | None:
+def _waiters() -> dict[str, Any] | None:
     """Voilà's table of preheated kernels waiting for their request (kernel id -> socket)."""
     try:
         from voila.request_info_handler import RequestInfoSocketHandler
@@ -82,11 +82,13 @@ def tune_preheat(km: Any, preheat: bool = True) -> bool:
     gate = asyncio.Semaphore(max(1, km.preheat_concurrency))
     initialize = km._initialize
 
-    async def warmed_up(notebook_path: str, kernel_id: str | None = None, **kwargs: Any) -> dict:
+    async def warmed_up(
+        notebook_path: str, kernel_id: str | None = None, **kwargs: Any
+    ) -> dict[str, Any]:
         # Whole warm-up under the gate: the kernel's start and its notebook run up to the
         # point where it waits for a request (or to its end, for a notebook that never waits).
         async with gate:
-            result = await initialize(notebook_path, kernel_id, **kwargs)
+            result: dict[str, Any] = await initialize(notebook_path, kernel_id, **kwargs)
             deadline = time.monotonic() + PREHEAT_WARMUP_TIMEOUT
             while time.monotonic() < deadline:
                 if result["kernel_id"] in waiters:
@@ -100,7 +102,7 @@ def tune_preheat(km: Any, preheat: bool = True) -> bool:
         config = km.kernel_pools_config
         return int(config.get(notebook, config.get("default", {})).get("pool_size", 0))
 
-    def ready(task: asyncio.Future) -> bool:
+    def ready(task: asyncio.Future[Any]) -> bool:
         return task.done() and not task.cancelled() and task.exception() is None
 
     def get_pool_size(notebook: str) -> int:

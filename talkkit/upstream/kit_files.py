@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from tornado import web
 from voila.static_file_handler import AllowListFileHandler
@@ -54,17 +55,17 @@ def real_file_allowed(root: str, path: str, allowlist: Sequence[str]) -> bool:
     return os.path.isfile(real) and any(re.fullmatch(p, name, re.IGNORECASE) for p in allowlist)
 
 
-class KitFileHandler(AllowListFileHandler):
+class KitFileHandler(AllowListFileHandler):  # type: ignore[misc]  # voila ships no types
     """Voilà's allow-listed file handler, checking where a link really leads (module doc)."""
 
     def validate_absolute_path(self, root: str, absolute_path: str) -> str | None:
-        checked = super().validate_absolute_path(root, absolute_path)
+        checked: str | None = super().validate_absolute_path(root, absolute_path)
         if checked is not None and not real_file_allowed(root, checked, self.allowlist):
             raise web.HTTPError(403, "File not allowlisted")
         return checked
 
 
-def swap_file_handler(handlers: Sequence[tuple]) -> list[tuple]:
+def swap_file_handler(handlers: Sequence[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     """Voilà's ``handlers`` with its ``/voila/files/`` handler swapped for :class:`KitFileHandler`."""
     swapped = []
     found = False

@@ -62,7 +62,7 @@ class HashedAssetHandler(PrecompressedMixin, FileFindHandler):
             self.set_header("Cache-Control", IMMUTABLE)
 
 
-class VersionedStaticHandler(PrecompressedMixin, MultiStaticFileHandler):
+class VersionedStaticHandler(PrecompressedMixin, MultiStaticFileHandler):  # type: ignore[misc]  # voila ships no types
     """Voilà's own files under ``/voila/static/v/<version>/``: cached for good."""
 
     def set_extra_headers(self, path: str) -> None:
@@ -80,7 +80,7 @@ def template_static_roots(template: str) -> tuple[str, ...]:
         return ()
 
 
-class TemplateAssetHandler(PrecompressedMixin, TemplateStaticFileHandler):
+class TemplateAssetHandler(PrecompressedMixin, TemplateStaticFileHandler):  # type: ignore[misc]  # voila ships no types
     """Voilà's ``/voila/templates/<template>/static/`` files, gzipped like the others.
 
     Their addresses carry their content's hash (``?v=``), so tornado already lets browsers keep
@@ -106,13 +106,15 @@ class TemplateAssetHandler(PrecompressedMixin, TemplateStaticFileHandler):
         return abspath or os.path.join("/nonexistent", rest)  # validated, then a 404
 
 
-def swap_handlers(handlers: Sequence[tuple], template: str) -> tuple[list[tuple], list[str]]:
+def swap_handlers(
+    handlers: Sequence[tuple[Any, ...]], template: str
+) -> tuple[list[tuple[Any, ...]], list[str]]:
     """Voilà's ``handlers`` with its extension and template file handlers swapped for ours.
 
     Also the folders those handlers serve (to compress their files ahead, see
     :func:`talkkit.page.static.precompress`).
     """
-    swapped: list[tuple] = []
+    swapped: list[tuple[Any, ...]] = []
     roots: list[str] = []
     found = {"labextensions": False, "template": False}
     for handler in handlers:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Sequence
+from typing import Any
 
 from jupyter_server.utils import url_path_join
 from voila import __version__ as voila_version
@@ -57,7 +58,7 @@ def static_version(paths: Sequence[str]) -> str:
     return digest.hexdigest()[:16]
 
 
-def versioned_page_config(page_config: dict, base_url: str, versioned: str) -> bool:
+def versioned_page_config(page_config: dict[str, Any], base_url: str, versioned: str) -> bool:
     """Point ``page_config`` at Voilà's files under ``versioned`` (``voila/static/v/<hash>``).
 
     True when it did; the page config is left as is when it has no ``fullStaticUrl``.

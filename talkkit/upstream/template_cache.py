@@ -53,7 +53,7 @@ class MemoryBytecodeCache(jinja2.BytecodeCache):
 
 
 #: One cache per kind of environment (Jinja compiles async and sync templates differently).
-_BYTECODE_CACHES: dict[tuple, MemoryBytecodeCache] = {}
+_BYTECODE_CACHES: dict[tuple[Any, ...], MemoryBytecodeCache] = {}
 
 
 def cache_compiled_templates() -> bool:
@@ -73,7 +73,7 @@ def cache_compiled_templates() -> bool:
     TARGET.untested()
 
     def create_environment(self: Any) -> jinja2.Environment:
-        environment = create(self)
+        environment: jinja2.Environment = create(self)
         kind = (environment.is_async, tuple(sorted(environment.extensions)))
         environment.bytecode_cache = _BYTECODE_CACHES.setdefault(kind, MemoryBytecodeCache())
         return environment

@@ -39,7 +39,7 @@ TARGET = Target(
 OPENS = callable(getattr(Widget, "open", None)) and "comm" in Widget.class_trait_names()
 
 
-class OpenWhenBuilt(type(v.VuetifyTemplate)):  # type: ignore[misc]
+class OpenWhenBuilt(type(v.VuetifyTemplate)):  # type: ignore[misc]  # ipywidgets' metaclass, found at run time
     """Opens a view's comm after its ``__init__`` (and its subclasses') has returned."""
 
     def __call__(cls, *args: Any, **kwargs: Any) -> Any:
@@ -67,4 +67,4 @@ class DeferredOpen:
 
     def open(self) -> None:
         if self._built or not OPENS:
-            super().open()  # type: ignore[misc]
+            super().open()  # type: ignore[misc]  # a mixin: open() is the widget class's it is mixed into
