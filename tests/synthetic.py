@@ -14,6 +14,7 @@ import json
 import re
 import ssl
 import time
+import urllib.error
 import urllib.request
 import uuid
 from datetime import UTC, datetime
@@ -104,8 +105,20 @@ class PageClient:
             handlers.append(urllib.request.HTTPSHandler(context=self.context))
         opener = urllib.request.build_opener(*handlers)
         url = f"{self.base_url}/voila/render/{self.page}"
-        with opener.open(url, timeout=timeout) as response:
-            html = response.read().decode("utf-8", errors="replace")
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with opener.open(url, timeout=timeout) as response:
+                    html = response.read().decode("utf-8", errors="replace")
+                break
+            except urllib.error.HTTPError as exc:
+                # as the server's 503 page does in a browser: a first visit (no talkkit_client
+                # cookie yet) may be turned away while others' kernels start; the 503 sets the
+                # cookie, and the page reloads after 5 s
+                if exc.code != 503 or time.monotonic() > deadline:
+                    raise
+                exc.close()
+                time.sleep(5)
         found = _KERNEL_ID.search(html)
         assert found, "no kernel in the page"
         cookies = "; ".join(f"{c.name}={c.value}" for c in self.jar)

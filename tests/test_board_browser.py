@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import KitServer
+from playwright.sync_api import expect
 
 from talkkit import events
 from talkkit.store import Pick, open_store
@@ -57,16 +58,16 @@ def test_a_script_typed_by_a_group_shows_as_plain_text(server: KitServer, page) 
         store.set_picks(event.id, [Pick("p1", f"Pointe {XSS_IMG}")])
     open_board(pg, server, secret)
     board = pg.locator(".tkb-board")
-    assert f"Bord 0 {XSS_IMG}" in board.inner_text()
+    expect(board).to_contain_text(f"Bord 0 {XSS_IMG}")  # the groups' names, as text
     pg.get_by_role("tab", name="Answers").click()
     answer = pg.locator(".tkb-answer", has_text="Svar 0")
     assert answer.inner_text() == f"Svar 0 {XSS_IMG} {XSS_SCRIPT} tillid"
     pg.get_by_role("tab", name="Questions").click()
-    assert XSS_SCRIPT in pg.locator(".tkb-questions").inner_text()
+    expect(pg.locator(".tkb-questions")).to_contain_text(XSS_SCRIPT)
     pg.get_by_role("tab", name="Themes").click()
     pg.locator(".tkb-terms li", has_text="tillid").first.wait_for()  # themes follow the board
     pg.get_by_role("button", name="Present").click()
-    assert pg.locator(".tkb-present-list").inner_text() == f"Pointe {XSS_IMG}"
+    expect(pg.locator(".tkb-present-list")).to_have_text(f"Pointe {XSS_IMG}")
     assert pg.locator(".tkb-board img, .tkb-present img").count() == 0
     assert pg.evaluate("document.querySelectorAll('.tkb script').length") == 0
     assert dialogs == []

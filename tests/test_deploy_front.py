@@ -44,8 +44,10 @@ def store_url(pg_url: str) -> Iterator[str]:
         conn.execute("DROP DATABASE IF EXISTS talkkit_front WITH (FORCE)")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def front(tmp_path_factory: pytest.TempPathFactory, store_url: str) -> Iterator[LocalFront]:
+    # a front of its own per test: the first test's groups keep their kernels (until culled),
+    # which would count against the second test's servers' bounds
     folder = tmp_path_factory.mktemp("front")
     with LocalFront(folder, KITS, store=store_url, servers=2, groups=12) as f:
         yield f

@@ -27,10 +27,8 @@ pytestmark = pytest.mark.slow
 
 #: What talkkit reads from its own files at run time, by path inside the wheel.
 PACKAGE_FILES = [
-    "workshop_templates/hybrid-seminar/kit.yaml",
     "workshop_templates/hybrid-seminar/kit.ipynb",
     "workshop_templates/hybrid-seminar/media/talk.txt",
-    "workshop_templates/self-study/kit.yaml",
     "workshop_templates/self-study/kit.ipynb",
     "workshop_templates/self-study/media/talk.txt",
     "talkkit/share/jupyter/voila/templates/talkkit/index.html.j2",
@@ -140,12 +138,13 @@ def test_pip_install_outside_the_repository_gives_new_check_and_serve(
     made = run("new", "my-kit", "--language", "sv")
     assert made.returncode == 0, made.stdout + made.stderr
     kit = work / "kits" / "my-kit"  # outside a checkout, kits/ of the current folder
-    assert (kit / "kit.yaml").is_file() and (kit / "media" / "talk1.sv.txt").is_file()
+    assert (kit / "kit.ipynb").is_file() and (kit / "media" / "talk1.sv.txt").is_file()
 
     checked = run("check", "--no-media")
-    assert checked.returncode == 1  # the new kit's TODOs are problems
-    assert "kit.yaml: title: still to write: TODO: the kit's title" in checked.stdout
-    assert "0 of 1 kits ready" in checked.stdout
+    assert checked.returncode == 1  # the new kit's TODOs are problems, told in the kit's language
+    assert "kit.ipynb: cell " in checked.stdout  # by cell (Swedish "cell")
+    assert "ska fortfarande skrivas: TODO" in checked.stdout
+    assert "0 av 1 kit är klara" in checked.stdout
 
     port = free_port()
     log = (tmp_path / "serve.log").open("w")

@@ -133,7 +133,7 @@ def test_preheated_kit_kernel_gets_its_request_without_voilas_server_side(tmp_pa
         "heavy = ['voila', 'jupyter_server', 'jupyterlab_server', 'nbconvert', 'jsonschema',\n"
         "         'docx', 'xlsxwriter', 'openpyxl', 'pandas', 'psycopg']\n"
         "views = [app.page, *app.players, app.conversation, app.speaking, app.questions,\n"
-        "         app.takeaways, app.evaluation, app.join.view]\n"
+        "         app.takeaways, app.evaluation, app.join.view, app.followup]\n"
         "print(json.dumps({'language': app.language, 'media': app.players[0].src,\n"
         "    'heavy': [m for m in heavy if m in sys.modules], 'before': before,\n"
         "    'sent': sent, 'views': len(views)}))\n"
@@ -165,4 +165,4 @@ def test_preheated_kit_kernel_gets_its_request_without_voilas_server_side(tmp_pa
     assert {"TemplateModel", "ModuleModel", "LayoutModel", "comm_msg"} <= set(sent_before)
     # sent once the page asked: one comm_open per view, with its state, and nothing else
     assert result["sent"] == ["VuetifyTemplateModel"] * result["views"]
-    assert result["views"] == 9  # the demo kit: the page, 2 players and 6 more views
+    assert result["views"] == 10  # the demo kit: the page, 2 players and 7 more views

@@ -275,13 +275,14 @@ def linked_server(tmp_path_factory: pytest.TempPathFactory):
     kit = copy_kit(kits, KITS / "tidlig-opsporing")
     other = copy_kit(kits, KITS / "skolfranvaro") if (KITS / "skolfranvaro").is_dir() else None
     media = kit / "media"
-    (media / "yaml.png").symlink_to("../kit.yaml")
+    (kit / "notes.yaml").write_text("private: an author's notes\n", encoding="utf-8")
+    (media / "yaml.png").symlink_to("../notes.yaml")  # a file of the kit with a denied name
     (media / "notebook.svg").symlink_to(kit / "kit.ipynb")
     (media / "alias.png").symlink_to("poster.png")  # inside the kit, allowed: served
     (media / "outside.png").symlink_to(base / "secret.png")
     (base / "secret.png").write_bytes(b"\x89PNG not for you")
     if other is not None:
-        (media / "other.png").symlink_to(other / "kit.yaml")
+        (media / "other.png").symlink_to(other / "kit.ipynb")
     server = start_server(kits, base / "data", base / "serve.log")
     yield server
     stop_server(server)

@@ -266,6 +266,7 @@ PAGE_VIEWS = (
     TakeawaysView,
     EvaluationView,
     JoinView,
+    FollowupView,
 )
 
 

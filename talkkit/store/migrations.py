@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from talkkit.store.types import StoreError
+
 __all__ = ["POSTGRES", "SQLITE", "Migration", "latest"]
 
 
@@ -187,3 +189,20 @@ def check_order(migrations: list[Migration]) -> None:
     versions = [m.version for m in migrations]
     if versions != list(range(1, len(versions) + 1)):
         raise RuntimeError(f"migration versions must be 1..n in order, got {versions}")
+
+
+def target(migrations: list[Migration]) -> int:
+    """The schema version ``migrations`` lead to, after checking their order."""
+    check_order(migrations)
+    return latest(migrations)
+
+
+def up_to_date(version: int, target: int, where: str) -> bool:
+    """Whether a store at schema ``version`` needs no migration; a store newer than this
+    talkkit is refused with a clear message (never migrated down, never half-read)."""
+    if version > target:
+        raise StoreError(
+            f"{where} has schema version {version}, newer than this talkkit ({target}): "
+            "upgrade talkkit"
+        )
+    return version == target

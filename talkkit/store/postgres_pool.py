@@ -132,18 +132,8 @@ class PostgresPool:
 
     def _migrate(self) -> None:
         migrations = list(_migrations.POSTGRES)
-        _migrations.check_order(migrations)
-        target = _migrations.latest(migrations)
-
-        def check(version: int) -> bool:
-            if version > target:
-                raise StoreError(
-                    f"{self.url} has schema version {version}, newer than this talkkit "
-                    f"({target}): upgrade talkkit"
-                )
-            return version == target
-
-        if check(self._run(self._version, write=False)):
+        target = _migrations.target(migrations)
+        if _migrations.up_to_date(self._run(self._version, write=False), target, str(self.url)):
             return
 
         def apply(conn: psycopg.Connection[Any]) -> None:
@@ -153,7 +143,7 @@ class PostgresPool:
                 "name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL)"
             )
             current = self._version(conn)  # another kernel may have migrated meanwhile
-            if check(current):
+            if _migrations.up_to_date(current, target, str(self.url)):
                 return
             for migration in migrations[current:]:
                 for statement in migration.statements:

@@ -189,18 +189,8 @@ class SQLiteFile:
 
     def _migrate(self) -> None:
         migrations = list(_migrations.SQLITE)
-        _migrations.check_order(migrations)
-        target = _migrations.latest(migrations)
-
-        def check(version: int) -> bool:
-            if version > target:
-                raise StoreError(
-                    f"{self.path} has schema version {version}, newer than this talkkit "
-                    f"({target}): upgrade talkkit"
-                )
-            return version == target
-
-        if check(self._read(self._version)):
+        target = _migrations.target(migrations)
+        if _migrations.up_to_date(self._read(self._version), target, str(self.path)):
             return
 
         def apply(conn: sqlite3.Connection) -> None:
@@ -209,7 +199,7 @@ class SQLiteFile:
                 "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
             )
             current = self._version(conn)  # another kernel may have migrated meanwhile
-            if check(current):
+            if _migrations.up_to_date(current, target, str(self.path)):
                 return
             for migration in migrations[current:]:
                 for statement in migration.statements:
