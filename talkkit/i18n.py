@@ -4,7 +4,7 @@ Catalogues are ordinary gettext ``.po`` files under ``<package>/locale/<lang>/LC
 one *domain* per catalogue. This module knows only talkkit's own domains (``talkkit``: exports,
 privacy and validation messages; ``events``: the event report and ``talkkit event``;
 ``gallery``: the gallery page; ``page``: the texts the kit page's server-rendered first
-screen shares with the kit widgets); every other package registers its own folder with
+screen shares with the kit interface); every other package registers its own folder with
 :func:`register_domain` when it is imported (``widgets`` does, for the kit interface, the
 board and the join form). They are read with Babel (a well-kept gettext
 implementation) straight from the ``.po`` files, so there is no compiled ``.mo`` file to forget
