@@ -49,7 +49,7 @@ from talkkit.page.policy import (
 from talkkit.page.routing import server_cookie
 from talkkit.page.static import ChunkBundleHandler, precompress
 from talkkit.paths import PACKAGE_DIR, kits_dir
-from talkkit.upstream import cdn_links, page_unload, widget_manager
+from talkkit.upstream import boot_gate, cdn_links, page_unload, widget_manager
 from talkkit.upstream.chunk_bundle import build_bundle
 from talkkit.upstream.first_screen import swap_page_handler
 from talkkit.upstream.kernel_pool import tune_preheat
@@ -84,6 +84,7 @@ def check_page_template() -> None:
     cdn_links.check()
     widget_manager.check()
     page_unload.check()
+    boot_gate.check()
 
 
 class TalkkitVoila(Voila):  # type: ignore[misc]  # voila ships no types
@@ -121,6 +122,9 @@ class TalkkitVoila(Voila):  # type: ignore[misc]  # voila ships no types
                 page_config["talkkitChunks"] = url_path_join(
                     kwargs["base_url"], versioned, bundle.name
                 )
+            tag = boot_gate.voila_js_tag(page_config)
+            if tag:
+                page_config[boot_gate.PAGE_CONFIG_KEY] = tag
             return page_config
 
         self.voila_configuration.page_config_hook = page_config_hook
