@@ -10,6 +10,7 @@ synced state), the first screen as the server renders it (its HTML, parsed).
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import dataclasses
 from html.parser import HTMLParser
 from pathlib import Path
@@ -237,7 +238,10 @@ def test_the_page_handler_gets_its_kernel_id_before_the_kernel_has_started() -> 
         with pytest.raises(RuntimeError, match="too many"):
             await early.start_kernel(refuse=True)
 
-    asyncio.run(scenario())
+    # a loop of its own in a thread of its own: a server fixture of another test module may
+    # be running its loop in this thread
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, scenario()).result(timeout=60)
 
 
 def test_without_voilas_internals_the_page_handler_stays_voilas(monkeypatch, caplog) -> None:
