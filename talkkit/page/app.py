@@ -183,10 +183,13 @@ class TalkkitVoila(Voila):  # type: ignore[misc]  # voila ships no types
                 "store_url": default_url(),
             },
         )
+        from talkkit.page.series_page import handlers as series_handlers
+
         return [
             (rf"{base}/", *gallery),
             (rf"{base}/gallery", *gallery),
             health,
+            *series_handlers(base, default_url()),
             *bundle,
             static,
             *handlers,
