@@ -257,3 +257,19 @@ def test_boot_gate_does_not_wait_longer_than_its_hold(page) -> None:
     page.keyboard.type("def")
     assert page.locator("#tk-first textarea").input_value() == "abcdef"
     assert log.console_errors == []
+
+
+def test_boot_gate_waits_while_a_field_is_focused_but_not_typed_into(page) -> None:
+    """A group that has just clicked into a field is about to type: Voilà does not start in
+    that moment, however quiet the page is, but once the first words are typed and paused."""
+    page, log = page
+    gate(page, FIRST_SCREEN, "{quiet: 100, hold: 600000}")
+    page.locator("#tk-first textarea").focus()
+    page.wait_for_function("() => window.__keys !== undefined")
+    page.evaluate("() => new Promise((done) => setTimeout(done, 500))")  # 5 quiet periods
+    assert page.evaluate("() => window.__boot === undefined")
+    page.keyboard.type("vi")
+    page.wait_for_function("() => window.__started === true")
+    assert page.evaluate("() => window.__boot[1]") == "quiet"
+    assert page.locator("#tk-first textarea").input_value() == "vi"
+    assert log.console_errors == []

@@ -55,6 +55,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="first-screen phase: kernels kept ready for those groups",
     )
     p.add_argument(
+        "--first-screen-browsers",
+        action="store_true",
+        help="first-screen phase: open those groups with chromium pages on this machine "
+        "(measures chromium on the server's cores) instead of synthetic groups",
+    )
+    p.add_argument(
         "--groups",
         type=_ints,
         default=d.groups,
@@ -161,6 +167,7 @@ def config_from_args(args: argparse.Namespace) -> BenchConfig:
         runs=args.runs,
         first_screen_groups=args.first_screen_groups,
         first_screen_preheat=args.first_screen_preheat,
+        first_screen_browsers=args.first_screen_browsers,
         latency_ms=args.latency_ms,
         groups=args.groups,
         synthetic_groups=args.synthetic_groups,

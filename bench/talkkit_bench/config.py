@@ -82,6 +82,9 @@ class BenchConfig:
     #: kernels kept ready for them (0 groups: skip that row).
     first_screen_groups: int = 60
     first_screen_preheat: int = 30
+    #: open those groups with chromium pages (on the server's own cores: measures chromium)
+    #: instead of synthetic groups
+    first_screen_browsers: bool = False
     #: Seconds a whole concurrency level may take before it is abandoned.
     level_timeout: float = 180.0
     #: Most browser contexts in one chromium process.

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from talkkit_bench import browser
+from talkkit_bench.first_screen_groups import synthetic_groups
 from talkkit_bench.servers import BASELINE_NOTEBOOK, prepare_kits, start_kit_server
 from talkkit_bench.summary import percentile
 
@@ -225,9 +226,19 @@ def phase_first_screen(cfg: Any, work: Path, log: Any) -> dict[str, Any]:
         raw["rows"].update(asyncio.run(_no_preheat_rows(cfg, url, log)))
     finally:
         server.stop()
-    if cfg.first_screen_groups:
+    if cfg.first_screen_groups and cfg.first_screen_browsers:
         raw["groups"] = _groups(
             cfg, kits, work, cfg.first_screen_groups, cfg.first_screen_preheat, log
+        )
+    elif cfg.first_screen_groups:
+        raw["synthetic"] = synthetic_groups(
+            cfg,
+            kits,
+            work,
+            cfg.first_screen_groups,
+            cfg.first_screen_preheat,
+            log,
+            _texts_in_store,
         )
     raw["summary"] = summarize_first_screen(raw)
     return raw
@@ -286,5 +297,19 @@ def summarize_first_screen(raw: dict[str, Any]) -> dict[str, Any]:
             "in_store_p95": percentile(stored, 95) if len(stored) == len(loads) else None,
             "in_store_p95_of_saved": percentile(stored, 95) if stored else None,
             "saved": len(stored),
+        }
+    synthetic = raw.get("synthetic")
+    if synthetic:
+        loads = synthetic["loads"]
+        first = [x["first_screen"] for x in loads if x.get("first_screen")]
+        stored = [x["in_store"] for x in loads if x.get("in_store")]
+        out["synthetic_groups"] = {
+            "n": len(loads),
+            "first_screen_p95": percentile(first, 95) if len(first) == len(loads) else None,
+            "first_screen_median": _median(first),
+            "in_store_p95": percentile(stored, 95) if len(stored) == len(loads) else None,
+            "in_store_median": _median(stored),
+            "failures": sum(1 for x in loads if x.get("failure")),
+            "in_store_file": synthetic.get("in_store_file"),
         }
     return out

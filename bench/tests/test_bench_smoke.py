@@ -69,7 +69,9 @@ def test_a_tiny_bench_run_measures_every_phase(tmp_path):
     for rate in ("1x", "4x"):
         assert first["takeover"][rate]["failures"] == 0 and first["takeover"][rate]["lost"] == 0
         assert first["takeover"][rate]["typed"] > 20
-    assert first["groups"]["n"] == 2
+    synthetic = first["synthetic_groups"]  # both groups got their first screen and saved
+    assert synthetic["n"] == 2 and synthetic["failures"] == 0 and synthetic["in_store_file"] == 2
+    assert _positive(synthetic["first_screen_p95"]) and _positive(synthetic["in_store_p95"])
 
     # one group in a browser: usable, its kernel measured, its page save committed
     level = summary["groups"]["1"]

@@ -11,8 +11,9 @@ task waits for its end (issue 20: the throttled page took 5 s to take its first 
 The talkkit template receives the tag as Voilà writes it (:func:`voila_js_tag`, through the
 documented ``page_config_hook``), turns the chunk bundle's and ``voila.js``'s tags into inert ones (same
 order) and ``boot-gate.js`` (its header says how) preloads them at once and runs them when the
-first screen has shown and nobody has typed for 0.4 s, at the latest 2.5 s after it showed;
-pages without a first screen run them at once. A ``load`` listener added once the document is
+first screen has shown and nobody has typed for 0.8 s (longer than the gaps between a typist's
+words; a field clicked into but not typed into yet holds it too), at the latest 3 s after it
+showed; pages without a first screen run them at once. A ``load`` listener added once the document is
 complete is called at once (the event does not come again). No upstream issue filed and no
 documented hook: Voilà offers no way to choose when its app starts.
 

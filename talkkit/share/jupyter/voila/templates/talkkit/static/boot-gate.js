@@ -3,8 +3,9 @@
    The template turns Voilà's two scripts (talkkit's bundle of its chunks, then voila.js) into
    `<script type="text/x-talkkit-boot" data-src=...>`; this script, right after them, fetches
    them at once (preload) and runs them, in order, when the first screen
-   (static/first-screen.js) is on the screen and nobody has typed for a moment, or once the
-   first screen has shown for a while in any case. Voilà's start is one long piece of work for
+   (static/first-screen.js) is on the screen and nobody has typed for a moment (a field clicked
+   into but not typed into yet counts as about to be typed into), or once the first screen has
+   shown for a while in any case. Voilà's start is one long piece of work for
    the browser (about 1 s on a slow laptop): a key pressed meanwhile waits for it. Run while a
    group types, it would hold their first words back; run in a pause, nobody waits.
    Without a first screen with answer fields (facilitator pages, other notebooks) the scripts
@@ -14,7 +15,7 @@
    event will not come again). */
 (() => {
   'use strict';
-  const options = Object.assign({ quiet: 400, hold: 2500 }, window.talkkitBootGate || {});
+  const options = Object.assign({ quiet: 800, hold: 3000 }, window.talkkitBootGate || {});
   const pending = [...document.querySelectorAll('script[type="text/x-talkkit-boot"]')];
   const root = document.getElementById('tk-first');
   const fields = root ? root.querySelectorAll('textarea[data-key]').length : 0;
@@ -56,9 +57,12 @@
     boot('no first screen');
     return;
   }
-  let last = -Infinity;
-  const typed = () => { last = performance.now(); };
-  for (const type of ['keydown', 'input', 'pointerdown', 'compositionupdate']) {
+  let last = -Infinity; // the last key, click or input in the page
+  let keys = 0; // keys typed (a click alone is not typing)
+  const touched = () => { last = performance.now(); };
+  const typed = () => { last = performance.now(); keys += 1; };
+  document.addEventListener('pointerdown', touched, true);
+  for (const type of ['keydown', 'input', 'compositionupdate']) {
     document.addEventListener(type, typed, true);
   }
   // a page opened in a background tab paints no frame: its timers still run
@@ -70,7 +74,10 @@
       const now = performance.now();
       if (now - shown >= options.hold) return boot('held long enough');
       const since = Math.min(now - last, now - shown);
-      if (since >= options.quiet) return boot('quiet');
+      // a field just clicked into, not typed into yet: its group is about to type
+      const waiting = keys === 0 && root.contains(document.activeElement)
+        && document.activeElement.matches('textarea');
+      if (since >= options.quiet && !waiting) return boot('quiet');
       setTimeout(look, Math.max(20, Math.min(options.quiet - since, options.hold - (now - shown))));
       return undefined;
     };
