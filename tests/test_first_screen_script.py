@@ -134,3 +134,21 @@ def test_without_a_first_screen_nothing_is_taken(page) -> None:
     assert pg.evaluate("window.talkkitFirstScreen.showing") is False
     pg.evaluate("window.talkkitFirstScreen.release('welcome')")
     assert log.console_errors == []
+
+
+def test_voilas_styles_wait_for_its_start_then_apply(page, screen) -> None:
+    """Voilà's stylesheets, loaded while the first screen takes typing, are applied when its
+    front end starts (boot-gate.js calls talkkitApplyStyles), not while keys may come; on a
+    page without the boot gate at once."""
+    pg, log = page
+    serve(pg, render(screen))
+    pg.evaluate("window.talkkitBoot = { started: false }")  # the gate, holding Voilà back
+    held = """() => { const l = document.createElement('link'); l.rel = 'stylesheet';
+        l.media = 'print'; document.head.appendChild(l); window.talkkitStyle(l); return l; }"""
+    link = pg.evaluate_handle(held)
+    assert link.evaluate("(l) => l.media") == "print"
+    pg.evaluate("window.talkkitApplyStyles()")
+    assert link.evaluate("(l) => l.media") == "all"
+    pg.evaluate("delete window.talkkitBoot")  # no gate: a parsed page applies them at once
+    assert pg.evaluate_handle(held).evaluate("(l) => l.media") == "all"
+    assert log.console_errors == []

@@ -43,6 +43,8 @@
   const boot = (why) => {
     if (booted) return;
     booted = true;
+    // Voilà's stylesheets, held by first-screen.js while the first screen takes typing
+    if (window.talkkitApplyStyles) window.talkkitApplyStyles();
     for (const tag of pending) {
       const script = document.createElement('script');
       script.src = tag.dataset.src;

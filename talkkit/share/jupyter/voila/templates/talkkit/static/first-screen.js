@@ -17,6 +17,21 @@
    Without a first screen (facilitator pages, other templates) every call returns null. */
 (() => {
   'use strict';
+  // Voilà's stylesheets (loaded without blocking by talkkit/upstream/first_screen.py) style only
+  // the widget page: applied when its front end starts (boot-gate.js), their long style
+  // recalculation does not hold a key typed into the first screen. Without the boot gate, once
+  // the page is parsed.
+  const styles = [];
+  window.talkkitApplyStyles = () => { for (const link of styles.splice(0)) link.media = 'all'; };
+  window.talkkitStyle = (link) => {
+    styles.push(link);
+    if (window.talkkitBoot ? window.talkkitBoot.started : document.readyState !== 'loading') {
+      window.talkkitApplyStyles();
+    }
+  };
+  document.addEventListener('DOMContentLoaded', () => {
+    if (!window.talkkitBoot) window.talkkitApplyStyles();
+  });
   const root = document.getElementById('tk-first');
   const storage = (() => {
     try {
