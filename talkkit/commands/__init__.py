@@ -16,5 +16,6 @@ COMMANDS = (
     "export",
     "purge",
     "event",
+    "report",
     "binder",
 )
