@@ -78,7 +78,9 @@ def build(store: Store, monkeypatch: pytest.MonkeyPatch, plan: Sequence[Planned]
                 store.save_answer(s.id, "evaluation.improve", f"{secret(n)} kommentar", None)
                 store.save_answer(s.id, "intro.start", f"{THEME}. {secret(n)}", None)
                 store.save_answer(
-                    s.id, "takeaways", [{"what": f"{secret(n)} plan", "who": "Alle", "when": "maj"}],
+                    s.id,
+                    "takeaways",
+                    [{"what": f"{secret(n)} plan", "who": "Alle", "when": "maj"}],
                     None,
                 )
                 store.save_answer(

@@ -112,8 +112,9 @@ def _report(
     _: Callable[..., str],
 ) -> int:
     from talkkit.kit import find_kit
+    from talkkit.kit.catalogue import kits_by_topic
     from talkkit.report.pdf import PdfUnavailable
-    from talkkit.report.trend import TrendQuery, build_trend, topics
+    from talkkit.report.trend import TrendQuery, build_trend
 
     if args.kit and find_kit(args.kit) is None and not store.list_events(kit_id=args.kit):
         print(
@@ -122,7 +123,7 @@ def _report(
         )
         return 2
     if args.topic is not None:
-        known = topics()
+        known = kits_by_topic()
         if args.topic not in known:
             print(
                 _(

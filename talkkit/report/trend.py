@@ -374,21 +374,9 @@ def _scope(query: TrendQuery, language: str) -> str:
     return ""
 
 
-def topics() -> dict[str, list[Kit]]:
-    """Every topic of the kits in the kits folder -> its kits."""
-    from talkkit.kit import KitLoadError, find_kits, load_kit
-    from talkkit.paths import kits_dir
-
-    found: dict[str, list[Kit]] = {}
-    for folder in find_kits(kits_dir()):
-        try:
-            kit = load_kit(folder)
-        except (KitLoadError, ValueError):  # a broken kit is `talkkit check`'s business
-            continue
-        found.setdefault(kit.topic, []).append(kit)
-    return found
-
-
 def topic_name(topic: str, language: str) -> str:
-    kits = topics().get(topic, [])
+    """The topic as readers see it (its first kit's ``topic_title``), else ``""``."""
+    from talkkit.kit.catalogue import kits_by_topic
+
+    kits = kits_by_topic().get(topic, [])
     return kits[0].topic_name(kits[0].content_language(language)) if kits else ""

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from talkkit.contracts.answers import RATING_MAX, RATING_MIN
 from talkkit.export.text import xml_safe
 from talkkit.report.trend import TrendReport
+from talkkit.report.trend_labels import HIDDEN
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -78,14 +79,16 @@ def groups_chart(report: TrendReport, t: dict[str, str]) -> Chart:
     values = [m.groups or 0 for m in report.months]
     ax.bar(range(len(labels)), values, color=COLOURS[0], width=0.6)
     for x, m in enumerate(report.months):
-        if m.groups is None:
-            ax.annotate("–", (x, 0), ha="center", va="bottom", fontsize=12, color="#555555")
+        if m.groups is None:  # hidden: fewer than five groups
+            ax.annotate(HIDDEN, (x, 0), ha="center", va="bottom", fontsize=16, color="#555555")
         else:
             ax.annotate(str(m.groups), (x, m.groups), ha="center", va="bottom", fontsize=9)
     ax.set_xticks(range(len(labels)), labels)
     ax.set_ylabel(t["groups"])
     ax.set_ylim(0, max([*values, 1]) * 1.18)
-    ax.yaxis.get_major_locator().set_params(integer=True)
+    from matplotlib.ticker import MaxNLocator
+
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     svg, png = _render(fig)
     shown = ", ".join(
         f"{m.label}: {m.groups if m.groups is not None else t['hidden_mark']}"
@@ -108,6 +111,9 @@ def ratings_chart(report: TrendReport, t: dict[str, str]) -> Chart | None:
         label = textwrap.shorten(xml_safe(text), 70, placeholder=" …")
         colour = COLOURS[i % len(COLOURS)]
         ax.plot(xs, ys, marker="o", color=colour, label=label, linewidth=2)
+        shown = [(x, y) for x, y in zip(xs, ys, strict=True) if y == y]  # NaN: a hidden month
+        if len(shown) > 1:  # a dotted line across hidden months, so the trend reads
+            ax.plot(*zip(*shown, strict=True), linestyle=":", color=colour, linewidth=1.2)
         parts.append(
             label
             + ": "
