@@ -3,7 +3,8 @@
 Catalogues are ordinary gettext ``.po`` files under ``<package>/locale/<lang>/LC_MESSAGES/``,
 one *domain* per catalogue. This module knows only talkkit's own domains (``talkkit``: exports,
 privacy and validation messages; ``events``: the event report and ``talkkit event``;
-``gallery``: the gallery page); every other package registers its own folder with
+``gallery``: the gallery page; ``page``: the texts the kit page's server-rendered first
+screen shares with the kit interface); every other package registers its own folder with
 :func:`register_domain` when it is imported (``widgets`` does, for the kit interface, the
 board and the join form). They are read with Babel (a well-kept gettext
 implementation) straight from the ``.po`` files, so there is no compiled ``.mo`` file to forget
@@ -30,7 +31,7 @@ LANGUAGE_NAMES: dict[str, str] = {"da": "Dansk", "sv": "Svenska", "en": "English
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 
 _LOCALE_DIRS: dict[str, Path] = {
-    domain: LOCALE_DIR for domain in ("talkkit", "events", "gallery", "check")
+    domain: LOCALE_DIR for domain in ("talkkit", "events", "gallery", "check", "page")
 }
 
 

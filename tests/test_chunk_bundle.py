@@ -20,7 +20,12 @@ from talkkit.upstream import chunk_bundle as chunks
 CHUNK_REQUEST = re.compile(r"/\d+\.voila\.js(\?|$)")
 #: a front-end extension's chunk, as the page asks for it (its package and file)
 EXTENSION_REQUEST = re.compile(r"/voila/labextensions/(.+)/static/(\d+\.[0-9a-f]+\.js)(\?|$)")
-BUNDLE_SRC = re.compile(r'<script src="([^"]*/talkkit-chunks\.[0-9a-f]{16}\.js)"></script>')
+#: The bundle's tag: inert until the boot gate runs it (talkkit/upstream/boot_gate.py), or a plain
+#: script where the gate does not apply.
+BUNDLE_SRC = re.compile(
+    r'<script (?:type="text/x-talkkit-boot" data-)?src="([^"]*/talkkit-chunks\.[0-9a-f]{16}\.js)"'
+    r"></script>"
+)
 
 
 def test_the_bundle_holds_the_listed_chunks_it_finds_first_folder_first(tmp_path, caplog):

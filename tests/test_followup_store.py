@@ -65,7 +65,7 @@ def test_a_store_of_today_is_migrated_and_keeps_its_data(store_url: str, old_cod
     assert written["version"] == 3  # really the old schema
 
     with open_store(store_url) as store:
-        assert store.schema_version() == 4
+        assert store.schema_version() >= 4
         old = store.get_session(written["session"])
         assert old is not None and old.follows is None
         assert (old.group_name, old.municipality) == ("Team Nord", "Aarhus")
@@ -75,7 +75,7 @@ def test_a_store_of_today_is_migrated_and_keeps_its_data(store_url: str, old_cod
         follow = store.follow_up(old.id, "tvaerfagligt-samarbejde", "da")
         assert follow is not None and follow.follows == old.id
     with open_store(store_url) as store:  # opened again: no second migration, data still there
-        assert store.schema_version() == 4
+        assert store.schema_version() >= 4
         assert store.get_session(follow.id).follows == old.id
         assert [s.id for s in store.follow_ups(old.id)] == [follow.id]
 

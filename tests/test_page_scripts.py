@@ -65,7 +65,14 @@ def test_the_template_loads_every_script_of_both_patches() -> None:
 
     template = (TEMPLATE_ROOT / "voila" / "templates" / "talkkit" / "index.html.j2").read_text()
     included = [line.split('"')[1] for line in template.splitlines() if "include_js(" in line]
-    assert included == [f"static/{name}" for name in ORDER + OWN]
+    # the first screen's script (talkkit/upstream/first_screen.py) comes first in the file: its
+    # block (body_header) is written before the head's (html_head_js) in the template
+    # the boot gate (talkkit/upstream/boot_gate.py) is written in the footer, after Voilà's tags
+    assert included == [
+        "static/first-screen.js",
+        *(f"static/{name}" for name in ORDER + OWN),
+        "static/boot-gate.js",
+    ]
     assert set(MANAGER_SCRIPTS) | set(UNLOAD_SCRIPTS) == set(ORDER)
 
 
@@ -178,4 +185,91 @@ def test_an_app_without_a_widget_manager_promise_is_reported(page) -> None:
     assert pg.evaluate("() => window.jupyterapp.name") == "not Voilà"
     warnings = [line for line in lines if "widgetManagerPromise" in line]
     assert len(warnings) == 1 and warnings[0].startswith("warning:")
+    assert log.console_errors == []
+
+
+# --- boot-gate.js (talkkit/upstream/boot_gate.py) -----------------------------------------
+
+#: Two inert tags as the template writes them: the chunk bundle, then voila.js (stand-ins that
+#: record their turn, and a "Voilà" that starts its app on the window's load event).
+BOOT_TAGS = """
+<script type="text/x-talkkit-boot" data-src="data:text/javascript,window.__ran=[...(window.__ran||[]),'chunks',performance.now()]"></script>
+<script type="text/x-talkkit-boot" data-src="data:text/javascript,window.__ran=[...(window.__ran||[]),'voila',performance.now()];window.addEventListener('load',()=>{window.__started=true})"></script>
+"""
+FIRST_SCREEN = '<div id="tk-first"><textarea data-key="welcome.expectations"></textarea></div>'
+RECORD = """() => {
+  window.__keys = [];
+  document.addEventListener('keydown', () => window.__keys.push(performance.now()), true);
+  window.addEventListener('talkkit-boot', (e) => { window.__boot = [performance.now(), e.detail.why]; });
+}"""
+
+
+def gate(pg: Any, body: str, options: str = "") -> None:
+    pg.set_content(f"<!doctype html><title>gate</title><body>{body}{BOOT_TAGS}</body>")
+    pg.evaluate(RECORD)
+    if options:
+        pg.evaluate(f"() => {{ window.talkkitBootGate = {options}; }}")
+    pg.add_script_tag(content=(TEMPLATE_STATIC / "boot-gate.js").read_text(encoding="utf-8"))
+
+
+def test_boot_gate_without_a_first_screen_runs_voila_at_once_in_order(page) -> None:
+    """A page without a first screen (the board, another notebook) starts as Voilà's would: both
+    scripts in the template's order, and Voilà's app, which waits for the window's load event
+    although it came before its script ran."""
+    page, log = page
+    gate(page, "<p>board</p>")
+    page.wait_for_function("() => window.__started === true")
+    assert log.console_errors == []
+    ran = page.evaluate("() => window.__ran.filter((x) => typeof x === 'string')")
+    assert ran == ["chunks", "voila"]
+    assert page.evaluate("() => window.__boot[1]") == "no first screen"
+
+
+def test_boot_gate_waits_for_a_pause_in_the_groups_typing(page) -> None:
+    """With a first screen, Voilà starts only once nobody has typed for ``quiet`` ms: not while
+    the keys come faster than that. Every key typed is in the field."""
+    page, log = page
+    gate(page, FIRST_SCREEN, "{quiet: 600, hold: 600000}")
+    area = page.locator("#tk-first textarea")
+    area.focus()
+    text = "vi vil se barnet i tide"
+    page.keyboard.type(text, delay=20)
+    page.wait_for_function("() => window.__started === true")
+    boot, why = page.evaluate("() => window.__boot")
+    keys = page.evaluate("() => window.__keys")
+    assert why == "quiet"
+    before = [k for k in keys if k <= boot]
+    assert before, "the scripts ran before the first key"
+    assert boot - before[-1] >= 600  # it started in a pause, after the last key
+    assert area.input_value() == text
+    assert log.console_errors == []
+
+
+def test_boot_gate_does_not_wait_longer_than_its_hold(page) -> None:
+    """A group typing without pause does not keep Voilà from starting: after ``hold`` ms it
+    starts anyway, and what they type on is kept."""
+    page, log = page
+    gate(page, FIRST_SCREEN, "{quiet: 600000, hold: 300}")
+    page.locator("#tk-first textarea").focus()
+    page.keyboard.type("abc")
+    page.wait_for_function("() => window.__started === true")
+    assert page.evaluate("() => window.__boot[1]") == "held long enough"
+    page.keyboard.type("def")
+    assert page.locator("#tk-first textarea").input_value() == "abcdef"
+    assert log.console_errors == []
+
+
+def test_boot_gate_waits_while_a_field_is_focused_but_not_typed_into(page) -> None:
+    """A group that has just clicked into a field is about to type: Voilà does not start in
+    that moment, however quiet the page is, but once the first words are typed and paused."""
+    page, log = page
+    gate(page, FIRST_SCREEN, "{quiet: 100, hold: 600000}")
+    page.locator("#tk-first textarea").focus()
+    page.wait_for_function("() => window.__keys !== undefined")
+    page.evaluate("() => new Promise((done) => setTimeout(done, 500))")  # 5 quiet periods
+    assert page.evaluate("() => window.__boot === undefined")
+    page.keyboard.type("vi")
+    page.wait_for_function("() => window.__started === true")
+    assert page.evaluate("() => window.__boot[1]") == "quiet"
+    assert page.locator("#tk-first textarea").input_value() == "vi"
     assert log.console_errors == []

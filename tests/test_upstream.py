@@ -271,6 +271,24 @@ def test_page_scripts_missing_are_reported(caplog, monkeypatch, tmp_path) -> Non
     assert "page-unload.js" in upstream_lines(caplog, "page_unload")[0]
 
 
+def test_boot_gate_without_voilas_script_tag_is_reported(caplog, monkeypatch, tmp_path) -> None:
+    """When Voilà's setup macro writes voila.js otherwise, the gate says so (the template then
+    leaves Voilà's tags as they are: the page starts at once)."""
+    from talkkit.upstream import _scripts, boot_gate
+
+    assert boot_gate.check() is True
+    macro = tmp_path / "voila_setup.macro.html.j2"
+    macro.write_text('<script defer src="{{ main_js }}"></script>', encoding="utf-8")
+    assert boot_gate.check(macro) is False
+    assert "voila.js tag" in upstream_lines(caplog, "boot_gate")[0]
+    caplog.clear()
+    monkeypatch.setattr(
+        boot_gate, "missing_scripts", lambda names: _scripts.missing_scripts(names, tmp_path)
+    )
+    assert boot_gate.check() is False
+    assert "boot-gate.js" in upstream_lines(caplog, "boot_gate")[0]
+
+
 # --- kernel side ---------------------------------------------------------------------------
 
 

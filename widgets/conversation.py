@@ -13,6 +13,7 @@ from traitlets import Dict, List, Unicode
 
 from talkkit.kit import Kit
 from talkkit.kit.phases import READ_OUT_KINDS, page_kinds
+from talkkit.page.first_screen import field_labels, prompt_rows
 from widgets._base import AnswerView
 from widgets._i18n import gettext
 from widgets.book import AnswerBook
@@ -22,12 +23,10 @@ __all__ = ["ConversationView", "answer_labels"]
 
 
 def answer_labels(language: str, self_study: bool) -> tuple[str, str]:
-    """The labels of a prompt's two fields: the answer, and the group's different views."""
-    # a self-study kit's catalogue context speaks to one person ("Mit svar", not "Dit svar")
-    _ = gettext(language, "self-study" if self_study else None)
-    if self_study:
-        return _("Our answer"), _("Other thoughts and questions")
-    return _("Our answer"), _("Different views in the group")
+    """The labels of a prompt's two fields: the answer, and the group's different views (the
+    same as the server-rendered first screen's: :func:`talkkit.page.first_screen.field_labels`)."""
+    labels = field_labels(language, self_study)
+    return labels["our_answer"], labels["views"]
 
 
 class ConversationView(AnswerView):
@@ -59,22 +58,9 @@ class ConversationView(AnswerView):
         kind: str = "",
     ) -> None:
         content = kit.content_language(language)
-        phases: list[dict[str, Any]] = [
-            {
-                "id": p.id,
-                "kind": p.kind,
-                "prompts": [
-                    {
-                        "key": f"{p.id}.{q.id}",
-                        "text": kit.text(q.text, content),
-                        "help": kit.text(q.help, content),
-                    }
-                    for q in p.prompts
-                ],
-            }
-            for p in kit.agenda
-            if p.prompts
-        ]
+        # the same prompts and labels as the server-rendered first screen
+        # (talkkit/page/first_screen.py), so the two cannot drift
+        phases = prompt_rows(kit, content)
         points = [q for p in phases if p["kind"] in READ_OUT_KINDS for q in p["prompts"]]
         kit_format = "self-study" if self_study else None
         _ = gettext(language, kit_format)

@@ -22,6 +22,7 @@ from talkkit.contracts.page import Download, Reload
 from talkkit.i18n import LANGUAGE_NAMES, LANGUAGES
 from talkkit.kit import Kit
 from talkkit.kit.phases import JOINT_GATHERING, page_kinds
+from talkkit.page.first_screen import agenda_rows, shared_texts
 from widgets._base import AnswerView
 from widgets._i18n import gettext
 from widgets.agenda import AgendaModel
@@ -118,17 +119,8 @@ class PageView(AnswerView):
                 language=names.get(language, language),
                 kit_language=names.get(content, content),
             )
-        phases = [
-            {
-                "id": p.id,
-                "kind": p.kind,
-                "title": kit.text(p.title, content),
-                "minutes": p.minutes,
-                "intro": kit.text(p.intro, content),
-                "prompts": len(p.prompts),
-            }
-            for p in kit.agenda
-        ]
+        # the same rows as the server-rendered first screen (talkkit/page/first_screen.py)
+        phases = agenda_rows(kit, content)
         guidance = (
             {p.id: kit.text(p.facilitator, content) for p in kit.agenda if p.facilitator}
             if facilitator
@@ -181,10 +173,9 @@ class PageView(AnswerView):
         _ = gettext(language, kit_format)
         return {
             **status_texts(language, kit_format),
+            # shared with the first screen (talkkit/page/first_screen.py, ``page`` catalogue)
+            **shared_texts(language, self_study),
             "skip": _("Skip to the current step"),
-            "agenda": _("Agenda"),
-            "minutes": _("{n} min"),
-            "about_minutes": _("About {n} min"),
             "hours_minutes": _("{h} h {m} min"),
             "time_left": _("Time left"),
             "time_up": _("Time is up"),
@@ -201,7 +192,6 @@ class PageView(AnswerView):
             "step_nav": _("Previous and next step"),
             "previous": _("Previous"),
             "next": _("Next"),
-            "step_of": _("Step {n} of {total}"),
             "facilitator": _("For the facilitator"),
             "notes": _("Facilitator notes"),
             "break": _("Take a break. The page keeps your answers."),

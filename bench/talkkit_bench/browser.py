@@ -104,6 +104,7 @@ async def load_once(
     keep: bool = False,
     record_urls: bool = False,
     latency_ms: float = 0,
+    cpu_throttle: float = 1,
 ) -> dict:
     """Open ``url`` in a new page of ``context`` and measure it (see the module doc).
 
@@ -111,6 +112,7 @@ async def load_once(
     ``keep``: leave the page open and put it in the result as ``"_page"``.
     ``record_urls``: list every URL the page requested in ``"urls"``.
     ``latency_ms``: emulate this network round trip (a building's wifi, not localhost).
+    ``cpu_throttle``: chromium's CPU slowed down this many times (4: a slow municipal laptop).
     ``"network"`` counts the HTTP responses that came over the network (not from the cache).
     """
     from playwright.async_api import Error as PlaywrightError
@@ -146,6 +148,8 @@ async def load_once(
             requests["network"] = requests.get("network", 0) + 1
 
     cdp.on("Network.responseReceived", on_cdp_response)
+    if cpu_throttle > 1:
+        await cdp.send("Emulation.setCPUThrottlingRate", {"rate": cpu_throttle})
     if start is not None:
         await start.wait()
     t0 = time.perf_counter()
@@ -208,13 +212,22 @@ async def load_once(
 
 
 async def cold_and_warm(
-    browser: Any, url: str, timeout: float, latency_ms: float = 0
+    browser: Any, url: str, timeout: float, latency_ms: float = 0, cpu_throttle: float = 1
 ) -> tuple[dict, dict]:
     """A cold load in a new context, then a warm load of the same page in that context."""
     context = await new_context(browser)
     try:
-        cold = await load_once(context, url, timeout, record_urls=True, latency_ms=latency_ms)
-        warm = await load_once(context, url, timeout, latency_ms=latency_ms)
+        cold = await load_once(
+            context,
+            url,
+            timeout,
+            record_urls=True,
+            latency_ms=latency_ms,
+            cpu_throttle=cpu_throttle,
+        )
+        warm = await load_once(
+            context, url, timeout, latency_ms=latency_ms, cpu_throttle=cpu_throttle
+        )
     finally:
         await context.close()
     return cold, warm

@@ -43,6 +43,24 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--label", type=_label, default=d.label, help="name of the results files")
     p.add_argument("--runs", type=int, default=d.runs, help="page loads per page and cache state")
     p.add_argument(
+        "--first-screen-groups",
+        type=int,
+        default=d.first_screen_groups,
+        help="first-screen phase: groups opening the kit in the same second (0: skip)",
+    )
+    p.add_argument(
+        "--first-screen-preheat",
+        type=int,
+        default=d.first_screen_preheat,
+        help="first-screen phase: kernels kept ready for those groups",
+    )
+    p.add_argument(
+        "--first-screen-browsers",
+        action="store_true",
+        help="first-screen phase: open those groups with chromium pages on this machine "
+        "(measures chromium on the server's cores) instead of synthetic groups",
+    )
+    p.add_argument(
         "--groups",
         type=_ints,
         default=d.groups,
@@ -147,6 +165,9 @@ def config_from_args(args: argparse.Namespace) -> BenchConfig:
     cfg = BenchConfig(
         label=args.label,
         runs=args.runs,
+        first_screen_groups=args.first_screen_groups,
+        first_screen_preheat=args.first_screen_preheat,
+        first_screen_browsers=args.first_screen_browsers,
         latency_ms=args.latency_ms,
         groups=args.groups,
         synthetic_groups=args.synthetic_groups,
@@ -175,6 +196,7 @@ def config_from_args(args: argparse.Namespace) -> BenchConfig:
         cfg.front_groups = (2,)
         cfg.page_timeout = min(cfg.page_timeout, 40.0)
         cfg.level_timeout = 60.0
+        cfg.first_screen_groups, cfg.first_screen_preheat = 2, 1
     return cfg
 
 

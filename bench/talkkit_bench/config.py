@@ -37,7 +37,7 @@ def default_results_dir() -> Path:
 
 
 #: The phases of a run, in the order they run.
-PHASES = ("tti", "groups", "saves", "board", "front")
+PHASES = ("tti", "groups", "saves", "board", "front", "first-screen")
 
 
 @dataclass
@@ -78,6 +78,13 @@ class BenchConfig:
     server_py: Path | None = None
     #: Seconds before a page that has not become usable counts as a failure.
     page_timeout: float = 60.0
+    #: The first-screen phase (issue 20): groups opening the kit in the same second, and the
+    #: kernels kept ready for them (0 groups: skip that row).
+    first_screen_groups: int = 60
+    first_screen_preheat: int = 30
+    #: open those groups with chromium pages (on the server's own cores: measures chromium)
+    #: instead of synthetic groups
+    first_screen_browsers: bool = False
     #: Seconds a whole concurrency level may take before it is abandoned.
     level_timeout: float = 180.0
     #: Most browser contexts in one chromium process.
@@ -113,6 +120,45 @@ class Target:
 
 #: The targets of issue #6 on a 2-core machine.
 TARGETS = (
+    Target(
+        "first_screen.kit.warm.median", "first screen: kit warm TTI, preheated, median", 0.35, "s"
+    ),
+    Target("first_screen.ratio_warm", "first screen: kit / trivial Voilà, warm median", 0.35, "x"),
+    Target(
+        "first_screen.kit.cold.median", "first screen: kit cold TTI, preheated, median", 0.5, "s"
+    ),
+    Target(
+        "first_screen.kit_serve_default.warm.median",
+        "first screen: `talkkit serve` without preheat, kit TTI median",
+        0.5,
+        "s",
+    ),
+    Target(
+        "first_screen.kit.throttled4x.median",
+        "first screen: CPU throttled 4x, kit TTI median",
+        1.0,
+        "s",
+    ),
+    Target(
+        "first_screen.groups.interactive_p95",
+        "first screen: 60 groups in the same second, 30 preheated: takes typing p95",
+        1.0,
+        "s",
+    ),
+    Target("first_screen.groups.failures", "first screen: 60 groups: failures", 0, ""),
+    Target(
+        "first_screen.groups.in_store_p95",
+        "first screen: 60 groups: first text in the store p95",
+        10.0,
+        "s",
+    ),
+    Target("first_screen.takeover.1x.lost", "first screen: keystrokes lost in the takeover", 0, ""),
+    Target(
+        "first_screen.takeover.4x.lost",
+        "first screen: keystrokes lost in the takeover, CPU 4x",
+        0,
+        "",
+    ),
     Target("tti.kit.warm.median", "kit warm time to interactive, median", 1.0, "s"),
     Target("tti.ratio_kit_trivial_warm", "kit / trivial Voilà, warm median", 1.0, "x"),
     Target("groups.30.p95", "30 groups at once, 30 chromium pages here: TTI p95", 3.0, "s"),

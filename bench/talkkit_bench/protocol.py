@@ -36,12 +36,16 @@ import random
 import re
 import time
 import uuid
+import zlib
 from datetime import UTC, datetime
 from typing import Any
 
 __all__ = ["SyntheticGroup", "paced_saves", "run_synthetic", "save_rounds"]
 
 _KERNEL_ID = re.compile(r'"kernelId":\s*"([0-9a-f-]{36})"')
+#: The end of the first screen's script tag (talkkit/upstream/first_screen.py writes the first
+#: screen, then static/first-screen.js, which makes its fields keep what is typed).
+_FIRST_SCREEN_DONE = b"static/first-screen.js?v="
 #: What a page shows: a cell output holding a widget view (without one a page stays blank).
 _WIDGET_VIEW = re.compile(r'"application/vnd\.jupyter\.widget-view\+json":\s*\{\s*"model_id"')
 
@@ -105,10 +109,25 @@ class SyntheticGroup:
         self.states: dict[str, dict] = {}
         self.result: dict[str, Any] = {"failure": None}
 
-    async def _fetch(self, client: Any, url: str) -> str:
+    async def _fetch(self, client: Any, url: str, t0: float | None = None) -> str:
+        """The page's HTML; with ``t0``, ``result["first_screen"]`` is when the kit page's first
+        screen (its answer fields, issue 20) had arrived, in seconds since ``t0``."""
         async with client.get(url) as response:
             response.raise_for_status()
-            return await response.text(errors="replace")
+            gzipped = response.headers.get("Content-Encoding") == "gzip"
+            inflate = zlib.decompressobj(16 + zlib.MAX_WBITS) if gzipped else None
+            parts: list[bytes] = []
+            tail = b""
+            async for chunk in response.content.iter_any():
+                data = inflate.decompress(chunk) if inflate else chunk
+                parts.append(data)
+                if t0 is not None and "first_screen" not in self.result:
+                    if _FIRST_SCREEN_DONE in tail + data:
+                        self.result["first_screen"] = time.perf_counter() - t0
+                    tail = (tail + data)[-len(_FIRST_SCREEN_DONE) :]
+            if inflate:
+                parts.append(inflate.flush())
+            return b"".join(parts).decode("utf-8", errors="replace")
 
     async def _assets(self, client: Any) -> None:
         queue = list(self.assets)
@@ -176,7 +195,7 @@ class SyntheticGroup:
             cookie_jar=aiohttp.CookieJar(unsafe=True),
         )
         try:
-            html = await self._fetch(client, f"{self.base_url}/voila/render/{self.page}")
+            html = await self._fetch(client, f"{self.base_url}/voila/render/{self.page}", t0)
             r["html"] = time.perf_counter() - t0
             found = _KERNEL_ID.search(html)
             if not found:

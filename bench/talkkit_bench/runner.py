@@ -20,6 +20,7 @@ from typing import Any
 
 from talkkit_bench import board, board_page, browser, memory, protocol, saves
 from talkkit_bench.config import BASELINE_DIR, BenchConfig
+from talkkit_bench.first_screen import phase_first_screen
 from talkkit_bench.front import phase_front
 from talkkit_bench.machine import CpuWatch, foreign_kernels, machine_info
 from talkkit_bench.pg import PostgresUnavailable, pg_version, postgres_server
@@ -436,6 +437,7 @@ def run_bench(cfg: BenchConfig) -> dict[str, Any]:
         "saves": phase_saves,
         "board": phase_board,
         "front": phase_front,
+        "first-screen": phase_first_screen,
     }
     try:
         for name in cfg.phases:

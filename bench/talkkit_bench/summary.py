@@ -129,6 +129,8 @@ def _synthetic_summary(level: dict[str, Any]) -> dict[str, Any]:
 def summarize(raw: dict[str, Any]) -> dict[str, Any]:
     """The numbers the targets and tables read, from the raw results of every phase."""
     summary: dict[str, Any] = {}
+    if raw.get("first-screen", {}).get("summary"):
+        summary["first_screen"] = raw["first-screen"]["summary"]
     tti = raw.get("tti")
     if tti:
         summary["tti"] = {}

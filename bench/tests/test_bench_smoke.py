@@ -60,6 +60,19 @@ def test_a_tiny_bench_run_measures_every_phase(tmp_path):
     assert _positive(summary["tti"]["ratio_kit_trivial_warm"])
     assert _positive(summary["tti"]["ratio_kit_static_cold"])
 
+    # the first screen (issue 20): every row measured, nothing lost in the takeover
+    first = summary["first_screen"]
+    for row in ("kit", "trivial"):
+        for state in ("cold", "warm", "throttled4x"):
+            assert first[row][state]["n"] == 1 and first[row][state]["failures"] == 0, (row, state)
+    assert first["kit_serve_default"]["warm"]["failures"] == 0
+    for rate in ("1x", "4x"):
+        assert first["takeover"][rate]["failures"] == 0 and first["takeover"][rate]["lost"] == 0
+        assert first["takeover"][rate]["typed"] > 20
+    synthetic = first["synthetic_groups"]  # both groups got their first screen and saved
+    assert synthetic["n"] == 2 and synthetic["failures"] == 0 and synthetic["in_store_file"] == 2
+    assert _positive(synthetic["first_screen_p95"]) and _positive(synthetic["in_store_p95"])
+
     # one group in a browser: usable, its kernel measured, its page save committed
     level = summary["groups"]["1"]
     assert level["n"] == 1 and level["failures"] == 0

@@ -16,6 +16,7 @@ COMMANDS = (
     "export",
     "purge",
     "event",
+    "series",
     "report",
     "binder",
 )

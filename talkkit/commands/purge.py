@@ -1,10 +1,11 @@
 """``talkkit purge``: delete the groups' answers of an event, of one group, or before a date.
 
-``talkkit purge (--event ID | --session ID | --before YYYY-MM-DD) [--store URL] [--yes]``
+``talkkit purge (--event ID | --series ID | --session ID | --before YYYY-MM-DD) [--store URL] [--yes]``
 
 Asks for confirmation unless ``--yes``; prints how many sessions were deleted. ``--before``
 deletes sessions last changed before local midnight of that day. ``--event`` deletes the event
-too (its name, join code and the main points picked on its board). Afterwards the deleted text
+too (its name, join code and the main points picked on its board); ``--series`` deletes the
+series too (its team name, code and steps) with every session of its steps. Afterwards the deleted text
 is made unreadable in the store's files (:meth:`talkkit.store.Store.reclaim`: SQLite zeroes it
 and empties its WAL while the server runs; PostgreSQL runs ``VACUUM FULL``).
 """
@@ -38,6 +39,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("purge", help="delete answers of an event, a group or before a date")
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--event", help="every group of this event")
+    which.add_argument("--series", help="a team's series with every session of its steps")
     which.add_argument("--session", help="one group's session id")
     which.add_argument("--before", type=parse_day, help="sessions last changed before this day")
     p.add_argument("--store", help="store URL (default: $TALKKIT_STORE or the local file)")
@@ -51,6 +53,9 @@ def _matching(store: Store, args: argparse.Namespace) -> int:
 
     if args.session:
         return 1 if store.get_session(args.session) else 0
+    if args.series:  # a series whose team opened no kit yet is still there to delete
+        found = store.get_series(args.series) is not None
+        return max(len(store.series_sessions(args.series)), int(found))
     if args.event:  # an event without sessions is still there to delete
         found = store.get_event(args.event) is not None
         return max(len(store.list_sessions(event_id=args.event)), int(found))
@@ -82,7 +87,9 @@ def run(args: argparse.Namespace) -> int:
                 if reply.strip().lower() not in _YES:
                     print(_("Nothing was deleted."))
                     return 1
-            if args.event:  # the event itself too: its name, code, picked main points
+            if args.series:  # the series itself too: its team name, code and steps
+                deleted = store.delete_series(args.series)
+            elif args.event:  # the event itself too: its name, code, picked main points
                 deleted = store.delete_event(args.event)
             else:
                 deleted = store.purge(before=args.before, session_id=args.session)

@@ -9,6 +9,8 @@ kernel reads, preheated kernels, and the Jupyter server extension for Binder.
 - :mod:`~talkkit.page.gallery`: the gallery page and its handler;
 - :mod:`~talkkit.page.request`: query and cookie -> :class:`~talkkit.page.request.RequestContext`;
 - :mod:`~talkkit.page.preheat`: a preheated kernel waiting for its request;
+- :mod:`~talkkit.page.first_screen`: the page's first screen, one source for the server-rendered
+  HTML (:mod:`~talkkit.page.first_screen_html`) and the kit widgets;
 - :mod:`~talkkit.page.extension`: the Jupyter server extension and its configuration (Binder).
 
 What reaches into private parts of Voilà, jupyter_server and the widget libraries is in

@@ -15,7 +15,10 @@ Safe by default (see ``docs/stack-notes.md`` for why each is needed):
 - ``KernelManager.transport=ipc`` avoids the ZMQ port race of many simultaneous kernel starts.
 
 Fast on a second visit and under a burst (measured with ``talkkit-bench``, ``bench/JOURNAL.md``):
-Voilà's files are served under a versioned address and cached for good, the extensions' hashed
+The page's first screen (title, agenda, the current step's prompts and answer fields) is in its
+first bytes, before the kernel has started, and takes typing at once
+(:mod:`talkkit.page.first_screen`, :mod:`talkkit.upstream.first_screen`). Voilà's files are
+served under a versioned address and cached for good, the extensions' hashed
 files too, text files are gzipped once (:mod:`talkkit.page.static`), Voilà's chunks come in one
 file, templates are compiled once, and a preheated kernel pool refills gently. Each of those
 reaches into a private part of Voilà or jupyter_server and lives in :mod:`talkkit.upstream`, with
@@ -46,8 +49,9 @@ from talkkit.page.policy import (
 from talkkit.page.routing import server_cookie
 from talkkit.page.static import ChunkBundleHandler, precompress
 from talkkit.paths import PACKAGE_DIR, kits_dir
-from talkkit.upstream import cdn_links, page_unload, widget_manager
+from talkkit.upstream import boot_gate, cdn_links, page_unload, widget_manager
 from talkkit.upstream.chunk_bundle import build_bundle
+from talkkit.upstream.first_screen import swap_page_handler
 from talkkit.upstream.kernel_pool import tune_preheat
 from talkkit.upstream.kit_files import swap_file_handler
 from talkkit.upstream.static_handlers import VersionedStaticHandler, swap_handlers
@@ -80,6 +84,7 @@ def check_page_template() -> None:
     cdn_links.check()
     widget_manager.check()
     page_unload.check()
+    boot_gate.check()
 
 
 class TalkkitVoila(Voila):  # type: ignore[misc]  # voila ships no types
@@ -117,6 +122,9 @@ class TalkkitVoila(Voila):  # type: ignore[misc]  # voila ships no types
                 page_config["talkkitChunks"] = url_path_join(
                     kwargs["base_url"], versioned, bundle.name
                 )
+            tag = boot_gate.voila_js_tag(page_config)
+            if tag:
+                page_config[boot_gate.PAGE_CONFIG_KEY] = tag
             return page_config
 
         self.voila_configuration.page_config_hook = page_config_hook
@@ -134,6 +142,9 @@ class TalkkitVoila(Voila):  # type: ignore[misc]  # voila ships no types
         self.app.add_transform(PolicyTransform)
         handlers, roots = swap_handlers(super().init_handlers(), template)
         handlers = swap_file_handler(handlers)
+        if template == "talkkit":
+            # the request's first screen, streamed before its kernel has started (issue 20)
+            handlers = swap_page_handler(handlers)
         roots = [*self.static_paths, *roots]
         # zlib lets go of the GIL while it compresses: this thread costs the server's loop little
         threading.Thread(target=precompress, args=(roots,), name="precompress", daemon=True).start()
@@ -172,10 +183,13 @@ class TalkkitVoila(Voila):  # type: ignore[misc]  # voila ships no types
                 "store_url": default_url(),
             },
         )
+        from talkkit.page.series_page import handlers as series_handlers
+
         return [
             (rf"{base}/", *gallery),
             (rf"{base}/gallery", *gallery),
             health,
+            *series_handlers(base, default_url()),
             *bundle,
             static,
             *handlers,

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from talkkit.contracts.answers import MAX_TEXT_CHARS
+from talkkit.store.series import Series
 from talkkit.store.types import Answer, Event, EventAnswer, Pick, SaveResult, Session
 from talkkit.store.values import (
     EVENT_ID_RE,
@@ -182,6 +183,48 @@ class Store(ABC):
     @abstractmethod
     def clear_failures(self, scope: str) -> None:
         """Forget the failed attempts on ``scope`` (after a successful login)."""
+
+    # -- a series of kits for one team (issue 22; talkkit.store.series) ------------------------
+
+    @abstractmethod
+    def create_series(
+        self,
+        series_id: str,
+        team: str,
+        language: str,
+        code: str,
+        secret_hash: str,
+        items: list[tuple[str, date]],
+    ) -> Series:
+        """A new series (see :mod:`talkkit.store.series`)."""
+
+    @abstractmethod
+    def get_series(self, series_id: str) -> Series | None:
+        """The series with this id, or ``None``."""
+
+    @abstractmethod
+    def find_series(self, code: str) -> Series | None:
+        """The series with this (normalised) join code, or ``None``."""
+
+    @abstractmethod
+    def list_series(self) -> list[Series]:
+        """Every series, oldest first."""
+
+    @abstractmethod
+    def series_secret_hashes(self) -> list[tuple[str, str]]:
+        """``(series id, stored hash of its leader's secret)`` of every series."""
+
+    @abstractmethod
+    def series_sessions(self, series_id: str) -> dict[int, Session]:
+        """Step number -> the session of that step."""
+
+    @abstractmethod
+    def open_step(self, series_id: str, step: int, language: str) -> Session | None:
+        """The session of a step, found or made following the previous step's session."""
+
+    @abstractmethod
+    def delete_series(self, series_id: str) -> int:
+        """Delete a series with its sessions and their answers; the number of sessions."""
 
     def __enter__(self) -> Store:
         return self

@@ -100,6 +100,31 @@ SQLITE: list[Migration] = [
             "CREATE INDEX sessions_follows ON sessions (follows)",
         ),
     ),
+    Migration(
+        5,
+        "a series of kits for one team, and the sessions of its steps",
+        (
+            """CREATE TABLE series (
+                id TEXT PRIMARY KEY,
+                team TEXT NOT NULL,
+                language TEXT NOT NULL,
+                code TEXT NOT NULL UNIQUE,
+                secret_hash TEXT NOT NULL,
+                created_at TEXT NOT NULL
+            )""",
+            """CREATE TABLE series_items (
+                series_id TEXT NOT NULL REFERENCES series (id) ON DELETE CASCADE,
+                position INTEGER NOT NULL,
+                kit_id TEXT NOT NULL,
+                planned TEXT NOT NULL,
+                PRIMARY KEY (series_id, position)
+            ) WITHOUT ROWID""",
+            "ALTER TABLE sessions ADD COLUMN series_id TEXT",
+            "ALTER TABLE sessions ADD COLUMN series_step INTEGER",
+            "CREATE UNIQUE INDEX sessions_series_step ON sessions (series_id, series_step) "
+            "WHERE series_id IS NOT NULL",
+        ),
+    ),
 ]
 
 POSTGRES: list[Migration] = [
@@ -174,6 +199,31 @@ POSTGRES: list[Migration] = [
         (
             "ALTER TABLE sessions ADD COLUMN follows TEXT",
             "CREATE INDEX sessions_follows ON sessions (follows)",
+        ),
+    ),
+    Migration(
+        5,
+        "a series of kits for one team, and the sessions of its steps",
+        (
+            """CREATE TABLE series (
+                id TEXT PRIMARY KEY,
+                team TEXT NOT NULL,
+                language TEXT NOT NULL,
+                code TEXT NOT NULL UNIQUE,
+                secret_hash TEXT NOT NULL,
+                created_at TIMESTAMPTZ NOT NULL
+            )""",
+            """CREATE TABLE series_items (
+                series_id TEXT NOT NULL REFERENCES series (id) ON DELETE CASCADE,
+                position INTEGER NOT NULL,
+                kit_id TEXT NOT NULL,
+                planned TEXT NOT NULL,
+                PRIMARY KEY (series_id, position)
+            )""",
+            "ALTER TABLE sessions ADD COLUMN series_id TEXT",
+            "ALTER TABLE sessions ADD COLUMN series_step INTEGER",
+            "CREATE UNIQUE INDEX sessions_series_step ON sessions (series_id, series_step) "
+            "WHERE series_id IS NOT NULL",
         ),
     ),
 ]

@@ -22,6 +22,7 @@ from talkkit.store.follow import PostgresFollow, session_row
 from talkkit.store.postgres_pool import PostgresPool
 from talkkit.store.postgres_purge import PostgresPurge
 from talkkit.store.rows import SELECT_EVENTS, SELECT_SESSIONS, insert_session
+from talkkit.store.series import PostgresSeries
 from talkkit.store.types import (
     Answer,
     Event,
@@ -59,7 +60,7 @@ def _session(row: tuple[Any, ...]) -> Session:
     return session_row(row, lambda t: t.astimezone(UTC))
 
 
-class PostgresStore(PostgresFollow, PostgresPurge, PostgresPool, Store):
+class PostgresStore(PostgresSeries, PostgresFollow, PostgresPurge, PostgresPool, Store):
     """A :class:`~talkkit.store.base.Store` in a PostgreSQL database."""
 
     # -- sessions -----------------------------------------------------------------------------

@@ -61,7 +61,7 @@ class PostgresPurge(_Base):
         return self._run(body, write=True)
 
     #: Tables that hold a group's text or an event's name.
-    TEXT_TABLES = ("answers", "sessions", "event_picks", "events")
+    TEXT_TABLES = ("answers", "sessions", "event_picks", "events", "series", "series_items")
 
     def reclaim(self) -> bool:
         """``VACUUM FULL`` of the tables with text: rewritten into new files, the old files

@@ -16,6 +16,7 @@ from talkkit.contracts.answers import validate_answer
 from talkkit.store.base import Store
 from talkkit.store.follow import SQLiteFollow, session_row
 from talkkit.store.rows import SELECT_EVENTS, SELECT_SESSIONS, fields_of, insert_session
+from talkkit.store.series import SQLiteSeries
 from talkkit.store.sqlite_file import SQLiteFile, dt, ts
 from talkkit.store.types import (
     Answer,
@@ -62,7 +63,7 @@ PICKS_FROM_SESSIONS = (
 )
 
 
-class SQLiteStore(SQLiteFollow, SQLiteFile, Store):
+class SQLiteStore(SQLiteSeries, SQLiteFollow, SQLiteFile, Store):
     """A :class:`~talkkit.store.base.Store` in one SQLite file."""
 
     # -- sessions -----------------------------------------------------------------------------

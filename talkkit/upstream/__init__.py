@@ -25,7 +25,12 @@ Server side (applied by :class:`talkkit.page.app.TalkkitVoila`):
   webpack chunks in one file;
 - :mod:`~talkkit.upstream.event_logger` (jupyter_server): one event logger for all kernel
   managers (``_default_event_logger``);
-- :mod:`~talkkit.upstream.cdn_links` (voila): the lab template's Font Awesome CDN links removed.
+- :mod:`~talkkit.upstream.cdn_links` (voila): the lab template's Font Awesome CDN links removed;
+- :mod:`~talkkit.upstream.first_screen` (voila): the page handler puts the request's first
+  screen into the page and streams it before the kernel has started
+  (``VoilaHandler.get_generator``, ``NotebookRenderer._jinja_kernel_start``);
+- :mod:`~talkkit.upstream.boot_gate` (voila): its front end starts in the first pause of the
+  group's typing, ``boot-gate.js`` (the setup macro's ``voila.js`` tag, the app's ``load`` start).
 
 Page side (JavaScript in the talkkit template's ``static/`` folder, checked at server start):
 
@@ -55,6 +60,8 @@ PATCHES = (
     "chunk_bundle",
     "event_logger",
     "cdn_links",
+    "first_screen",
+    "boot_gate",
     "widget_manager",
     "page_unload",
     "preheat_protocol",
