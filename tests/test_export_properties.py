@@ -342,7 +342,10 @@ def test_every_report_format_of_any_text_in_any_field_writes_a_file_with_a_note(
         data = fmt.render(built)
         assert isinstance(data, bytes) and data, name
         if name == "pdf":  # the HTML printed: pypdf opens it, the note is there when due
-            assert (" ".join(REPORT_NOTE.split()) in _pdf_text(data)) == needs_note, name
+            # (the note's words: a PDF maps a glyph to one text, so a U+FFFD a combining mark
+            # followed earlier reads back with that mark)
+            note = " ".join(REPORT_NOTE.split()).removesuffix("\ufffd.")
+            assert (note in _pdf_text(data)) == needs_note, name
             continue
         text = data.decode("utf-8") if name == "html" else _docx_text(data)
         assert (REPORT_NOTE in text) == needs_note, name
