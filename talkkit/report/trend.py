@@ -257,6 +257,12 @@ def _themes(texts: list[tuple[str, str, str]]) -> tuple[list[ThemeRow], list[The
     return sorted(words, key=key)[:THEME_LIMIT], sorted(phrases, key=key)[:THEME_LIMIT]
 
 
+def _status_count(items: pd.Series[int], shown: Any) -> int | None:
+    """Take-aways of one status: a cell of the groups that marked one so (0 groups: 0)."""
+    groups = int((items > 0).sum())
+    return int(items.sum()) if groups == 0 or shown(groups) is not None else None
+
+
 def _places(df: pd.DataFrame, column: str) -> pd.DataFrame:
     return (
         df.groupby(column, sort=False)
@@ -285,6 +291,11 @@ def build_trend(store: Store, query: TrendQuery, language: str | None = None) ->
 
     total = len(df)
     enough = total >= MIN_GROUPS
+    if not enough:  # no figure at all, and no kit, municipality or month named either
+        return TrendReport(
+            language, datetime.now(UTC), query, _scope(query, language), None, None, None,
+            None, questions, [], [], [], None, hidden=True,
+        )  # fmt: skip
     months = []
     for month, part in df.groupby("month", sort=True):
         n = len(part)
@@ -334,21 +345,20 @@ def build_trend(store: Store, query: TrendQuery, language: str | None = None) ->
     followed = df[df["followed"] > 0]
     nf = len(followed)
     followup = FollowupCounts(
-        (nf if enough else None) if nf == 0 else shown(nf),
+        nf if nf == 0 else shown(nf),
         int(followed["followed"].sum()) if nf >= MIN_GROUPS else None,
-        {s: int(followed[f"fu_{s}"].sum()) if nf >= MIN_GROUPS else None for s in STATUSES},
+        {s: _status_count(followed[f"fu_{s}"], shown) for s in STATUSES},
     )
-    words, phrases = _themes(texts) if enough else ([], [])
-    hidden |= not enough
+    words, phrases = _themes(texts)
     return TrendReport(
         language=language,
         generated_at=datetime.now(UTC),
         query=query,
         scope=_scope(query, language),
-        events=int(df["event"].nunique()) if enough else None,
-        groups=_shown(total),
-        municipalities=int(named["place"].nunique()) if enough else None,
-        takeaways=int(df["takeaways"].sum()) if enough else None,
+        events=int(df["event"].nunique()),
+        groups=total,
+        municipalities=int(named["place"].nunique()),
+        takeaways=int(df["takeaways"].sum()),
         questions=questions,
         months=months,
         kits=kits,

@@ -38,6 +38,16 @@ def to_docx(report: TrendReport) -> bytes:
             (t["takeaways"], _n(report.takeaways)),
         ]
     )
+    if report.groups is not None:  # fewer than five groups: nothing more is shown
+        _details(writer, report, t)
+    writer.note_replaced(t["replaced"])
+    writer.paragraph(
+        italic(t["generated"].replace("{date}", report.generated_at.date().isoformat()))
+    )
+    return writer.to_bytes()
+
+
+def _details(writer: DocxWriter, report: TrendReport, t: dict[str, str]) -> None:
     writer.heading(t["kits"], 2)
     writer.table(
         [(k.name, _n(k.events), _n(k.groups), _avg(k.rating)) for k in report.kits],
@@ -86,8 +96,3 @@ def to_docx(report: TrendReport) -> bytes:
                 *((t[f"status_{s}"], _n(c)) for s, c in f.statuses.items()),
             ]
         )
-    writer.note_replaced(t["replaced"])
-    writer.paragraph(
-        italic(t["generated"].replace("{date}", report.generated_at.date().isoformat()))
-    )
-    return writer.to_bytes()

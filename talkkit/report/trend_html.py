@@ -41,7 +41,7 @@ def to_html(report: TrendReport) -> str:
         .render(
             report=report,
             t=words,
-            charts=[_page_chart(c) for c in charts(report, words)],
+            charts=[_page_chart(c) for c in charts(report, words)] if report.groups else [],
             generated=words["generated"].replace("{date}", report.generated_at.date().isoformat()),
             note=words["replaced"] if any(xml_replaces(t) for t in texts_in(report)) else "",
         )
