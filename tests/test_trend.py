@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
+import sys
 from datetime import UTC, date, datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -275,3 +276,18 @@ def test_the_pdf_is_the_html_printed(store: Store, tmp_path: Path) -> None:
 
     page = imread(next(tmp_path.glob("p*.png")))
     assert page.min() < 0.3  # the charts' dark bars and lines are drawn, not a blank page
+
+
+def test_without_weasyprint_the_pdf_says_how_to_get_it(
+    store: Store, url: str, tmp_path: Path, capsys, monkeypatch
+) -> None:
+    """The Binder image has no `pdf` extra: the command says so, writes nothing, and HTML
+    still works."""
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # `import weasyprint` fails
+    out = tmp_path / "trend.pdf"
+    period = ["--from", "2026-01-01", "--to", "2026-06-30", "--store", url, "--lang", "da"]
+    code, said = _run(capsys, *period, "--format", "pdf", "--output", str(out))
+    assert code == 1 and "pip install 'talkkit[pdf]'" in said and "kræver WeasyPrint" in said
+    assert not out.exists()
+    code, said = _run(capsys, *period, "--format", "html", "--output", str(tmp_path / "t.html"))
+    assert code == 0, said
