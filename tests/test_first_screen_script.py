@@ -7,6 +7,7 @@ On a real kit page with a slow kernel: ``test_first_screen_browser.py``.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -46,8 +47,10 @@ def test_typing_is_kept_in_the_browser_and_marked_not_saved(page, screen) -> Non
     area = pg.locator(f'#tk-first textarea[data-key="{key}"]')
     area.click()
     pg.keyboard.type("Vi håber")
-    stored = pg.evaluate(f"localStorage.getItem('talkkit-first:{KIT.id}:sessionid1234:{key}')")
-    assert stored == "Vi håber"
+    # kept as the widget fields keep their drafts (widgets/autosave.vue): per page, session and
+    # field, with the saved text it was typed over (none here)
+    stored = pg.evaluate(f"localStorage.getItem('talkkit.draft./kit|sessionid1234|{key}')")
+    assert json.loads(stored) == {"v": "Vi håber", "b": None}
     line = pg.locator(f'.tkf-answer:has(textarea[data-key="{key}"]) .tkf-save-line')
     assert line.inner_text() == screen.texts["not_saved"]
     body = pg.locator("body").inner_text()
@@ -56,6 +59,24 @@ def test_typing_is_kept_in_the_browser_and_marked_not_saved(page, screen) -> Non
     pg.reload()
     assert area.input_value() == "Vi håber"
     assert line.inner_text() == screen.texts["not_saved"]
+    assert log.console_errors == []
+
+
+def test_a_kept_draft_comes_back_only_over_the_saved_text_it_was_typed_over(page) -> None:
+    """The first screen's draft is the widget fields' draft: typed over one saved text, it does
+    not come back once the store holds another (someone saved a newer version)."""
+    pg, log = page
+    one = first_screen(KIT, "da", session_id="sessionid1234")
+    key = one.fields[0].key
+    serve(pg, render(one))
+    pg.locator(f'#tk-first textarea[data-key="{key}"]').click()
+    pg.keyboard.type("vores udkast")
+    pg.unroute(f"{ORIGIN}/**")
+    # the same page again, now holding a text another table saved meanwhile
+    newer = first_screen(KIT, "da", session_id="sessionid1234", values={key: "gemt andetsteds"})
+    serve(pg, render(newer))
+    assert pg.locator(f'#tk-first textarea[data-key="{key}"]').input_value() == "gemt andetsteds"
+    assert pg.evaluate(f"localStorage.getItem('talkkit.draft./kit|sessionid1234|{key}')") is None
     assert log.console_errors == []
 
 
@@ -86,8 +107,8 @@ def test_the_first_take_hands_over_text_caret_and_focus_and_removes_the_screen(
     assert pg.evaluate(f"window.talkkitFirstScreen.take({first!r})") is None  # taken once
     assert pg.evaluate("window.talkkitFirstScreen.take('no.such.key')") is None
     # the store has it: the browser's copy goes
-    k = f"talkkit-first:{KIT.id}:sessionid1234:{first}"
-    assert pg.evaluate(f"localStorage.getItem({k!r})") == "abcdef"
+    k = f"talkkit.draft./kit|sessionid1234|{first}"
+    assert json.loads(pg.evaluate(f"localStorage.getItem({k!r})"))["v"] == "abcdef"
     pg.evaluate(f"window.talkkitFirstScreen.saved({first!r})")
     assert pg.evaluate(f"localStorage.getItem({k!r})") is None
 

@@ -1,9 +1,11 @@
 /* talkkit: the kit page's first screen takes typing at once, and hands it to the widgets.
    Server side: talkkit/page/first_screen_html.py (what it shows), talkkit/upstream/first_screen.py
    (streamed before the kernel has started). Runs right after the first screen's HTML.
-   - What is typed is kept in this browser (localStorage, keyed by kit, session and field) and
-     the field says it is not saved yet (data-not-saved, in the page's language): nothing is
-     saved before the kernel is there, and nothing here ever says "saved".
+   - What is typed is kept in this browser as the widget fields keep their unsaved text
+     (widgets/autosave.vue: one draft per page, session and field, with the saved text it was
+     typed over; after a reload it comes back only over that same saved text) and the field
+     says it is not saved yet (data-not-saved, in the page's language): nothing is saved before
+     the kernel is there, and nothing here ever says "saved".
    - A widget answer field (widgets/answer_field.vue), once it can be edited, calls
      `talkkitFirstScreen.take(key)`: the first call removes the first screen (the widget page,
      rendered invisibly underneath in the same place, shows in the same frame) and returns the
@@ -28,9 +30,20 @@
   const get = (k) => (storage ? storage.getItem(k) : null);
   const put = (k, v) => { try { if (storage) storage.setItem(k, v); } catch (e) { /* full */ } };
   const drop = (k) => { try { if (storage) storage.removeItem(k); } catch (e) { /* blocked */ } };
-  const kit = root ? root.dataset.kit || '' : '';
   const session = root ? root.dataset.session || '' : '';
-  const keyOf = (field) => `talkkit-first:${kit}:${session}:${field}`;
+  const keyOf = (field) => `talkkit.draft.${window.location.pathname}|${session}|${field}`;
+  const base = (area) => (area.defaultValue === '' ? null : area.defaultValue);
+  const draft = (area) => {
+    let d = null;
+    try { d = JSON.parse(get(keyOf(area.dataset.key)) || 'null'); } catch (e) { d = null; }
+    if (!d || typeof d !== 'object' || typeof d.v !== 'string') return null;
+    // only over the saved text it was typed over, and only when it differs from it
+    if ((d.b ?? null) !== base(area) || d.v === area.defaultValue) {
+      drop(keyOf(area.dataset.key));
+      return null;
+    }
+    return d.v;
+  };
   const fields = root ? [...root.querySelectorAll('textarea[data-key]')] : [];
   const started = performance.now();
   let taken = null;
@@ -40,13 +53,13 @@
     if (line) line.textContent = root.dataset.notSaved || '';
   };
   for (const area of fields) {
-    const kept = get(keyOf(area.dataset.key));
+    const kept = draft(area);
     if (kept !== null && kept !== area.value) {
       area.value = kept;
       mark(area);
     }
     area.addEventListener('input', () => {
-      put(keyOf(area.dataset.key), area.value);
+      put(keyOf(area.dataset.key), JSON.stringify({ v: area.value, b: base(area) }));
       mark(area);
     });
   }
