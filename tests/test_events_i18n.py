@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCES = {
     **{f"talkkit/report/{p.name}": "_" for p in sorted((ROOT / "talkkit" / "report").glob("*.py"))},
     "talkkit/commands/event.py": "_",
+    "talkkit/commands/report.py": "_",
 }
 
 

@@ -17,5 +17,6 @@ COMMANDS = (
     "purge",
     "event",
     "series",
+    "report",
     "binder",
 )

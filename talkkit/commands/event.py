@@ -72,7 +72,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     listing.add_argument("--kit", help="only events of this kit")
     common(listing)
 
-    report = actions.add_parser("report", help="write an event report (HTML or DOCX)")
+    report = actions.add_parser("report", help="write an event report (HTML, DOCX or PDF)")
     report.add_argument("event_ids", metavar="EVENT", nargs="*", help="event id(s)")
     report.add_argument(
         "--kit", help="every event of this kit (with the evaluation across all of them)"
@@ -270,7 +270,19 @@ def _report(store: Store, args: argparse.Namespace, lang: str) -> int:
     except ValueError:
         print(_("No such event: {id}", id=", ".join(event_ids) or "-"), file=sys.stderr)
         return 1
-    data = FORMATS[args.format].render(built)
+    from talkkit.report.pdf import PdfUnavailable
+
+    try:
+        data = FORMATS[args.format].render(built)
+    except PdfUnavailable:
+        print(
+            _(
+                "Writing PDF needs WeasyPrint, which is not installed here: "
+                "pip install 'talkkit[pdf]' (or write --format html or docx)."
+            ),
+            file=sys.stderr,
+        )
+        return 1
     args.output.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(args.output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "wb") as fh:

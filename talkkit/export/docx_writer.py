@@ -101,6 +101,14 @@ class DocxWriter:
             for cell, text in zip(table.add_row().cells, row, strict=True):
                 cell.text = self._safe(text)
 
+    def picture(self, png: bytes, *, width_cm: float, caption: str = "") -> None:
+        """An image (PNG bytes) ``width_cm`` wide, with ``caption`` as its alternative text."""
+        from docx.shared import Cm
+
+        shape = self.document.add_picture(io.BytesIO(png), width=Cm(width_cm))
+        if caption:  # what a screen reader says: Word's "alt text" (wp:docPr descr)
+            shape._inline.docPr.set("descr", self._safe(caption)[:2000])
+
     def page_break(self) -> None:
         from docx.enum.text import WD_BREAK
 

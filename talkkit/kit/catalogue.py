@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 from talkkit.kit.load import from_raw, load_kit, read_raw
 from talkkit.kit.model import KIT_FILE, NOTEBOOK_FILE, Kit, KitLoadError
 from talkkit.kit.notebook import is_kit_notebook
 from talkkit.paths import kits_dir
 
-__all__ = ["find_kit", "find_kits"]
+__all__ = ["find_kit", "find_kits", "kits_by_topic"]
 
 log = logging.getLogger("talkkit.kit")
 
@@ -40,12 +41,31 @@ def find_kit(kit_id: str, root: Path | None = None) -> Kit | None:
             continue
         if data.get("id") != kit_id:
             continue
-        try:
-            return from_raw(folder, data)
-        except Exception:  # not schema-valid: let load_kit say why
-            try:
-                return load_kit(folder)
-            except KitLoadError as exc:
-                log.warning("kit %s cannot be loaded: %s", kit_id, exc)
-                return None
+        return _build(folder, data)
     return None
+
+
+def _build(folder: Path, data: dict[str, Any]) -> Kit | None:
+    try:
+        return from_raw(folder, data)
+    except Exception:  # not schema-valid: let load_kit say why
+        try:
+            return load_kit(folder)
+        except KitLoadError as exc:
+            log.warning("kit %s cannot be loaded: %s", data.get("id"), exc)
+            return None
+
+
+def kits_by_topic(root: Path | None = None) -> dict[str, list[Kit]]:
+    """Every topic of the kits in the kits folder -> its kits (as :func:`find_kit` builds
+    them: a kit that cannot be loaded is left out, with a log line)."""
+    found: dict[str, list[Kit]] = {}
+    for folder in sorted(find_kits(root or kits_dir())):
+        try:
+            data = read_raw(folder)
+        except KitLoadError:
+            continue
+        kit = _build(folder, data)
+        if kit is not None:
+            found.setdefault(kit.topic, []).append(kit)
+    return found

@@ -124,6 +124,9 @@ class Term:
     groups: int
     count: int
     forms: tuple[str, ...] = ()
+    #: the groups that wrote it (as given to :func:`recurring`): the trend report counts the
+    #: events a term recurs in; never sent to the board (:meth:`Themes.as_dict`)
+    writers: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
 
     @property
     def label(self) -> str:
@@ -183,7 +186,7 @@ def _rank(
         # the most used form first; among equals the shortest, then the first alphabetically
         ordered = sorted(forms[k].items(), key=lambda item: (-item[1], len(item[0]), item[0]))
         names = tuple(form for form, _n in ordered)
-        result.append(Term(names[0], len(groups[k]), counts[k], names))
+        result.append(Term(names[0], len(groups[k]), counts[k], names, frozenset(groups[k])))
     return result
 
 
