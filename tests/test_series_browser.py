@@ -90,7 +90,7 @@ def test_a_team_goes_through_its_two_kit_series(kit_server, page, browser) -> No
 
     # A wrong secret from this browser is refused (403) ...
     pg.goto(f"{kit_server.url}talkkit/series-overview", timeout=LOAD)
-    pg.get_by_label("Forløbsrækkens lederkode").fill("forkert")
+    pg.get_by_label("Læringsforløbets lederkode").fill("forkert")
     pg.get_by_role("button", name="Åbn overblikket").click()
     expect(pg.locator(".error")).to_contain_text("Det er ikke lederkoden")
     refused = [r for r in failed if r.status == 403 and "/talkkit/series-overview" in r.url]
@@ -107,7 +107,7 @@ def test_a_team_goes_through_its_two_kit_series(kit_server, page, browser) -> No
     requests: list[str] = []
     leader.on("request", lambda r: requests.append(r.url))
     leader.goto(f"{kit_server.url}talkkit/series-overview", timeout=LOAD)
-    leader.get_by_label("Forløbsrækkens lederkode").fill(secret)
+    leader.get_by_label("Læringsforløbets lederkode").fill(secret)
     leader.get_by_role("button", name="Åbn overblikket").click()
     expect(leader.locator("h1")).to_have_text(f"Lederens overblik: Team Vest {XSS}")
     row = leader.locator("li[data-step='1'] .commitment")
