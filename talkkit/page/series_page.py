@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 from urllib.parse import quote, urlencode
 
 import jinja2
+from babel.dates import format_date
 from tornado import web
 from tornado.ioloop import IOLoop
 
@@ -143,12 +144,16 @@ def _view(found: Progress, language: str) -> dict[str, Any]:
                 "n": step.position,
                 "title": step.title,
                 "kit_id": step.kit_id,
-                "planned": step.planned.isoformat(),
+                "planned": format_date(step.planned, "long", locale=language),
                 "state": step.state,
                 "state_name": states[step.state],
                 "started": step.started,
                 "openable": openable,
-                "opened": step.session.created_at.date().isoformat() if step.session else "",
+                "opened": (
+                    format_date(step.session.created_at.date(), "long", locale=language)
+                    if step.session
+                    else ""
+                ),
                 "commitments": [
                     {
                         "what": c.what,
