@@ -132,3 +132,24 @@ def test_typing_through_the_takeover_loses_nothing(page, gated) -> None:
 
 def test_typing_through_the_takeover_loses_nothing_on_a_slow_cpu(page, gated) -> None:
     type_through_the_takeover(page, gated, throttle=4)
+
+
+def test_text_typed_before_the_takeover_is_saved_without_another_key(page, gated) -> None:
+    """A group types on the first screen, then stops and talks: once the widgets have taken the
+    text over, it is saved without anybody typing again."""
+    pg, log = page
+    server, gate = gated
+    pg.goto(f"{server.url}voila/render/{KIT}/kit.ipynb", wait_until="commit")
+    area = pg.locator("#tk-first textarea").first
+    area.wait_for()
+    area.click()
+    typed = "Vi vil gerne se barnet i tide"
+    pg.keyboard.type(typed)
+    gate.touch()  # the kernel may start; nobody types any more
+    pg.locator("#tk-first").wait_for(state="detached", timeout=60_000)
+    field = pg.locator("#tk-welcome-expectations")
+    assert field.input_value() == typed
+    saved_line = pg.locator(".tk-answer:has(#tk-welcome-expectations) .tk-save-line")
+    saved_line.get_by_text("Gemt").wait_for(timeout=60_000)
+    assert typed in saved_texts(server)
+    assert not [e for e in log.console_errors if "talkkit" in e.lower()]

@@ -47,13 +47,14 @@
   const drop = (k) => { try { if (storage) storage.removeItem(k); } catch (e) { /* blocked */ } };
   const session = root ? root.dataset.session || '' : '';
   const keyOf = (field) => `talkkit.draft.${window.location.pathname}|${session}|${field}`;
-  const base = (area) => (area.defaultValue === '' ? null : area.defaultValue);
+  // the saved text a draft was typed over, as the widget field has it ('' when none)
+  const base = (area) => area.defaultValue;
   const draft = (area) => {
     let d = null;
     try { d = JSON.parse(get(keyOf(area.dataset.key)) || 'null'); } catch (e) { d = null; }
     if (!d || typeof d !== 'object' || typeof d.v !== 'string') return null;
     // only over the saved text it was typed over, and only when it differs from it
-    if ((d.b ?? null) !== base(area) || d.v === area.defaultValue) {
+    if ((d.b ?? '') !== base(area) || d.v === area.defaultValue) {
       drop(keyOf(area.dataset.key));
       return null;
     }
