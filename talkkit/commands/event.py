@@ -24,13 +24,12 @@ Every subcommand takes ``--store URL`` (else ``$TALKKIT_STORE``, else the local 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from talkkit.commands.export import cli_language, store_url
+from talkkit.commands.export import cli_language, refuse_kits_folder, store_url
 from talkkit.paths import kits_dir
 from talkkit.report.formats import FORMATS
 
@@ -240,27 +239,12 @@ def _followup_links(store: Store, args: argparse.Namespace, lang: str) -> int:
     return 0
 
 
-def _inside(path: Path, folder: Path) -> bool:
-    try:
-        path.resolve().relative_to(folder.resolve())
-    except ValueError:
-        return False
-    return True
-
-
 def _report(store: Store, args: argparse.Namespace, lang: str) -> int:
     from talkkit.i18n import translator
     from talkkit.report.model import build_report
 
     _ = translator(lang, "events")
-    if _inside(args.output, kits_dir()):
-        print(
-            _(
-                "Refusing to write inside the kits folder ({folder}): it is served to the web.",
-                folder=str(kits_dir()),
-            ),
-            file=sys.stderr,
-        )
+    if refuse_kits_folder(args.output, _):
         return 2
     event_ids = list(args.event_ids)
     if args.kit:
@@ -270,25 +254,9 @@ def _report(store: Store, args: argparse.Namespace, lang: str) -> int:
     except ValueError:
         print(_("No such event: {id}", id=", ".join(event_ids) or "-"), file=sys.stderr)
         return 1
-    from talkkit.report.pdf import PdfUnavailable
+    from talkkit.commands.report import write_report
 
-    try:
-        data = FORMATS[args.format].render(built)
-    except PdfUnavailable:
-        print(
-            _(
-                "Writing PDF needs WeasyPrint, which is not installed here: "
-                "pip install 'talkkit[pdf]' (or write --format html or docx)."
-            ),
-            file=sys.stderr,
-        )
-        return 1
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(args.output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-    print(_("Report written to {path}.", path=str(args.output)))
-    return 0
+    return write_report(lambda: FORMATS[args.format].render(built), args.output, _)
 
 
 def _unlock(store: Store, args: argparse.Namespace, lang: str) -> int:

@@ -93,12 +93,29 @@ def stub_kit(kit_id: str, language: str) -> Kit:
     )
 
 
-def _inside(path: Path, folder: Path) -> bool:
+def refuse_kits_folder(output: Path, _: Any) -> bool:
+    """Whether ``output`` lies inside the kits folder, which is served to the web (then says
+    so: a group's answers or a report must never be written there)."""
     try:
-        path.resolve().relative_to(folder.resolve())
+        output.resolve().relative_to(kits_dir().resolve())
     except ValueError:
         return False
+    print(
+        _(
+            "Refusing to write inside the kits folder ({folder}): it is served to the web.",
+            folder=str(kits_dir()),
+        ),
+        file=sys.stderr,
+    )
     return True
+
+
+def write_private(output: Path, data: bytes) -> None:
+    """Write ``data`` to ``output``, readable by its owner only (it holds the groups' text)."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -109,13 +126,7 @@ def run(args: argparse.Namespace) -> int:
     lang = cli_language(args.lang)
     _ = translator(lang)
     output: Path = args.output
-    if _inside(output, kits_dir()):
-        print(
-            _(
-                "Refusing to write inside the kits folder ({folder}): it is served to the web."
-            ).format(folder=kits_dir()),
-            file=sys.stderr,
-        )
+    if refuse_kits_folder(output, _):
         return 2
     try:
         with open_store(store_url(args.store)) as store:
@@ -132,11 +143,7 @@ def run(args: argparse.Namespace) -> int:
     except StoreError as exc:
         print(_("The store could not be read: {error}", error=str(exc)), file=sys.stderr)
         return 1
-    data = EXPORTERS[args.format].export(docs)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
+    write_private(output, EXPORTERS[args.format].export(docs))
     print(_("Exported {n} group(s) to {path}.", n=len(docs), path=str(output)))
     return 0
 

@@ -12,13 +12,12 @@ five groups). ``--store URL`` as every command (else ``$TALKKIT_STORE``, else th
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from talkkit.commands.export import cli_language, store_url
+from talkkit.commands.export import cli_language, refuse_kits_folder, store_url, write_private
 from talkkit.paths import kits_dir
 from talkkit.report.formats import FORMATS
 
@@ -27,7 +26,7 @@ if TYPE_CHECKING:
 
     from talkkit.store import Store
 
-__all__ = ["register", "run"]
+__all__ = ["register", "run", "write_report"]
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -58,7 +57,6 @@ def _date(value: str) -> date | None:
 
 def run(args: argparse.Namespace) -> int:
     # imported here: `talkkit --help` stays light (tests/test_cli_light.py)
-    from talkkit.commands.event import _inside
     from talkkit.i18n import translator
     from talkkit.store import StoreError, open_store
 
@@ -86,14 +84,7 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    if _inside(args.output, kits_dir()):
-        print(
-            _(
-                "Refusing to write inside the kits folder ({folder}): it is served to the web.",
-                folder=str(kits_dir()),
-            ),
-            file=sys.stderr,
-        )
+    if refuse_kits_folder(args.output, _):
         return 2
     try:
         with open_store(store_url(args.store)) as store:
@@ -113,7 +104,6 @@ def _report(
 ) -> int:
     from talkkit.kit import find_kit
     from talkkit.kit.catalogue import kits_by_topic
-    from talkkit.report.pdf import PdfUnavailable
     from talkkit.report.trend import TrendQuery, build_trend
 
     if args.kit and find_kit(args.kit) is None and not store.list_events(kit_id=args.kit):
@@ -151,8 +141,16 @@ def _report(
             file=sys.stderr,
         )
         return 1
+    return write_report(lambda: FORMATS[args.format].render_trend(built), args.output, _)
+
+
+def write_report(render: Callable[[], bytes], output: Path, _: Callable[..., str]) -> int:
+    """Render a report (trend or event report) and write it to ``output``; the exit code. A PDF
+    without WeasyPrint says how to get it."""
+    from talkkit.report.pdf import PdfUnavailable
+
     try:
-        data = FORMATS[args.format].render_trend(built)
+        data = render()
     except PdfUnavailable:
         print(
             _(
@@ -162,9 +160,6 @@ def _report(
             file=sys.stderr,
         )
         return 1
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(args.output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-    print(_("Report written to {path}.", path=str(args.output)))
+    write_private(output, data)
+    print(_("Report written to {path}.", path=str(output)))
     return 0
