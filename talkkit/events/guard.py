@@ -33,6 +33,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from talkkit.events.codes import (
     DUMMY_HASH,
@@ -43,6 +44,8 @@ from talkkit.events.codes import (
 )
 from talkkit.store import Event, Store, StoreError
 
+_Found = TypeVar("_Found")
+
 __all__ = [
     "GUESSES_PER_MINUTE",
     "Gate",
@@ -51,6 +54,8 @@ __all__ = [
     "find_event_by_secret",
     "join_gate",
     "login",
+    "through_gate",
+    "typed_secret",
 ]
 
 log = logging.getLogger("talkkit.events")
@@ -137,22 +142,36 @@ def find_event_by_secret(store: Store, text: str) -> Event | None:
     return None
 
 
+def typed_secret(secret: object) -> str:
+    """A secret as typed, trimmed (anything else, or too long: nothing)."""
+    text = secret if type(secret) is str and len(secret) <= MAX_SECRET_CHARS else ""
+    return text.strip()
+
+
+def through_gate(
+    gate: Gate, look_up: Callable[[], _Found | None], what: str
+) -> tuple[_Found | None, str, float]:
+    """``look_up()`` (a code's or a secret's record) asked through ``gate``: ``(found, "", 0)``,
+    or ``None`` and why not: ``"wait"`` (with the seconds left, nothing looked up), ``"store"``
+    (the store failed: not counted against the source) or ``"wrong"`` (counted)."""
+    wait = gate.wait()
+    if wait > 0:
+        return None, "wait", wait
+    try:
+        found = look_up()
+    except StoreError as exc:
+        log.warning("%s failed: %s", what, exc)
+        return None, "store", 0.0
+    if found is None:
+        gate.failed()
+        return None, "wrong", 0.0
+    gate.succeeded()
+    return found, "", 0.0
+
+
 def login(store: Store, secret: object, gate: Gate) -> LoginResult:
     """Check a facilitator secret; the :class:`Event` it opens, or why not.
 
     Only this kernel's own failures can make it wait (:class:`Gate`)."""
-    text = secret if type(secret) is str and len(secret) <= MAX_SECRET_CHARS else ""
-    text = text.strip()
-    wait = gate.wait()
-    if wait > 0:
-        return LoginResult(None, "wait", wait)
-    try:
-        event = find_event_by_secret(store, text)
-    except StoreError as exc:
-        log.warning("login failed: %s", exc)
-        return LoginResult(None, "store")
-    if event is None:
-        gate.failed()
-        return LoginResult(None, "wrong")
-    gate.succeeded()
-    return LoginResult(event)
+    text = typed_secret(secret)
+    return LoginResult(*through_gate(gate, lambda: find_event_by_secret(store, text), "login"))

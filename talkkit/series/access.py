@@ -14,7 +14,6 @@ server process under a random cookie (:class:`Gates`).
 from __future__ import annotations
 
 import hmac
-import logging
 import secrets
 import threading
 from collections import OrderedDict
@@ -22,19 +21,16 @@ from dataclasses import dataclass
 
 from talkkit.events.codes import (
     DUMMY_HASH,
-    MAX_SECRET_CHARS,
     normalise_code,
     secret_salt,
     stored_salt,
     verify_secret,
 )
-from talkkit.events.guard import Gate
-from talkkit.store import Store, StoreError
+from talkkit.events.guard import Gate, through_gate, typed_secret
+from talkkit.store import Store
 from talkkit.store.series import Series
 
 __all__ = ["Access", "Gates", "find_by_code", "login"]
-
-log = logging.getLogger("talkkit.series")
 
 
 @dataclass(frozen=True)
@@ -49,20 +45,12 @@ class Access:
 
 def find_by_code(store: Store, code: object, gate: Gate) -> Access:
     """The series whose team code is ``code`` (typed: dashes, spaces and case do not matter)."""
-    wait = gate.wait()
-    if wait > 0:
-        return Access(None, "wait", wait)
-    try:
+
+    def look_up() -> Series | None:
         normal = normalise_code(code)
-        series = store.find_series(normal) if normal else None
-    except StoreError as exc:
-        log.warning("series code check failed: %s", exc)
-        return Access(None, "store")
-    if series is None:
-        gate.failed()
-        return Access(None, "wrong")
-    gate.succeeded()
-    return Access(series)
+        return store.find_series(normal) if normal else None
+
+    return Access(*through_gate(gate, look_up, "series code check"))
 
 
 def _by_secret(store: Store, text: str) -> Series | None:
@@ -83,21 +71,8 @@ def _by_secret(store: Store, text: str) -> Series | None:
 
 def login(store: Store, secret: object, gate: Gate) -> Access:
     """Check a leader's secret: the series it opens, or why not."""
-    text = secret if type(secret) is str and len(secret) <= MAX_SECRET_CHARS else ""
-    text = text.strip()
-    wait = gate.wait()
-    if wait > 0:
-        return Access(None, "wait", wait)
-    try:
-        series = _by_secret(store, text)
-    except StoreError as exc:
-        log.warning("series login failed: %s", exc)
-        return Access(None, "store")
-    if series is None:
-        gate.failed()
-        return Access(None, "wrong")
-    gate.succeeded()
-    return Access(series)
+    text = typed_secret(secret)
+    return Access(*through_gate(gate, lambda: _by_secret(store, text), "series login"))
 
 
 class Gates:
