@@ -23,10 +23,14 @@ import base64
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
+from typing import TypeVar
 
 from talkkit.i18n import normalise_language
 from talkkit.store import Event, Store
 from talkkit.store.values import clean_meeting_url, new_event_id
+
+_Made = TypeVar("_Made")
 
 __all__ = [
     "CODE_ALPHABET",
@@ -42,6 +46,7 @@ __all__ = [
     "secret_salt",
     "stored_salt",
     "verify_secret",
+    "with_fresh_code",
 ]
 
 #: Join code characters: no 0/O, 1/I/L, U or V/Y look-alikes that are misheard or mistyped.
@@ -158,16 +163,26 @@ def create_event(
     that joined, in that phase; a :class:`ValueError` when it is not such an address."""
     language = normalise_language(language)
     meeting_url = clean_meeting_url(meeting_url)
+    event, secret = with_fresh_code(
+        lambda code, secret_hash: store.create_event(
+            new_event_id(), kit_id, name, language, code, secret_hash
+        )
+    )
+    if meeting_url:
+        event = store.set_meeting_url(event.id, meeting_url) or event
+    return event, secret
+
+
+def with_fresh_code(create: Callable[[str, str], _Made]) -> tuple[_Made, str]:
+    """``create(code, secret_hash)`` with a new join code and a new secret, made again with
+    others when the store says the code is taken (:class:`ValueError`); what it made, and the
+    secret (shown once: only its hash is stored)."""
     for attempt in range(10):
-        event_id = new_event_id()
         secret = new_secret()
         code = normalise_code(new_join_code())
         assert code is not None
         try:
-            event = store.create_event(event_id, kit_id, name, language, code, hash_secret(secret))
-            if meeting_url:
-                event = store.set_meeting_url(event.id, meeting_url) or event
-            return event, secret
+            return create(code, hash_secret(secret)), secret
         except ValueError:
             if attempt == 9:
                 raise

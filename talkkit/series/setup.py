@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from talkkit.events.codes import format_code, hash_secret, new_join_code, new_secret, normalise_code
+from talkkit.events.codes import format_code, with_fresh_code
 from talkkit.i18n import normalise_language, translator
 from talkkit.store import Store
 from talkkit.store.series import MAX_STEPS, Series, new_series_id
@@ -94,19 +94,11 @@ def create_series(
 ) -> tuple[Series, str]:
     """A new series and the leader's secret (shown once: only its hash is stored)."""
     language = normalise_language(language)
-    for attempt in range(10):
-        secret = new_secret()
-        code = normalise_code(new_join_code())
-        assert code is not None
-        try:
-            series = store.create_series(
-                new_series_id(), team.strip(), language, code, hash_secret(secret), steps
-            )
-            return series, secret
-        except ValueError:
-            if attempt == 9:
-                raise
-    raise AssertionError("unreachable")
+    return with_fresh_code(
+        lambda code, secret_hash: store.create_series(
+            new_series_id(), team.strip(), language, code, secret_hash, steps
+        )
+    )
 
 
 def series_links(series: Series, base_url: str = "") -> dict[str, str]:
