@@ -4,12 +4,10 @@ today's stores: a store written by the code *before* schema 4 (the commit below,
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from old_code import checkout, run_old
 
 from talkkit.store import open_store
 
@@ -39,29 +37,11 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 @pytest.fixture(scope="module")
 def old_code(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The talkkit package as it was at :data:`OLD_COMMIT`."""
-    where = tmp_path_factory.mktemp("old-talkkit")
-    try:
-        archive = subprocess.run(
-            ["git", "-C", str(ROOT), "archive", OLD_COMMIT, "talkkit"],
-            check=True,
-            capture_output=True,
-        ).stdout
-    except subprocess.CalledProcessError as exc:  # a shallow clone without that commit
-        pytest.skip(f"commit {OLD_COMMIT} is not in this clone: {exc.stderr.decode()[:200]}")
-    subprocess.run(["tar", "-x", "-C", str(where)], input=archive, check=True)
-    return where
+    return checkout(OLD_COMMIT, tmp_path_factory.mktemp("old-talkkit"))
 
 
 def test_a_store_of_today_is_migrated_and_keeps_its_data(store_url: str, old_code: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", OLD_WRITER, store_url],
-        check=True,
-        capture_output=True,
-        text=True,
-        env={"PYTHONPATH": str(old_code), "PATH": "/usr/bin:/bin", "HOME": str(old_code)},
-        cwd=old_code,
-    )
-    written = json.loads(done.stdout.strip().splitlines()[-1])
+    written = run_old(old_code, OLD_WRITER, store_url)
     assert written["version"] == 3  # really the old schema
 
     with open_store(store_url) as store:
