@@ -28,9 +28,7 @@ import html
 from pathlib import Path
 from typing import Any
 
-from jupyter_core.paths import jupyter_path
-
-from talkkit.upstream._scripts import missing_scripts
+from talkkit.upstream._scripts import missing_scripts, voila_template
 from talkkit.upstream._target import Target
 from talkkit.upstream.static_url import STATIC_URL_KEY
 
@@ -66,11 +64,7 @@ SCRIPTS = ("boot-gate.js",)
 
 def setup_macro() -> Path | None:
     """Voilà's ``base/voila_setup.macro.html.j2`` as Jupyter finds it."""
-    for folder in jupyter_path("voila", "templates", "base"):
-        path = Path(folder) / "voila_setup.macro.html.j2"
-        if path.is_file():
-            return path
-    return None
+    return voila_template("base", "voila_setup.macro.html.j2")
 
 
 def voila_js_tag(page_config: dict[str, Any]) -> str | None:

@@ -19,8 +19,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from jupyter_core.paths import jupyter_path
-
+from talkkit.upstream._scripts import voila_template
 from talkkit.upstream._target import Target
 
 __all__ = ["LAB_CDN_LINKS", "TARGET", "check", "lab_template"]
@@ -44,11 +43,7 @@ EXTERNAL = re.compile(r"""<(?:link|script)\b[^>]*\b(?:href|src)=["']https?://[^"
 
 def lab_template() -> Path | None:
     """Voilà's ``lab/index.html.j2`` as Jupyter finds it (the first on the data path)."""
-    for folder in jupyter_path("voila", "templates", "lab"):
-        path = Path(folder) / "index.html.j2"
-        if path.is_file():
-            return path
-    return None
+    return voila_template("lab", "index.html.j2")
 
 
 def check(path: Path | None = None) -> bool:
