@@ -94,6 +94,22 @@ class _SeriesHandler(web.RequestHandler):
         except StoreError:
             raise web.HTTPError(503) from None
 
+    async def progress_view(
+        self, check: Callable[[Store], Access]
+    ) -> tuple[Access, str, dict[str, Any] | None]:
+        """The series ``check`` opens (a code or a secret, through its gate), the page's
+        language and the series' progress as the templates show it (None: not opened)."""
+
+        def work() -> tuple[Access, str, dict[str, Any] | None]:
+            with self.store() as store:
+                access = check(store)
+                if access.series is None:
+                    return access, self.language(), None
+                language = self.language(access.series.language)
+                return access, language, _view(progress(store, access.series, language), language)
+
+        return await self.off_loop(work)
+
     def language(self, fallback: str = "da") -> str:
         return normalise_language(_arg(self, "lang", 10) or fallback)
 
@@ -193,16 +209,7 @@ class TeamHandler(_SeriesHandler):
             self.page("series_team.html.j2", self.language(), view=None, error="", code="")
             return
         gate = self.gate()
-
-        def work() -> tuple[Access, str, dict[str, Any] | None]:
-            with self.store() as store:
-                access = find_by_code(store, code, gate)
-                if access.series is None:
-                    return access, self.language(), None
-                language = self.language(access.series.language)
-                return access, language, _view(progress(store, access.series, language), language)
-
-        access, language, view = await self.off_loop(work)
+        access, language, view = await self.progress_view(lambda s: find_by_code(s, code, gate))
         if view is None:
             self.set_status(403 if access.error != "store" else 503)
             message = self.refusal(access, language, "code")
@@ -255,16 +262,7 @@ class SeriesOverviewHandler(_SeriesHandler):
         # a secret is 32 characters: nothing longer is hashed (scrypt's cost grows with it)
         secret = self.get_body_argument("secret", "")[:200]
         gate = self.gate()
-
-        def work() -> tuple[Access, str, dict[str, Any] | None]:
-            with self.store() as store:
-                access = login(store, secret, gate)
-                if access.series is None:
-                    return access, self.language(), None
-                language = self.language(access.series.language)
-                return access, language, _view(progress(store, access.series, language), language)
-
-        access, language, view = await self.off_loop(work)
+        access, language, view = await self.progress_view(lambda s: login(s, secret, gate))
         if view is None:
             self.set_status(403 if access.error != "store" else 503)
             message = self.refusal(access, language, "secret")

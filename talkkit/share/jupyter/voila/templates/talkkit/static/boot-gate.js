@@ -53,7 +53,7 @@
     }
     window.dispatchEvent(new CustomEvent('talkkit-boot', { detail: { why } }));
   };
-  window.talkkitBoot = { get started() { return booted; }, now: () => boot('asked') };
+  window.talkkitBoot = { get started() { return booted; } };
 
   if (!pending.length || !fields) {
     boot('no first screen');
