@@ -119,6 +119,8 @@ class SyntheticGroup:
             parts: list[bytes] = []
             tail = b""
             async for chunk in response.content.iter_any():
+                if t0 is not None and "first_byte" not in self.result:
+                    self.result["first_byte"] = time.perf_counter() - t0
                 data = inflate.decompress(chunk) if inflate else chunk
                 parts.append(data)
                 if t0 is not None and "first_screen" not in self.result:

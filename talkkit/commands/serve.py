@@ -53,6 +53,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "set as the talkkit_srv cookie, which nginx uses to keep a group on this server, and "
         "reported by /talkkit/health (see docs/operating.md)",
     )
+    p.add_argument(
+        "--no-fork-kernels",
+        dest="fork_kernels",
+        action="store_false",
+        help="start every kit kernel as a new Python process instead of forking it from one "
+        "that has already imported what kernels import (slower under load; for debugging)",
+    )
     p.set_defaults(func=run)
 
 
@@ -108,5 +115,6 @@ def run(args: argparse.Namespace) -> int:
         preheat=args.preheat,
         preheat_notebooks=notebooks or None,
         server_id=args.server_id,
+        fork_kernels=args.fork_kernels,
     )
     return 0

@@ -29,13 +29,14 @@ The same gallery and settings as a Jupyter server extension (Binder): :mod:`talk
 
 from __future__ import annotations
 
+import atexit
 import os
 import threading
 from pathlib import Path
 from typing import Any
 
 from jupyter_server.utils import url_path_join
-from traitlets import Unicode
+from traitlets import Bool, Unicode
 from traitlets.config import Config
 from voila.app import Voila
 
@@ -101,7 +102,19 @@ class TalkkitVoila(Voila):  # type: ignore[misc]  # voila ships no types
         "which the front (nginx) uses to send a group back to the server holding its kernel.",
     )
 
+    fork_kernels = Bool(
+        True,
+        config=True,
+        help="Fork kit kernels from a process that has imported what they import "
+        "(talkkit.page.fork_server): a kernel starts in a fraction of the CPU time.",
+    )
+
     def init_settings(self) -> dict[str, Any]:
+        if self.fork_kernels:  # before any kernel (the preheated pool's) starts
+            from talkkit.page import fork_server
+
+            if fork_server.start() is not None:
+                atexit.register(fork_server.stop)
         # Before Voilà's settings: the preheated kernels' page config is made with this hook.
         self.static_version = static_version(self.static_paths)
         versioned = f"voila/static/v/{self.static_version}"
@@ -206,6 +219,7 @@ def serve_config(
     preheat: int = 0,
     preheat_notebooks: list[str] | None = None,
     server_id: str = "",
+    fork_kernels: bool = True,
 ) -> Config:
     """The Voilà configuration ``talkkit serve`` uses (one place, documented above).
 
@@ -217,6 +231,7 @@ def serve_config(
     (its kernel's websocket above all) back here.
     """
     c = Config()
+    c.TalkkitVoila.fork_kernels = fork_kernels
     c.Voila.port = port
     c.Voila.ip = ip
     c.Voila.port_retries = 0  # fail loudly instead of silently moving to another port

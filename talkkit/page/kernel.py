@@ -18,19 +18,32 @@ from __future__ import annotations
 
 import sys
 
-__all__ = ["KERNEL_ARGS", "main"]
+__all__ = ["KERNEL_ARGS", "KERNEL_MODULE", "main"]
+
+#: This module, as kernels run it (``python -m``).
+KERNEL_MODULE = "talkkit.page.kernel"
 
 #: Options added to the kernel's command line.
 KERNEL_ARGS = ("--HistoryManager.enabled=False",)
 
 
-def main() -> None:
+def main(*, forked: bool = False) -> None:
+    """Run the kernel (``forked``: in a child of :mod:`talkkit.page.fork_server`, which
+    imported ipywidgets before any kernel existed)."""
     # ipykernel imports debugpy when a kernel is created and turns the debugger off when it
     # cannot (its documented fallback when debugpy is not installed).
     sys.modules["debugpy"] = None  # type: ignore[assignment]  # None blocks the import (documented in importlib)
-    from ipykernel.kernelapp import launch_new_instance
+    from ipykernel.kernelapp import IPKernelApp
 
-    launch_new_instance()
+    app = IPKernelApp.instance()
+    app.initialize()  # type: ignore[no-untyped-call]  # ipykernel's app is unannotated
+    if forked:
+        # ipywidgets registers its comm targets when it is imported in a kernel; imported
+        # before, it does so through its documented IPython extension hook
+        import ipywidgets
+
+        ipywidgets.load_ipython_extension(app.shell)
+    app.start()  # type: ignore[no-untyped-call]  # ipykernel's app is unannotated
 
 
 if __name__ == "__main__":

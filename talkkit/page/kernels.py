@@ -13,13 +13,20 @@ with 2 cores and a few GB holds a bounded number of them. :class:`BoundedKernelM
   :data:`talkkit.page.policy.CLIENT_COOKIE` (a script that ignores cookies, a flood of plain
   GETs) may hold at most ``anonymous_kernels`` not-yet-connected kernels together (default:
   a quarter of ``max_kernels``); each browser with the cookie at most ``client_kernels`` (3).
-  Every HTML response sets the cookie, and a 503 page reloads itself after a few seconds, so a
-  real group's browser that meets a flood gets its own share on the reload. A client that
+  Every HTML response sets the cookie. A kit page load without the cookie that finds the share
+  full is redirected at once to the same address with a fresh cookie (once: the address then
+  says so; :mod:`talkkit.upstream.first_screen`), so a real group's browser that meets a flood
+  or 59 other groups opening at the same moment gets its own share without waiting; a client
+  that keeps no cookies gets the 503 page, which reloads itself after a few seconds.
+* **The page's start is reserved before its first byte** (:meth:`BoundedKernelManager.admit`):
+  the first screen is sent before Voilà has read the notebook, and a refusal still comes as
+  an HTTP status, never after part of a page. A client that
   collects fresh cookies for every request is bounded by ``max_kernels`` and the connect
   deadline only: put a per-address request limit in the reverse proxy for that (README).
 
 Preheated pool kernels (``--preheat``) are outside the per-client shares (the pool's size bounds
-them). Python kernels start as ``python -m talkkit.page.kernel`` (no debugger, no history).
+them). Python kernels start as ``python -m talkkit.page.kernel`` (no debugger, no history),
+forked by :mod:`talkkit.page.fork_server` when it runs.
 Only jupyter_server's public API is used (``kernel_model``'s ``connections``, ``shutdown_kernel``).
 """
 
@@ -35,15 +42,32 @@ from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelMana
 from tornado import web
 from traitlets import Float, Int, default
 
+from talkkit.page.kernel import KERNEL_MODULE
 from talkkit.page.policy import client_id
 
-__all__ = ["ANONYMOUS", "BoundedKernelManager", "KitKernelSpecManager"]
+__all__ = [
+    "ANONYMOUS",
+    "Admission",
+    "AnonymousShareFull",
+    "BoundedKernelManager",
+    "KitKernelSpecManager",
+]
 
-#: The module kit kernels run (``python -m``).
-KERNEL_MODULE = "talkkit.page.kernel"
 #: The client of requests without a client cookie.
 ANONYMOUS = "anonymous"
 TOO_MANY = "Too many open kits on this server right now; try again in a minute."
+
+
+class AnonymousShareFull(web.HTTPError):
+    """HTTP 503: page loads without the client cookie hold their share of the kernels."""
+
+
+@dataclass
+class Admission:
+    """One kernel start reserved for a page request (:meth:`BoundedKernelManager.admit`)."""
+
+    client: str | None
+    state: str = "open"  # "used" by a start, or "released"
 
 
 @dataclass
@@ -112,23 +136,56 @@ class BoundedKernelManager(AsyncMappingKernelManager):
         waiting = sum(1 for w in self._waiting.values() if w.client == client)
         return waiting + self._starting.get(client, 0)
 
-    def _refuse(self, why: str) -> web.HTTPError:
+    def _refuse(self, why: str, error: type[web.HTTPError] = web.HTTPError) -> web.HTTPError:
         self.log.warning("kernel refused: %s", why)
-        return web.HTTPError(503, reason=TOO_MANY)
+        return error(503, reason=TOO_MANY)
 
-    async def start_kernel(  # type: ignore[override]  # jupyter_client types it sync on MultiKernelManager; the async managers' is a coroutine
-        self, *args: Any, **kwargs: Any
-    ) -> str:
-        # Everything up to the reservation runs without an await: no other start interleaves.
+    def _reserve(self, client: str | None) -> None:
+        """Check the bound and reserve one start for ``client`` (no await: nothing interleaves)."""
         if len(self.list_kernel_ids()) + self._reserved >= self.max_kernels:
             raise self._refuse(f"{self.max_kernels} kernels")
-        client = self._client_of(kwargs.get("env"))
         if client is not None:
             cap = self.anonymous_share() if client == ANONYMOUS else self.client_kernels
             if self._unconnected(client) >= cap:
-                raise self._refuse(f"{cap} unconnected kernels of one client")
+                why = f"{cap} unconnected kernels of one client"
+                if client == ANONYMOUS:
+                    raise self._refuse(f"{why} (no cookie)", AnonymousShareFull)
+                raise self._refuse(why)
             self._starting[client] = self._starting.get(client, 0) + 1
         self._reserved += 1
+
+    def _unreserve(self, client: str | None) -> None:
+        self._reserved -= 1
+        if client is not None:
+            self._starting[client] -= 1
+            if not self._starting[client]:
+                del self._starting[client]
+
+    def admit(self, env: dict[str, str] | None) -> Admission:
+        """Reserve a kernel start for a page request before anything of the page is sent, with
+        the checks of :meth:`start_kernel` (HTTP 503, :class:`AnonymousShareFull`). Pass it to
+        :meth:`start_kernel` (``admission=``), which then uses the reservation, or
+        :meth:`release` it."""
+        client = self._client_of(env)
+        self._reserve(client)
+        return Admission(client)
+
+    def release(self, admission: Admission) -> None:
+        """Give back an :meth:`admit` reservation that no start used (a second call does
+        nothing)."""
+        if admission.state == "open":
+            admission.state = "released"
+            self._unreserve(admission.client)
+
+    async def start_kernel(  # type: ignore[override]  # jupyter_client types it sync on MultiKernelManager; the async managers' is a coroutine
+        self, *args: Any, admission: Admission | None = None, **kwargs: Any
+    ) -> str:
+        if admission is not None and admission.state == "open":
+            admission.state = "used"
+            client = admission.client
+        else:
+            client = self._client_of(kwargs.get("env"))
+            self._reserve(client)
         try:
             kernel_id = await super().start_kernel(*args, **kwargs)
             if client is not None:
@@ -136,11 +193,7 @@ class BoundedKernelManager(AsyncMappingKernelManager):
                 self._watch_connections()
             return kernel_id
         finally:
-            self._reserved -= 1
-            if client is not None:
-                self._starting[client] -= 1
-                if not self._starting[client]:
-                    del self._starting[client]
+            self._unreserve(client)
 
     # -- the connect deadline ---------------------------------------------------------------
 
@@ -189,7 +242,11 @@ class KitKernelSpecManager(KernelSpecManager):
         spec = super().get_kernel_spec(kernel_name)
         argv = list(spec.argv)
         if argv[1:3] == ["-m", "ipykernel_launcher"]:
+            from talkkit.page.fork_server import current
             from talkkit.page.kernel import KERNEL_ARGS
+            from talkkit.upstream.fork_provisioner import NAME
 
             spec.argv = [argv[0], "-m", KERNEL_MODULE, *argv[3:], *KERNEL_ARGS]
+            if current() is not None and "kernel_provisioner" not in spec.metadata:
+                spec.metadata["kernel_provisioner"] = {"provisioner_name": NAME}
         return spec

@@ -22,6 +22,7 @@ __all__ = [
     "SECURITY_HEADERS",
     "PolicyTransform",
     "client_id",
+    "new_client_cookie",
 ]
 
 #: Static files Voilà may hand out: kit media only (never notebooks, YAML, databases).
@@ -73,6 +74,11 @@ def client_id(cookie_header: str | None) -> str | None:
     return None
 
 
+def new_client_cookie() -> str:
+    """A ``Set-Cookie`` value with a fresh :data:`CLIENT_COOKIE`."""
+    return f"{CLIENT_COOKIE}={secrets.token_urlsafe(24)}; Path=/; HttpOnly; SameSite=Lax"
+
+
 class PolicyTransform(OutputTransform):
     """Puts :data:`SECURITY_HEADERS` on every response the server sends, whichever handler made
     it (Voilà's pages, tornado's static files, the gallery, errors), through tornado's
@@ -88,11 +94,9 @@ class PolicyTransform(OutputTransform):
         for name, value in SECURITY_HEADERS.items():
             headers[name] = value
         html = headers.get("Content-Type", "").startswith("text/html")
-        if html and client_id(self._request.headers.get("Cookie")) is None:
-            headers.add(
-                "Set-Cookie",
-                f"{CLIENT_COOKIE}={secrets.token_urlsafe(24)}; Path=/; HttpOnly; SameSite=Lax",
-            )
+        set_already = any(c.startswith(f"{CLIENT_COOKIE}=") for c in headers.get_list("Set-Cookie"))
+        if html and not set_already and client_id(self._request.headers.get("Cookie")) is None:
+            headers.add("Set-Cookie", new_client_cookie())
         if html and status_code == 503:
             headers["Refresh"] = str(RETRY_SECONDS)
             headers["Retry-After"] = str(RETRY_SECONDS)

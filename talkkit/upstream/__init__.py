@@ -29,6 +29,9 @@ Server side (applied by :class:`talkkit.page.app.TalkkitVoila`):
 - :mod:`~talkkit.upstream.first_screen` (voila): the page handler puts the request's first
   screen into the page and streams it before the kernel has started
   (``VoilaHandler.get_generator``, ``NotebookRenderer._jinja_kernel_start``);
+- :mod:`~talkkit.upstream.fork_provisioner` (jupyter_client): kit kernels are forked by
+  :mod:`talkkit.page.fork_server` through a kernel provisioner (the documented hook), with the
+  provisioner's ``process`` attribute as the one undocumented part.
 - :mod:`~talkkit.upstream.boot_gate` (voila): its front end starts in the first pause of the
   group's typing, ``boot-gate.js`` (the setup macro's ``voila.js`` tag, the app's ``load`` start).
 
@@ -62,6 +65,7 @@ PATCHES = (
     "cdn_links",
     "first_screen",
     "boot_gate",
+    "fork_provisioner",
     "widget_manager",
     "page_unload",
     "preheat_protocol",

@@ -52,8 +52,10 @@ TARGET = Target(
     issue="none filed: Voilà renders nothing before the kernel has started",
 )
 
-#: Where the talkkit template puts the first screen (``index.html.j2``, ``body_header``).
+#: Where the talkkit template puts the first screen (``index.html.j2``, ``body_header``), and
+#: the end of what belongs to it (its script).
 MARKER = "<!--talkkit:first-screen-->"
+END_MARKER = "<!--talkkit:first-screen-end-->"
 
 #: What the two internals must read for the early start to hold.
 _HANDLER_NEEDS = (
@@ -88,17 +90,34 @@ def check() -> bool:
 
 class _EarlyStart:
     """Voilà's kernel manager, as the page handler sees it: ``start_kernel`` returns the new
-    kernel's id at once and ``get_kernel`` a future of the started kernel."""
+    kernel's id at once and ``get_kernel`` a future of the started kernel. A start reserved
+    beforehand (:meth:`admit`) uses that reservation."""
 
     def __init__(self, manager: Any) -> None:
         self._manager = manager
         self._starts: dict[str, asyncio.Future[Any]] = {}
+        self.admission: Any = None
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._manager, name)
 
+    def admit(self, env: dict[str, str]) -> bool:
+        """Reserve the page's kernel start now (HTTP 503 is raised before any byte); False
+        when the manager has no reservations (not ``talkkit serve``'s)."""
+        admit = getattr(self._manager, "admit", None)
+        if admit is None:
+            return False
+        self.admission = admit(env)
+        return True
+
+    def release(self) -> None:
+        if self.admission is not None:
+            self._manager.release(self.admission)
+
     async def start_kernel(self, **kwargs: Any) -> str:
         kernel_id = kwargs.pop("kernel_id", None) or str(uuid.uuid4())
+        if self.admission is not None:
+            kwargs["admission"] = self.admission
         task = asyncio.ensure_future(self._manager.start_kernel(kernel_id=kernel_id, **kwargs))
         await asyncio.sleep(0)  # a refusal (HTTP 503 past max_kernels) comes before any byte
         if task.done():
@@ -118,6 +137,17 @@ class _EarlyStart:
         return started()
 
 
+#: The page up to the first screen and the first screen's script, as Voilà last rendered them (for a preheated kernel or one
+#: started on demand: the same), per notebook file version and request parameters
+#: (:meth:`FirstScreenHandler._head_key`). The head holds no
+#: per-request data (the kernel's id comes after the first screen): with it the first screen
+#: is sent as soon as the kernel's start is reserved, before Voilà has read the notebook and
+#: rendered its template (60 groups at once: those steps waited up to 9 s for the busy loop).
+_HEADS: dict[tuple[Any, ...], tuple[str, str]] = {}
+#: A query parameter telling a redirect with a fresh client cookie from a first load.
+COOKIE_RETRY = "talkkit_cookie"
+
+
 class FirstScreenHandler(TornadoVoilaHandler):  # type: ignore[misc]  # Voilà ships no types
     """Voilà's page handler with the request's first screen, streamed before the kernel."""
 
@@ -129,40 +159,109 @@ class FirstScreenHandler(TornadoVoilaHandler):  # type: ignore[misc]  # Voilà s
             self._early = _EarlyStart(self.settings["kernel_manager"])
         return self._early
 
-    async def get_generator(self, path: str | None = None) -> Any:
-        from talkkit.page.first_screen_html import for_request
+    def _takes_pool_kernel(self, notebook: str) -> bool:
+        """Whether Voilà will serve this request from its preheated pool (its own test)."""
+        manager = self.kernel_manager
+        try:
+            data = manager.notebook_data.get(notebook, {})
+            size = manager.get_pool_size(notebook)
+        except AttributeError:  # no pools (Voilà as a server extension)
+            return False
+        return bool(
+            self.should_use_rendered_notebook(
+                data,
+                size,
+                self.get_argument("template", None),
+                self.get_argument("theme", None),
+                self.request.arguments,
+            )
+        )
 
-        notebook = self.notebook_path or path
-        root = Path(self.contents_manager.root_dir)
-        screen = asyncio.ensure_future(
-            asyncio.to_thread(
-                for_request,
-                root / (notebook or ""),
+    def _head_key(self, file: Path) -> tuple[Any, ...] | None:
+        try:
+            stat = file.stat()
+        except OSError:
+            return None
+        return (
+            str(file),
+            stat.st_mtime_ns,
+            stat.st_size,
+            self.request.host,
+            self.get_argument("template", None),
+            self.get_argument("theme", None),
+        )
+
+    def _admit(self) -> bool | None:
+        """Reserve the kernel start before anything is sent. None: the request was answered
+        (a load without the client cookie redirected once, at once, with one)."""
+        from talkkit.page.kernels import AnonymousShareFull
+        from talkkit.page.policy import new_client_cookie
+
+        try:
+            cookie = self.request.headers.get("Cookie", "")
+            return bool(self.kernel_manager.admit({"HTTP_COOKIE": cookie}))
+        except AnonymousShareFull:
+            if self.get_argument(COOKIE_RETRY, None) is not None:
+                raise  # the browser keeps no cookies: the 503 page, as before
+            self.add_header("Set-Cookie", new_client_cookie())
+            separator = "&" if self.request.query else "?"
+            self.redirect(f"{self.request.uri}{separator}{COOKIE_RETRY}=1", status=303)
+            return None
+
+    async def get_generator(self, path: str | None = None) -> Any:
+        from talkkit.page.first_screen_html import for_request_async
+
+        notebook = self.notebook_path or path or ""
+        file = Path(self.contents_manager.root_dir) / notebook
+        fresh = not self._takes_pool_kernel(notebook)
+        admitted = self._admit() if fresh else False
+        if admitted is None:
+            return
+        try:
+            screen = await for_request_async(
+                file,
                 self.request.full_url(),
                 self.request.query,
                 self.request.headers.get("Cookie"),
             )
-        )
-        head: list[str] | None = []  # the page up to the marker (it comes before the kernel)
-        async for snippet in super().get_generator(path=path):
-            if head is None:
-                yield snippet
-                continue
-            head.append(snippet)
-            text = "".join(head)
-            if MARKER in text:
-                first = await screen
-                if first:
-                    text = unblock_styles(text)
-                yield text.replace(MARKER, first, 1)
-                head = None
-            elif len(text) > _HEAD_LIMIT:
-                yield text
-                head = None
-        if head:
-            yield "".join(head)
-        if not screen.done():
-            screen.cancel()
+            key = self._head_key(file)
+            sent = _HEADS.get(key) if fresh and key is not None and screen else None
+            if sent is not None:
+                yield unblock_styles(sent[0]) + screen + sent[1]
+            head: list[str] | None = []  # the page up to the marker (it comes before the kernel)
+            async for snippet in super().get_generator(path=path):
+                if head is None:
+                    yield snippet
+                    continue
+                head.append(snippet)
+                text = "".join(head)
+                if MARKER in text:
+                    before, _, rest = text.partition(MARKER)
+                    script, found, after = rest.partition(END_MARKER)
+                    if not found:
+                        script, after = "", rest
+                    head = None
+                    if sent is None:
+                        if key is not None:  # the same with a preheated kernel (tested)
+                            _HEADS[key] = (before, script)
+                        yield (
+                            (unblock_styles(before) if screen else before) + screen + script + after
+                        )
+                    else:
+                        if (before, script) != sent and key is not None:
+                            _HEADS.pop(key, None)
+                            TARGET.missing(
+                                "the same page head for the same notebook",
+                                "this page was sent with the head of the previous one",
+                            )
+                        yield after
+                elif len(text) > _HEAD_LIMIT:
+                    yield text
+                    head = None
+            if head:
+                yield "".join(head)
+        finally:
+            self.kernel_manager.release()
 
 
 #: The page's bytes held back while looking for the marker (Voilà's head is ~25 kB).
