@@ -167,3 +167,26 @@ def test_the_head_sent_early_is_the_head_voila_renders(tmp_path: Path) -> None:
     finally:
         stop_server(preheated)
     assert _head(page) == _head(pages[0])
+
+
+def test_pages_take_turns_up_to_their_head_and_a_turn_ends_by_itself(monkeypatch) -> None:
+    """A page waits for the turn of the page before it; a turn given back twice counts once;
+    a turn never given back (a head that never comes) ends after ``TURN_SECONDS``."""
+    monkeypatch.setattr(seam, "_TURN", None)
+    monkeypatch.setattr(seam, "TURN_SECONDS", 0.05)
+
+    async def scenario() -> None:
+        first = await seam._take_turn()
+        second = asyncio.ensure_future(seam._take_turn())
+        await asyncio.sleep(0)
+        assert not second.done()
+        first.release()
+        first.release()
+        await asyncio.wait_for(second, 10)  # never given back: ends by itself
+        third = await asyncio.wait_for(seam._take_turn(), 10)
+        fourth = asyncio.ensure_future(seam._take_turn())
+        third.release()
+        (await asyncio.wait_for(fourth, 10)).release()
+        assert seam._TURN is not None and not seam._TURN.locked()
+
+    _run(scenario())

@@ -72,20 +72,16 @@ def test_kit_kernels_are_forked_and_behave_as_started_ones(tmp_path: Path) -> No
         forker = _fork_server(server)
         da = RawKernelClient(server.url, KIT_PATH)
         sv = RawKernelClient(server.url, KIT_PATH + "?lang=sv")
-        try:
-            kernels = _kernels(forker)
-            assert len(kernels) == 2, "both kernels are the fork server's children"
-            assert not _kernels(psutil.Process(server.process.pid))
-            for kernel in kernels:
-                assert os.getsid(kernel.pid) == kernel.pid  # a session of its own
-            # the widget protocol works (ipywidgets' comm targets are registered)
-            assert comm_with(da.all_states(), "kit_id") and comm_with(sv.all_states(), "kit_id")
-            page_da = da.all_states()[comm_with(da.all_states(), "kit_id")]
-            page_sv = sv.all_states()[comm_with(sv.all_states(), "kit_id")]
-            assert (page_da["lang"], page_sv["lang"]) == ("da", "sv")  # each its request's env
-        finally:
-            da.close()
-            sv.close()
+        kernels = _kernels(forker)
+        assert len(kernels) == 2, "both kernels are the fork server's children"
+        assert not _kernels(psutil.Process(server.process.pid))
+        for kernel in kernels:
+            assert os.getsid(kernel.pid) == kernel.pid  # a session of its own
+            assert "talkkit.page.kernel" in kernel.cmdline()  # as ps shows it
+        # the widget protocol works (ipywidgets' comm targets are registered)
+        page_da = da.all_states()[comm_with(da.all_states(), "kit_id")]
+        page_sv = sv.all_states()[comm_with(sv.all_states(), "kit_id")]
+        assert (page_da["lang"], page_sv["lang"]) == ("da", "sv")  # each its request's env
         # a kernel the server shuts down ends: a page that never connects, past the deadline
         urllib.request.urlopen(server.url + KIT_PATH, timeout=60).close()  # noqa: S310
         end = time.monotonic() + 10
@@ -96,13 +92,12 @@ def test_kit_kernels_are_forked_and_behave_as_started_ones(tmp_path: Path) -> No
         assert _gone(list(unconnected), 60), "the unconnected kernel was shut down"
         assert "did not connect in time" in server.log()
         assert all(_alive(k.pid) for k in kernels), "the connected ones run on"
-        still = RawKernelClient(server.url, KIT_PATH)  # the server keeps forking
-        still.close()
         # killed like a power cut: the server and the fork server; the kernels follow
-        left = [k.pid for k in _kernels(forker)]
-        assert left
+        left = [k.pid for k in kernels]
         crash_server(server)
         assert _gone(left, 30), "forked kernels end when the server is gone"
+        da.close()
+        sv.close()
     finally:
         stop_server(server)
 

@@ -243,11 +243,14 @@ class LocalFront:
 
     def served_by(self) -> list[tuple[str, str, str]]:
         """(request line, address of the server that answered, talkkit_srv cookie) of every
-        proxied request, from nginx's access log."""
+        proxied request, from nginx's access log; redirects left out (a page load without the
+        client cookie may be sent once to its own address with one: it is one page)."""
         rows = []
         for line in self.access_log.read_text(errors="replace").splitlines():
             try:
                 request = line.split('"')[1]
+                if line.split('"')[2].split()[0].startswith("3"):
+                    continue
                 # servers tried are listed "a, b" (the last one answered)
                 upstream = line.split(" upstream=")[1].split(" srv=")[0].split(", ")[-1]
                 cookie = line.split(" srv=")[1].split(" ")[0]

@@ -46,6 +46,7 @@ log = logging.getLogger("talkkit.page")
 
 #: What the fork server imports before it forks (what every kit kernel imports).
 WARM_MODULES = (
+    "setproctitle",
     "ipykernel.kernelapp",
     "ipykernel.ipkernel",
     "IPython",
@@ -63,6 +64,16 @@ FORKED_ENV = "TALKKIT_FORKED_KERNEL"
 
 
 # -- in the fork server's process ---------------------------------------------------------------
+
+
+def _title(argv: list[str]) -> None:
+    """The child's command line as ``ps`` and ``psutil`` show it: the kernel's, not the fork
+    server's (setproctitle rewrites the process's argument area)."""
+    try:
+        import setproctitle
+    except ImportError:
+        return
+    setproctitle.setproctitle(" ".join([sys.executable, "-m", *argv]))
 
 
 def _child(sock: socket.socket, request: dict[str, Any]) -> None:
@@ -89,6 +100,7 @@ def _child(sock: socket.socket, request: dict[str, Any]) -> None:
         # ipykernel read JPY_PARENT_PID when the fork server imported it: say it again
         parent = f"--IPKernelApp.parent_handle={os.getppid()}"
         sys.argv = [KERNEL_MODULE, *[str(a) for a in request.get("argv") or []], parent]
+        _title(sys.argv)
         from talkkit.page.kernel import main
 
         main(forked=True)
@@ -113,6 +125,12 @@ def serve(fd: int) -> None:
             importlib.import_module(name)
         except Exception as exc:  # a kernel imports it then, as without the fork server
             sys.stderr.write(f"talkkit fork server: could not import {name}: {exc!r}\n")
+    with contextlib.suppress(ImportError):
+        import setproctitle
+
+        # its setup must see the environment as the process started with it; the child then
+        # replaces the environment and sets its title (_title)
+        setproctitle.setproctitle(setproctitle.getproctitle())
     gc.collect()
     gc.freeze()  # the imported objects stay shared with every child (copy-on-write)
     sock = socket.socket(fileno=fd)
