@@ -190,3 +190,16 @@ def test_pages_take_turns_up_to_their_head_and_a_turn_ends_by_itself(monkeypatch
         assert seam._TURN is not None and not seam._TURN.locked()
 
     _run(scenario())
+
+
+def test_kept_heads_are_bounded_and_the_newest_kept(monkeypatch) -> None:
+    """The key holds the address's template and theme, which anyone types: a flood of
+    addresses keeps at most ``HEADS_KEPT`` heads, the newest ones."""
+    monkeypatch.setattr(seam, "_HEADS", {})
+    for i in range(seam.HEADS_KEPT + 10):
+        seam._keep_head(("kit.ipynb", i), (f"head {i}", ""))
+    assert len(seam._HEADS) == seam.HEADS_KEPT
+    assert ("kit.ipynb", 0) not in seam._HEADS
+    assert seam._HEADS[("kit.ipynb", seam.HEADS_KEPT + 9)] == (f"head {seam.HEADS_KEPT + 9}", "")
+    seam._keep_head(("kit.ipynb", 10), ("again", ""))  # kept again: the newest
+    assert list(seam._HEADS)[-1] == ("kit.ipynb", 10)

@@ -137,13 +137,25 @@ class _EarlyStart:
         return started()
 
 
-#: The page up to the first screen and the first screen's script, as Voilà last rendered them (for a preheated kernel or one
-#: started on demand: the same), per notebook file version and request parameters
-#: (:meth:`FirstScreenHandler._head_key`). The head holds no
+#: The page up to the first screen and the first screen's script, as Voilà last rendered them
+#: (for a preheated kernel or one started on demand: the same), per notebook file version and
+#: request parameters (:meth:`FirstScreenHandler._head_key`), at most :data:`HEADS_KEPT` of
+#: them (the parameters come from the address, which anyone types). The head holds no
 #: per-request data (the kernel's id comes after the first screen): with it the first screen
 #: is sent as soon as the kernel's start is reserved, before Voilà has read the notebook and
 #: rendered its template (60 groups at once: those steps waited up to 9 s for the busy loop).
 _HEADS: dict[tuple[Any, ...], tuple[str, str]] = {}
+HEADS_KEPT = 64
+
+
+def _keep_head(key: tuple[Any, ...], head: tuple[str, str]) -> None:
+    """Keep ``head`` for ``key``, forgetting the oldest past :data:`HEADS_KEPT`."""
+    _HEADS.pop(key, None)
+    _HEADS[key] = head
+    while len(_HEADS) > HEADS_KEPT:
+        del _HEADS[next(iter(_HEADS))]
+
+
 #: A query parameter telling a redirect with a fresh client cookie from a first load.
 COOKIE_RETRY = "talkkit_cookie"
 
@@ -219,7 +231,6 @@ class FirstScreenHandler(TornadoVoilaHandler):  # type: ignore[misc]  # Voilà s
             str(file),
             stat.st_mtime_ns,
             stat.st_size,
-            self.request.host,
             self.get_argument("template", None),
             self.get_argument("theme", None),
         )
@@ -237,8 +248,9 @@ class FirstScreenHandler(TornadoVoilaHandler):  # type: ignore[misc]  # Voilà s
             if self.get_argument(COOKIE_RETRY, None) is not None:
                 raise  # the browser keeps no cookies: the 503 page, as before
             self.add_header("Set-Cookie", new_client_cookie())
-            separator = "&" if self.request.query else "?"
-            self.redirect(f"{self.request.uri}{separator}{COOKIE_RETRY}=1", status=303)
+            # the same address on this server (its path, never a host the request names)
+            query = f"{self.request.query}&" if self.request.query else ""
+            self.redirect(f"{self.request.path}?{query}{COOKIE_RETRY}=1", status=303)
             return None
 
     async def get_generator(self, path: str | None = None) -> Any:
@@ -281,7 +293,7 @@ class FirstScreenHandler(TornadoVoilaHandler):  # type: ignore[misc]  # Voilà s
                         turn.release()
                     if sent is None:
                         if key is not None:  # the same with a preheated kernel (tested)
-                            _HEADS[key] = (before, script)
+                            _keep_head(key, (before, script))
                         yield (
                             (unblock_styles(before) if screen else before) + screen + script + after
                         )
